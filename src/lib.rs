@@ -1,0 +1,22 @@
+//! tsunagu (つなぐ): a static-site generator for regional support-resource
+//! portals.
+//!
+//! The pipeline is visible in the module layout:
+//! `load` (read files) → `validate` (strict types + diagnostics) →
+//! `render` (HTML via the theme) → `index` (the search bundle) →
+//! `write` (atomic swap into the output folder). `pipeline` runs them
+//! in order with one [`pipeline::BuildContext`]; `cli` only parses
+//! arguments and calls the library.
+
+pub mod cli;
+pub mod config;
+pub mod diagnostics;
+pub mod index;
+pub mod load;
+pub mod model;
+pub mod pipeline;
+pub mod render;
+pub mod search_assets;
+pub mod site;
+pub mod validate;
+pub mod write;

@@ -1,0 +1,178 @@
+//! The fields an editor may write, exactly as the content contract names them.
+//!
+//! One struct serves every kind so that a field in the wrong kind gets a
+//! precise message ("`starts` is only for events") instead of a bare
+//! "unknown field"; `validate` enforces which kind may use which field.
+
+use super::{Date, Email, EventTime, HoursRule, HttpUrl, PhoneNumber, Slug, Status};
+use serde::Deserialize;
+
+/// Every field an entry may have, in the order the docs list them.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntryFields {
+    // -- every kind except page
+    /// Display name (required for every kind except page).
+    pub name: Option<String>,
+    /// Reading in hiragana, for 五十音 order and search.
+    pub kana: Option<String>,
+    /// One line shown in lists (over 140 characters: warning).
+    pub summary: Option<String>,
+    pub categories: Option<Vec<String>>,
+    pub audience: Option<Vec<String>>,
+    pub methods: Option<Vec<String>>,
+    pub area: Option<String>,
+    pub address: Option<String>,
+    pub geo: Option<Geo>,
+    pub access: Option<String>,
+    pub phone: Option<OneOrMany<PhoneNumber>>,
+    pub email: Option<Email>,
+    pub website: Option<HttpUrl>,
+    pub fee: Option<String>,
+    pub free: Option<bool>,
+    pub anonymous: Option<bool>,
+    pub hours: Option<Vec<HoursRule>>,
+    pub hours_note: Option<String>,
+    pub accessibility: Option<String>,
+    pub languages: Option<Vec<String>>,
+    pub min_age: Option<u16>,
+    pub max_age: Option<u16>,
+    pub status: Option<Status>,
+    /// Slug of the `organizations/` entry that runs this one.
+    pub operator: Option<Slug>,
+    pub keywords: Option<Vec<String>>,
+    /// When the information was last confirmed (YYYY-MM-DD).
+    pub verified: Option<Date>,
+    /// `true`: left out of the build (unless `--drafts`).
+    pub draft: Option<bool>,
+
+    // -- events
+    pub starts: Option<EventTime>,
+    pub ends: Option<EventTime>,
+    pub venue: Option<String>,
+    /// Slug of a center or cafeteria where the event is held.
+    pub place: Option<Slug>,
+    pub online: Option<Online>,
+    pub registration: Option<Registration>,
+    pub capacity: Option<u32>,
+    /// Slug of the organization that holds the event.
+    pub organizer: Option<Slug>,
+
+    // -- pages
+    pub title: Option<String>,
+    pub order: Option<i32>,
+
+    /// Body of a `.yaml` entry; a `.md` entry has its body after the front matter.
+    pub body: Option<String>,
+}
+
+/// All field names, for "did you mean" suggestions and kind checks.
+pub const FIELD_NAMES: &[&str] = &[
+    "name",
+    "kana",
+    "summary",
+    "categories",
+    "audience",
+    "methods",
+    "area",
+    "address",
+    "geo",
+    "access",
+    "phone",
+    "email",
+    "website",
+    "fee",
+    "free",
+    "anonymous",
+    "hours",
+    "hours_note",
+    "accessibility",
+    "languages",
+    "min_age",
+    "max_age",
+    "status",
+    "operator",
+    "keywords",
+    "verified",
+    "draft",
+    "starts",
+    "ends",
+    "venue",
+    "place",
+    "online",
+    "registration",
+    "capacity",
+    "organizer",
+    "title",
+    "order",
+    "body",
+];
+
+/// Fields only an event may use.
+pub const EVENT_ONLY: &[&str] = &[
+    "starts",
+    "ends",
+    "venue",
+    "place",
+    "online",
+    "registration",
+    "capacity",
+    "organizer",
+];
+
+/// Fields a page may use.
+pub const PAGE_FIELDS: &[&str] = &["title", "summary", "order", "draft", "body", "keywords"];
+
+/// WGS84 coordinates in degrees.
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Geo {
+    pub lat: f64,
+    pub lon: f64,
+}
+
+/// `phone: 054-...` or `phone: [054-..., 0120-...]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum OneOrMany<T> {
+    One(T),
+    Many(Vec<T>),
+}
+
+impl<T> OneOrMany<T> {
+    pub fn as_slice(&self) -> &[T] {
+        match self {
+            OneOrMany::One(t) => std::slice::from_ref(t),
+            OneOrMany::Many(v) => v,
+        }
+    }
+}
+
+/// `online: true` or `online: https://…` (the meeting link).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Online {
+    Flag(bool),
+    Url(HttpUrl),
+}
+
+/// `registration`: a sentence (「電話で前日まで」) or a form URL.
+#[derive(Debug, Clone)]
+pub enum Registration {
+    Url(HttpUrl),
+    Text(String),
+}
+
+impl<'de> Deserialize<'de> for Registration {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        let looks_like_url = s.contains("://") || s.starts_with("javascript:") || s.starts_with("data:");
+        if looks_like_url {
+            HttpUrl::parse(&s)
+                .map(Registration::Url)
+                .map_err(serde::de::Error::custom)
+        } else {
+            Ok(Registration::Text(s))
+        }
+    }
+}
