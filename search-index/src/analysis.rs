@@ -166,6 +166,9 @@ pub(crate) struct Tok {
     pub text: String,
     pub position: usize,
     pub src: Range<usize>,
+    /// Source range of the token's first character (highlighting a prefix
+    /// match marks only this much).
+    pub head: Range<usize>,
     /// A lone CJK character (a run of length one) or a one-character word:
     /// queries treat it as a prefix.
     pub single_char: bool,
@@ -199,6 +202,7 @@ pub(crate) fn analyze(text: &str, mode: Mode) -> Vec<Tok> {
                     text: kept.iter().map(|c| c.ch).collect(),
                     position,
                     src: span(kept),
+                    head: kept[0].src.clone(),
                     single_char: kept.len() == 1,
                 });
                 position += 1;
@@ -208,6 +212,7 @@ pub(crate) fn analyze(text: &str, mode: Mode) -> Vec<Tok> {
                     text: run[0].ch.to_string(),
                     position,
                     src: run[0].src.clone(),
+                    head: run[0].src.clone(),
                     single_char: true,
                 });
                 position += 1;
@@ -218,6 +223,7 @@ pub(crate) fn analyze(text: &str, mode: Mode) -> Vec<Tok> {
                         text: [pair[0].ch, pair[1].ch].iter().collect(),
                         position: position + k,
                         src: span(pair),
+                        head: pair[0].src.clone(),
                         single_char: false,
                     });
                 }
@@ -227,6 +233,7 @@ pub(crate) fn analyze(text: &str, mode: Mode) -> Vec<Tok> {
                         text: last.ch.to_string(),
                         position: position + run.len() - 1,
                         src: last.src.clone(),
+                        head: last.src.clone(),
                         single_char: true,
                     });
                 }
@@ -375,10 +382,7 @@ mod tests {
 
     #[test]
     fn index_positions_strictly_increase() {
-        let toks = analyze(
-            "ひきこもり、相談。Ａ子　ｶﾌｪ 2024年4月 x",
-            Mode::Index,
-        );
+        let toks = analyze("ひきこもり、相談。Ａ子　ｶﾌｪ 2024年4月 x", Mode::Index);
         let positions: Vec<usize> = toks.iter().map(|t| t.position).collect();
         assert!(positions.windows(2).all(|w| w[0] < w[1]), "{positions:?}");
     }

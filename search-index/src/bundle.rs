@@ -21,9 +21,9 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use tantivy::directory::error::{DeleteError, OpenReadError, OpenWriteError};
+use tantivy::directory::error::{DeleteError, LockError, OpenReadError, OpenWriteError};
 use tantivy::directory::{
-    Directory, FileHandle, OwnedBytes, WatchCallback, WatchHandle, WritePtr,
+    Directory, DirectoryLock, FileHandle, Lock, OwnedBytes, WatchCallback, WatchHandle, WritePtr,
 };
 
 use crate::SearchError;
@@ -105,7 +105,9 @@ pub(crate) fn unpack(bundle: Vec<u8>) -> Result<BTreeMap<String, OwnedBytes>, Se
         pos = end;
     }
     if pos != bytes.len() {
-        return Err(SearchError::Corrupt("trailing bytes after the last entry".into()));
+        return Err(SearchError::Corrupt(
+            "trailing bytes after the last entry".into(),
+        ));
     }
     Ok(entries)
 }
@@ -155,7 +157,10 @@ impl fmt::Debug for BundleDirectory {
 }
 
 fn read_only() -> io::Error {
-    io::Error::new(io::ErrorKind::PermissionDenied, "the search index is read-only")
+    io::Error::new(
+        io::ErrorKind::PermissionDenied,
+        "the search index is read-only",
+    )
 }
 
 impl Directory for BundleDirectory {
@@ -191,6 +196,12 @@ impl Directory for BundleDirectory {
 
     fn sync_directory(&self) -> io::Result<()> {
         Ok(())
+    }
+
+    fn acquire_lock(&self, _lock: &Lock) -> Result<DirectoryLock, LockError> {
+        // Readers take the meta lock while loading; with immutable files
+        // there is nothing to protect, and no lock file can be written.
+        Ok(DirectoryLock::from(Box::new(())))
     }
 
     fn watch(&self, _watch_callback: WatchCallback) -> tantivy::Result<WatchHandle> {

@@ -1,1 +1,201 @@
-pub fn normalize(s:&str)->String{s.to_string()}
+//! Offline full-text search for tsunagu sites.
+//!
+//! One implementation serves both sides: the `tsunagu` CLI builds the
+//! index natively with [`build_bundle`] (feature `writer`, on by default)
+//! and can query it with [`Index`]; the same [`Index`] compiled to
+//! `wasm32-unknown-unknown` (crate `tsunagu-search-wasm`) answers queries
+//! in the browser, so the two can never disagree about analysis, ranking
+//! or filtering.
+//!
+//! * [`analysis`](normalize): NFKC, katakana → hiragana, lower case, CJK
+//!   bigrams, whole Latin words.
+//! * Queries: every word must match (as a phrase of its bigrams) in any
+//!   text field; if that finds nothing, any word may match and the result
+//!   is marked [`SearchResults::partial`]. Synonym groups expand words.
+//! * Ranking: BM25 with field boosts (name and reading 4, summary,
+//!   categories and keywords 2, body 1).
+//! * Filters and counts: tantivy facets, with counts computed per
+//!   dimension as if that dimension were not filtered, so the UI can show
+//!   how many results each choice would give.
+//! * The index ships as one deterministic file, `index.bin`.
+
+mod analysis;
+mod bundle;
+mod schema;
+mod search;
+#[cfg(feature = "writer")]
+mod writer;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+pub use analysis::{normalize, JaTokenizer, TOKENIZER_NAME};
+pub use search::Index;
+#[cfg(feature = "writer")]
+pub use writer::build_bundle;
+
+/// One searchable entry of the site, as the CLI hands it over.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SearchDoc {
+    /// Unique identifier; duplicates are refused by [`build_bundle`].
+    pub slug: String,
+    /// `"center"`, `"organization"`, `"event"`, `"cafeteria"` or `"page"`.
+    pub kind: String,
+    /// Display name; for pages the title.
+    pub name: String,
+    /// Hiragana reading of the name, so typing a reading finds a kanji name.
+    pub kana: Option<String>,
+    /// Short description; may be empty.
+    pub summary: String,
+    /// Plain text (Markdown already stripped).
+    pub body: String,
+    pub categories: Vec<String>,
+    pub keywords: Vec<String>,
+    pub audience: Vec<String>,
+    pub methods: Vec<String>,
+    /// Area path with `/` between levels, e.g. `"広島市/中区"`.
+    pub area: Option<String>,
+    pub free: Option<bool>,
+    pub anonymous: Option<bool>,
+    /// Site-relative path without a leading slash (e.g. `"centers/foo/"`)
+    /// so that links work under a sub-path base URL.
+    pub url: String,
+    /// Events: start, unix seconds.
+    pub starts: Option<i64>,
+    /// Events: end, unix seconds.
+    pub ends: Option<i64>,
+}
+
+/// Groups of words that mean the same thing, e.g.
+/// `[["ひきこもり","引きこもり","引き籠もり"],["子ども食堂","こども食堂","子供食堂"]]`.
+/// A query word containing one member also searches for the others.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Synonyms {
+    pub groups: Vec<Vec<String>>,
+}
+
+/// A search request. Every field is optional in JSON.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Query {
+    /// Words separated by spaces (ASCII or full-width). Empty = browse.
+    pub text: String,
+    pub kind: Option<String>,
+    pub category: Option<String>,
+    /// An area at any level; `"広島市"` includes `"広島市/中区"`.
+    pub area: Option<String>,
+    pub audience: Option<String>,
+    pub method: Option<String>,
+    pub free: Option<bool>,
+    pub anonymous: Option<bool>,
+    /// Current time, unix seconds. When given (and `include_past_events`
+    /// is false), events that have ended are left out. The caller passes
+    /// it because a static site has no server clock.
+    pub now: Option<i64>,
+    pub include_past_events: bool,
+    /// Page size; 0 means 20. Capped at 200.
+    pub limit: usize,
+    pub offset: usize,
+}
+
+/// The answer to a [`Query`].
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SearchResults {
+    /// Number of matching entries (all pages).
+    pub total: usize,
+    /// True when not every word matched together and the results are
+    /// those matching some of the words: the UI then says
+    /// 「完全に一致する結果がありません。一部の言葉に一致した結果を表示しています」.
+    pub partial: bool,
+    pub hits: Vec<Hit>,
+    /// Counts per filter value for the current query.
+    pub facets: Facets,
+}
+
+/// One result.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Hit {
+    pub slug: String,
+    pub kind: String,
+    pub name: String,
+    pub kana: Option<String>,
+    pub url: String,
+    pub area: Option<String>,
+    /// The summary, or when it is empty the beginning of the body.
+    pub summary: String,
+    /// `summary`, HTML-escaped, with `<mark>…</mark>` around matches.
+    pub summary_highlighted: String,
+    /// `name`, HTML-escaped, with `<mark>…</mark>` around matches.
+    pub name_highlighted: String,
+    /// BM25 score (0 when browsing).
+    pub score: f32,
+    pub starts: Option<i64>,
+    pub ends: Option<i64>,
+}
+
+/// Number of matching entries per value, for each filter dimension.
+///
+/// The counts of a dimension are computed with the query and every other
+/// filter applied, but not that dimension's own filter: they say how many
+/// results choosing that value would give ("disjunctive" facets), so the
+/// other choices of a select do not all drop to zero once one is chosen.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Facets {
+    pub kind: BTreeMap<String, u64>,
+    pub category: BTreeMap<String, u64>,
+    /// Every level: `"広島市"` and `"広島市/中区"` both appear.
+    pub area: BTreeMap<String, u64>,
+    pub audience: BTreeMap<String, u64>,
+    pub method: BTreeMap<String, u64>,
+    /// Keys `"true"` / `"false"`.
+    pub free: BTreeMap<String, u64>,
+    /// Keys `"true"` / `"false"`.
+    pub anonymous: BTreeMap<String, u64>,
+}
+
+/// Everything that can go wrong. No input, however malformed, panics.
+#[derive(thiserror::Error, Debug)]
+pub enum SearchError {
+    #[error("not a tsunagu search index (wrong magic bytes)")]
+    NotABundle,
+    #[error(
+        "search index format {found} is not supported by this version (expects {expected}); rebuild the site"
+    )]
+    UnsupportedVersion { found: u32, expected: u32 },
+    #[error("the search index is damaged: {0}")]
+    Corrupt(String),
+    #[error("search document `{slug}` is invalid: {reason}")]
+    InvalidDoc { slug: String, reason: String },
+    #[error("building the search index failed: {0}")]
+    Build(String),
+    #[error("invalid JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    #[error("search engine error: {0}")]
+    Engine(#[from] tantivy::TantivyError),
+}
+
+/// Query-time settings stored in the bundle next to the index.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(crate) struct Settings {
+    pub synonyms: Vec<Vec<String>>,
+}
+
+/// What the index stores per document to render a hit.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(crate) struct StoredHit {
+    pub slug: String,
+    pub kind: String,
+    pub name: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kana: Option<String>,
+    pub url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub area: Option<String>,
+    pub summary: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub starts: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ends: Option<i64>,
+}

@@ -1,0 +1,672 @@
+//! Opening a bundle and answering queries (native and wasm).
+
+use std::collections::BTreeMap;
+use std::ops::Bound;
+use std::path::PathBuf;
+
+use tantivy::collector::{Count, FacetCollector, FacetCounts, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query as TQuery,
+    RangeQuery, TermQuery,
+};
+use tantivy::schema::{Facet, Field, IndexRecordOption, Value};
+use tantivy::{DocAddress, Order, ReloadPolicy, Searcher, TantivyDocument, Term};
+
+use crate::analysis::{analyze, normalize, JaTokenizer, Mode, Tok, TOKENIZER_NAME};
+use crate::bundle::{self, BundleDirectory, SETTINGS_ENTRY};
+use crate::schema::{self as s, Fields};
+use crate::{Facets, Hit, Query, SearchError, SearchResults, Settings, StoredHit};
+
+/// Page size when the query asks for 0.
+const DEFAULT_LIMIT: usize = 20;
+/// Largest page served; protects the browser from huge result JSON.
+const MAX_LIMIT: usize = 200;
+/// Deepest page reachable; keeps `offset + limit` far from overflow.
+const MAX_OFFSET: usize = 100_000;
+/// Query text beyond this many characters is ignored (nobody types more;
+/// it bounds the work a pasted document can cause).
+const MAX_QUERY_CHARS: usize = 200;
+/// At most this many words are searched.
+const MAX_WORDS: usize = 12;
+/// At most this many synonym spellings are tried per word.
+const MAX_ALTERNATIVES: usize = 16;
+/// How many terms a trailing one-character prefix may expand to.
+const MAX_PREFIX_EXPANSIONS: u32 = 2_000;
+
+/// An opened search index.
+pub struct Index {
+    reader: tantivy::IndexReader,
+    fields: Fields,
+    /// Normalised synonym groups.
+    synonyms: Vec<Vec<String>>,
+}
+
+impl std::fmt::Debug for Index {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Index")
+            .field("docs", &self.reader.searcher().num_docs())
+            .finish_non_exhaustive()
+    }
+}
+
+/// One query word: its spellings (the word itself and synonym variants),
+/// each analysed into query tokens.
+struct Word {
+    alternatives: Vec<Vec<Tok>>,
+}
+
+/// Filters of a query, by facet dimension, so that a dimension's own
+/// filter can be left out when counting that dimension.
+struct Filter {
+    dim: &'static str,
+    query: Box<dyn TQuery>,
+}
+
+impl Index {
+    /// Opens a bundle produced by [`crate::build_bundle`]. Damaged or
+    /// foreign bytes give an error, never a panic.
+    pub fn open(bundle: Vec<u8>) -> Result<Index, SearchError> {
+        let mut entries = bundle::unpack(bundle)?;
+        let settings = entries
+            .remove(SETTINGS_ENTRY)
+            .ok_or_else(|| SearchError::Corrupt(format!("missing {SETTINGS_ENTRY}")))?;
+        let settings: Settings = serde_json::from_slice(settings.as_slice())
+            .map_err(|e| SearchError::Corrupt(format!("{SETTINGS_ENTRY}: {e}")))?;
+        let files = entries
+            .into_iter()
+            .map(|(name, bytes)| (PathBuf::from(name), bytes))
+            .collect();
+        let index = tantivy::Index::open(BundleDirectory::new(files))
+            .map_err(|e| SearchError::Corrupt(e.to_string()))?;
+        let expected = s::build();
+        if index.schema() != expected {
+            return Err(SearchError::Corrupt(
+                "the index schema differs from this version's".into(),
+            ));
+        }
+        index.tokenizers().register(TOKENIZER_NAME, JaTokenizer);
+        let fields = Fields::of(&index.schema())?;
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e: tantivy::TantivyError| SearchError::Corrupt(e.to_string()))?;
+        let synonyms = settings
+            .synonyms
+            .iter()
+            .map(|group| {
+                let mut members: Vec<String> = group
+                    .iter()
+                    .map(|w| collapse_spaces(&normalize(w)))
+                    .filter(|w| !w.is_empty())
+                    .collect();
+                members.dedup();
+                members
+            })
+            .filter(|group| group.len() > 1)
+            .collect();
+        Ok(Index {
+            reader,
+            fields,
+            synonyms,
+        })
+    }
+
+    /// Number of documents in the index.
+    pub fn num_docs(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// Answers a query: full-text search when `q.text` has words, else
+    /// browsing (everything matching the filters, by reading/name; events
+    /// by start time when filtering on `kind = "event"`).
+    pub fn search(&self, q: &Query) -> Result<SearchResults, SearchError> {
+        let searcher = self.reader.searcher();
+        let limit = match q.limit {
+            0 => DEFAULT_LIMIT,
+            n => n.min(MAX_LIMIT),
+        };
+        let offset = q.offset.min(MAX_OFFSET);
+        let filters = self.filters(q);
+        let past = self.past_events(q);
+        let text: String = q.text.chars().take(MAX_QUERY_CHARS).collect();
+        let words = self.plan(&text);
+
+        if words.is_empty() {
+            if !normalize(&text).trim().is_empty() {
+                // Only punctuation or symbols: nothing to look for.
+                return Ok(SearchResults::default());
+            }
+            let query = compose(Box::new(AllQuery), &filters, None, past.as_deref());
+            let rank = if q.kind.as_deref().map(str::trim) == Some("event") {
+                s::EVENT_RANK
+            } else {
+                s::RANK
+            };
+            let top = TopDocs::with_limit(limit)
+                .and_offset(offset)
+                .order_by_fast_field::<u64>(rank, Order::Asc);
+            let (total, top, counts) = searcher.search(&query, &(Count, top, facet_collector()))?;
+            let hits = top
+                .into_iter()
+                .map(|(_, addr)| self.hit(&searcher, addr, 0.0, &[]))
+                .collect::<Result<_, _>>()?;
+            let facets = self.facets(&searcher, &AllQuery, &filters, past.as_deref(), &counts)?;
+            return Ok(SearchResults {
+                total,
+                partial: false,
+                hits,
+                facets,
+            });
+        }
+
+        let mut partial = false;
+        let mut text_query = self.text_query(&words, Occur::Must);
+        let mut found = self.run(
+            &searcher,
+            &*text_query,
+            &filters,
+            past.as_deref(),
+            limit,
+            offset,
+        )?;
+        if found.0 == 0 && words.len() >= 2 {
+            text_query = self.text_query(&words, Occur::Should);
+            found = self.run(
+                &searcher,
+                &*text_query,
+                &filters,
+                past.as_deref(),
+                limit,
+                offset,
+            )?;
+            partial = found.0 > 0;
+        }
+        let (total, top, counts) = found;
+        let phrases: Vec<&[Tok]> = words
+            .iter()
+            .flat_map(|w| w.alternatives.iter().map(Vec::as_slice))
+            .collect();
+        let hits = top
+            .into_iter()
+            .map(|(score, addr)| self.hit(&searcher, addr, score, &phrases))
+            .collect::<Result<_, _>>()?;
+        let facets = self.facets(&searcher, &*text_query, &filters, past.as_deref(), &counts)?;
+        Ok(SearchResults {
+            total,
+            partial,
+            hits,
+            facets,
+        })
+    }
+
+    /// One scored search with counts.
+    #[allow(clippy::type_complexity)]
+    fn run(
+        &self,
+        searcher: &Searcher,
+        text_query: &dyn TQuery,
+        filters: &[Filter],
+        past: Option<&dyn TQuery>,
+        limit: usize,
+        offset: usize,
+    ) -> Result<(usize, Vec<(f32, DocAddress)>, FacetCounts), SearchError> {
+        let query = compose(text_query.box_clone(), filters, None, past);
+        let top = TopDocs::with_limit(limit)
+            .and_offset(offset)
+            .order_by_score();
+        Ok(searcher.search(&query, &(Count, top, facet_collector()))?)
+    }
+
+    /// Splits the query into words and expands synonyms.
+    fn plan(&self, text: &str) -> Vec<Word> {
+        let normalized = normalize(text);
+        let mut words: Vec<String> = normalized
+            .split_whitespace()
+            .take(MAX_WORDS)
+            .map(str::to_owned)
+            .collect();
+        // A synonym that itself contains a space ("子ども 食堂") can only be
+        // recognised on the whole query.
+        let whole = words.join(" ");
+        if words.len() > 1 && self.synonyms.iter().flatten().any(|m| *m == whole) {
+            words = vec![whole];
+        }
+        words
+            .iter()
+            .filter_map(|word| {
+                let alternatives: Vec<Vec<Tok>> = self
+                    .spellings(word)
+                    .iter()
+                    .map(|spelling| analyze(spelling, Mode::Query))
+                    .filter(|toks| !toks.is_empty())
+                    .collect();
+                (!alternatives.is_empty()).then_some(Word { alternatives })
+            })
+            .collect()
+    }
+
+    /// The word and its synonym variants: wherever a word contains a
+    /// member of a group, each other member is substituted for it.
+    fn spellings(&self, word: &str) -> Vec<String> {
+        let mut out = vec![word.to_owned()];
+        for group in &self.synonyms {
+            let mut added = Vec::new();
+            for spelling in &out {
+                // Longest member first, so "引き籠もり" wins over a shorter
+                // member that is part of it.
+                let found = group
+                    .iter()
+                    .filter(|m| spelling.contains(String::as_str(m)))
+                    .max_by_key(|m| m.chars().count());
+                if let Some(member) = found {
+                    for other in group {
+                        let variant = spelling.replace(String::as_str(member), other);
+                        if !out.contains(&variant) && !added.contains(&variant) {
+                            added.push(variant);
+                        }
+                    }
+                }
+            }
+            out.extend(added);
+            if out.len() >= MAX_ALTERNATIVES {
+                out.truncate(MAX_ALTERNATIVES);
+                break;
+            }
+        }
+        out
+    }
+
+    /// The full-text part of a query: words combined with `occur` (Must =
+    /// all words, Should = any), each word matching any of its spellings in
+    /// any text field, with the field boosts.
+    fn text_query(&self, words: &[Word], occur: Occur) -> Box<dyn TQuery> {
+        let clauses = words
+            .iter()
+            .map(|word| {
+                let mut per_word: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
+                for toks in &word.alternatives {
+                    for (field, boost) in self.fields.text {
+                        if let Some(q) = phrase_query(field, toks) {
+                            per_word.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
+                        }
+                    }
+                }
+                (
+                    occur,
+                    Box::new(BooleanQuery::new(per_word)) as Box<dyn TQuery>,
+                )
+            })
+            .collect();
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    fn filters(&self, q: &Query) -> Vec<Filter> {
+        let facets = self.fields.facets;
+        let mut out = Vec::new();
+        let mut add = |dim: &'static str, facet: Option<Facet>| {
+            if let Some(facet) = facet {
+                out.push(Filter {
+                    dim,
+                    query: Box::new(TermQuery::new(
+                        Term::from_facet(facets, &facet),
+                        IndexRecordOption::Basic,
+                    )),
+                });
+            }
+        };
+        let value = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .map(str::to_owned)
+        };
+        add(
+            s::DIM_KIND,
+            value(&q.kind).map(|v| s::facet(s::DIM_KIND, &v)),
+        );
+        add(
+            s::DIM_CATEGORY,
+            value(&q.category).map(|v| s::facet(s::DIM_CATEGORY, &v)),
+        );
+        add(s::DIM_AREA, value(&q.area).and_then(|v| s::area_facet(&v)));
+        add(
+            s::DIM_AUDIENCE,
+            value(&q.audience).map(|v| s::facet(s::DIM_AUDIENCE, &v)),
+        );
+        add(
+            s::DIM_METHOD,
+            value(&q.method).map(|v| s::facet(s::DIM_METHOD, &v)),
+        );
+        add(
+            s::DIM_FREE,
+            q.free.map(|b| s::facet(s::DIM_FREE, s::bool_str(b))),
+        );
+        add(
+            s::DIM_ANONYMOUS,
+            q.anonymous
+                .map(|b| s::facet(s::DIM_ANONYMOUS, s::bool_str(b))),
+        );
+        out
+    }
+
+    /// Events that are over, to be excluded: `until < now`. Only events
+    /// have an `until` value, so other kinds are never excluded.
+    fn past_events(&self, q: &Query) -> Option<Box<dyn TQuery>> {
+        let now = q.now?;
+        if q.include_past_events {
+            return None;
+        }
+        Some(Box::new(RangeQuery::new(
+            Bound::Unbounded,
+            Bound::Excluded(Term::from_field_i64(self.fields.until, now)),
+        )))
+    }
+
+    /// Facet counts: those of the main search, except that a dimension
+    /// with an active filter is recounted without that filter.
+    fn facets(
+        &self,
+        searcher: &Searcher,
+        text_query: &dyn TQuery,
+        filters: &[Filter],
+        past: Option<&dyn TQuery>,
+        main: &FacetCounts,
+    ) -> Result<Facets, SearchError> {
+        let mut facets = Facets::default();
+        for (dim, slot) in [
+            (s::DIM_KIND, &mut facets.kind),
+            (s::DIM_CATEGORY, &mut facets.category),
+            (s::DIM_AREA, &mut facets.area),
+            (s::DIM_AUDIENCE, &mut facets.audience),
+            (s::DIM_METHOD, &mut facets.method),
+            (s::DIM_FREE, &mut facets.free),
+            (s::DIM_ANONYMOUS, &mut facets.anonymous),
+        ] {
+            let counted = if dim == s::DIM_AREA {
+                s::DIM_AREA_LEVELS
+            } else {
+                dim
+            };
+            if filters.iter().any(|f| f.dim == dim) {
+                let query = compose(text_query.box_clone(), filters, Some(dim), past);
+                let mut collector = FacetCollector::for_field(s::FACETS);
+                collector.add_facet(Facet::from_path([counted]));
+                let counts = searcher.search(&query, &collector)?;
+                *slot = children(&counts, counted);
+            } else {
+                *slot = children(main, counted);
+            }
+        }
+        Ok(facets)
+    }
+
+    fn hit(
+        &self,
+        searcher: &Searcher,
+        addr: DocAddress,
+        score: f32,
+        phrases: &[&[Tok]],
+    ) -> Result<Hit, SearchError> {
+        let doc: TantivyDocument = searcher.doc(addr)?;
+        let stored = doc
+            .get_first(self.fields.hit)
+            .and_then(|v| v.as_bytes())
+            .ok_or_else(|| SearchError::Corrupt("a document has no stored hit".into()))?;
+        let stored: StoredHit = serde_json::from_slice(stored)
+            .map_err(|e| SearchError::Corrupt(format!("stored hit: {e}")))?;
+        Ok(Hit {
+            summary_highlighted: highlight(&stored.summary, phrases),
+            name_highlighted: highlight(&stored.name, phrases),
+            slug: stored.slug,
+            kind: stored.kind,
+            name: stored.name,
+            kana: stored.kana,
+            url: stored.url,
+            area: stored.area,
+            summary: stored.summary,
+            score: if score.is_finite() { score } else { 0.0 },
+            starts: stored.starts,
+            ends: stored.ends,
+        })
+    }
+}
+
+/// All dimensions counted in one pass (the flat area levels stand for the
+/// area dimension; see [`s::DIM_AREA_LEVELS`]).
+fn facet_collector() -> FacetCollector {
+    let mut collector = FacetCollector::for_field(s::FACETS);
+    for dim in [
+        s::DIM_KIND,
+        s::DIM_CATEGORY,
+        s::DIM_AREA_LEVELS,
+        s::DIM_AUDIENCE,
+        s::DIM_METHOD,
+        s::DIM_FREE,
+        s::DIM_ANONYMOUS,
+    ] {
+        collector.add_facet(Facet::from_path([dim]));
+    }
+    collector
+}
+
+/// Counts of the direct children of `/dim`, keyed by the child's name
+/// (values without matches are left out).
+fn children(counts: &FacetCounts, dim: &str) -> BTreeMap<String, u64> {
+    counts
+        .get(Facet::from_path([dim]))
+        .filter(|(_, count)| *count > 0)
+        .filter_map(|(facet, count)| {
+            let path = facet.to_path();
+            path.get(1).map(|v| ((*v).to_owned(), count))
+        })
+        .collect()
+}
+
+/// `text AND every filter (but `skip`'s) AND NOT past events`.
+fn compose(
+    text: Box<dyn TQuery>,
+    filters: &[Filter],
+    skip: Option<&str>,
+    past: Option<&dyn TQuery>,
+) -> BooleanQuery {
+    let mut clauses = vec![(Occur::Must, text)];
+    for filter in filters {
+        if Some(filter.dim) != skip {
+            clauses.push((Occur::Must, filter.query.box_clone()));
+        }
+    }
+    if let Some(past) = past {
+        clauses.push((Occur::MustNot, past.box_clone()));
+    }
+    BooleanQuery::new(clauses)
+}
+
+/// The query for one spelling of a word in one field.
+///
+/// * one token of one character: a prefix query (a single typed character
+///   matches every bigram starting with it, and the end-of-run unigram);
+/// * one token: a term query;
+/// * several: a phrase of the tokens at their positions, whose last token
+///   is a prefix if it is a lone character (typing "ABC子" should find
+///   "ABC子ども").
+fn phrase_query(field: Field, toks: &[Tok]) -> Option<Box<dyn TQuery>> {
+    let term = |t: &Tok| Term::from_field_text(field, &t.text);
+    match toks {
+        [] => None,
+        [only] if only.single_char => Some(prefix_query(field, &only.text)),
+        [only] => Some(Box::new(TermQuery::new(
+            term(only),
+            IndexRecordOption::WithFreqs,
+        ))),
+        [first, .., last] => {
+            let terms: Vec<(usize, Term)> = toks
+                .iter()
+                .map(|t| (t.position - first.position, term(t)))
+                .collect();
+            if last.single_char {
+                let mut q = PhrasePrefixQuery::new_with_offset(terms);
+                q.set_max_expansions(MAX_PREFIX_EXPANSIONS);
+                Some(Box::new(q))
+            } else {
+                Some(Box::new(PhraseQuery::new_with_offset(terms)))
+            }
+        }
+    }
+}
+
+/// All terms starting with `prefix`, as a constant-score range query over
+/// the term dictionary: `[prefix, successor(prefix))`. Terms sort by UTF-8
+/// bytes, i.e. by code point, so the range is exactly the prefixed terms.
+fn prefix_query(field: Field, prefix: &str) -> Box<dyn TQuery> {
+    let lower = Bound::Included(Term::from_field_text(field, prefix));
+    let upper = match successor(prefix) {
+        Some(next) => Bound::Excluded(Term::from_field_text(field, &next)),
+        None => Bound::Unbounded,
+    };
+    Box::new(RangeQuery::new(lower, upper))
+}
+
+/// The smallest string greater than every string starting with `prefix`.
+fn successor(prefix: &str) -> Option<String> {
+    let mut chars: Vec<char> = prefix.chars().collect();
+    while let Some(last) = chars.pop() {
+        let mut code = last as u32 + 1;
+        if (0xD800..=0xDFFF).contains(&code) {
+            code = 0xE000;
+        }
+        if let Some(next) = char::from_u32(code) {
+            chars.push(next);
+            return Some(chars.into_iter().collect());
+        }
+    }
+    None
+}
+
+fn collapse_spaces(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// HTML-escapes `text` and wraps in `<mark>` every place where one of the
+/// query phrases matches, with the same token logic as the search itself
+/// (so highlighting never claims a match the search would not make).
+pub(crate) fn highlight(text: &str, phrases: &[&[Tok]]) -> String {
+    let toks = analyze(text, Mode::Index);
+    let by_position: BTreeMap<usize, &Tok> = toks.iter().map(|t| (t.position, t)).collect();
+    let mut marks: Vec<std::ops::Range<usize>> = Vec::new();
+    for phrase in phrases {
+        let Some(first) = phrase.first() else {
+            continue;
+        };
+        let last_index = phrase.len() - 1;
+        for start in &toks {
+            let mut ranges = Vec::with_capacity(phrase.len());
+            let matched = phrase.iter().enumerate().all(|(i, q)| {
+                let at = start.position + (q.position - first.position);
+                let Some(t) = by_position.get(&at) else {
+                    return false;
+                };
+                let prefix = q.single_char && (i == last_index);
+                if t.text == q.text {
+                    ranges.push(t.src.clone());
+                    true
+                } else if prefix && t.text.starts_with(&q.text) {
+                    ranges.push(t.head.clone());
+                    true
+                } else {
+                    false
+                }
+            });
+            if matched {
+                marks.extend(ranges);
+            }
+        }
+    }
+    marks.sort_by_key(|r| (r.start, r.end));
+    let mut merged: Vec<std::ops::Range<usize>> = Vec::new();
+    for r in marks {
+        match merged.last_mut() {
+            Some(last) if r.start <= last.end => last.end = last.end.max(r.end),
+            _ => merged.push(r),
+        }
+    }
+    let mut out = String::with_capacity(text.len() + merged.len() * 13);
+    let mut pos = 0;
+    for r in merged {
+        if r.start < pos || r.end > text.len() {
+            continue;
+        }
+        escape_into(&mut out, text.get(pos..r.start).unwrap_or(""));
+        out.push_str("<mark>");
+        escape_into(&mut out, text.get(r.start..r.end).unwrap_or(""));
+        out.push_str("</mark>");
+        pos = r.end;
+    }
+    escape_into(&mut out, text.get(pos..).unwrap_or(""));
+    out
+}
+
+fn escape_into(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            _ => out.push(c),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn phrase(text: &str) -> Vec<Tok> {
+        analyze(text, Mode::Query)
+    }
+
+    #[test]
+    fn highlights_phrases_and_escapes() {
+        let p = phrase("相談");
+        assert_eq!(
+            highlight("<b>相談</b>は無料", &[&p]),
+            "&lt;b&gt;<mark>相談</mark>&lt;/b&gt;は無料"
+        );
+    }
+
+    #[test]
+    fn highlights_across_width_and_kana_folding() {
+        let p = phrase("かたかな");
+        assert_eq!(highlight("ｶﾀｶﾅです", &[&p]), "<mark>ｶﾀｶﾅ</mark>です");
+        let p = phrase("npo");
+        assert_eq!(highlight("ＮＰＯ法人", &[&p]), "<mark>ＮＰＯ</mark>法人");
+    }
+
+    #[test]
+    fn single_character_highlights_only_that_character() {
+        let p = phrase("所");
+        assert_eq!(
+            highlight("相談所長の所", &[&p]),
+            "相談<mark>所</mark>長の<mark>所</mark>"
+        );
+    }
+
+    #[test]
+    fn partial_phrase_is_not_highlighted() {
+        let p = phrase("子ども食堂");
+        assert_eq!(highlight("食堂と子ども", &[&p]), "食堂と子ども");
+        assert_eq!(
+            highlight("子ども食堂です", &[&p]),
+            "<mark>子ども食堂</mark>です"
+        );
+    }
+
+    #[test]
+    fn successor_skips_surrogates() {
+        assert_eq!(successor("a").as_deref(), Some("b"));
+        assert_eq!(successor("\u{D7FF}").as_deref(), Some("\u{E000}"));
+        assert_eq!(successor("\u{10FFFF}"), None);
+    }
+}

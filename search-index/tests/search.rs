@@ -1,0 +1,452 @@
+//! End-to-end behaviour of the index on a small fixture site
+//! (`tests/fixtures/docs.json`): build the bundle, open it, query it.
+
+use std::sync::OnceLock;
+
+use tsunagu_search::{build_bundle, normalize, Index, Query, SearchDoc, SearchError, Synonyms};
+
+/// 2025-06-15, between the fixture's past and upcoming events.
+const NOW: i64 = 1_750_000_000;
+
+fn fixture() -> (Vec<SearchDoc>, Synonyms) {
+    let docs = serde_json::from_str(include_str!("fixtures/docs.json")).expect("docs.json");
+    let synonyms =
+        serde_json::from_str(include_str!("fixtures/synonyms.json")).expect("synonyms.json");
+    (docs, synonyms)
+}
+
+fn bundle() -> &'static [u8] {
+    static BUNDLE: OnceLock<Vec<u8>> = OnceLock::new();
+    BUNDLE.get_or_init(|| {
+        let (docs, synonyms) = fixture();
+        build_bundle(&docs, &synonyms).expect("build")
+    })
+}
+
+fn index() -> &'static Index {
+    static INDEX: OnceLock<Index> = OnceLock::new();
+    INDEX.get_or_init(|| Index::open(bundle().to_vec()).expect("open"))
+}
+
+fn query(text: &str) -> Query {
+    Query {
+        text: text.to_owned(),
+        ..Query::default()
+    }
+}
+
+fn slugs(q: &Query) -> Vec<String> {
+    let results = index().search(q).expect("search");
+    results.hits.into_iter().map(|h| h.slug).collect()
+}
+
+fn finds(text: &str, slug: &str) -> bool {
+    slugs(&query(text)).iter().any(|s| s == slug)
+}
+
+// ---------------------------------------------------------------- analysis
+
+#[test]
+fn full_width_and_half_width_fold() {
+    assert_eq!(normalize("ＡＢＣ"), "abc");
+    assert_eq!(normalize("ｶﾀｶﾅ"), "かたかな");
+    // The name is written ＮＰＯ法人ひだまり (full-width).
+    assert!(finds("NPO", "hidamari"));
+    assert!(finds("npo法人", "hidamari"));
+    // The name is written in half-width katakana ｶﾌｪ ｺﾓﾚﾋﾞ.
+    assert!(finds("カフェ", "cafe-komorebi"));
+    assert!(finds("こもれび", "cafe-komorebi"));
+}
+
+#[test]
+fn katakana_and_hiragana_find_each_other() {
+    // Hiragana text, katakana query.
+    assert!(finds("ヒダマリ", "hidamari"));
+    // Katakana text (フリースペース), hiragana query.
+    assert!(finds("ふりーすぺーす", "hidamari"));
+}
+
+#[test]
+fn latin_is_case_insensitive() {
+    assert!(finds("ONLINE", "hidamari"));
+    assert!(finds("Meetings", "hidamari"));
+}
+
+#[test]
+fn any_two_character_fragment_is_found() {
+    let name = "広島ひきこもり相談支援センター";
+    let chars: Vec<char> = name.chars().collect();
+    for pair in chars.windows(2) {
+        let fragment: String = pair.iter().collect();
+        assert!(
+            finds(&fragment, "hiroshima-hikikomori-center"),
+            "fragment {fragment}"
+        );
+    }
+}
+
+#[test]
+fn single_character_query_works() {
+    assert!(finds("呉", "kenko-fukushi-center"));
+    // The last character of a run (only an end-of-run unigram starts with it).
+    assert!(finds("堂", "asa-kodomo-shokudo"));
+    assert!(finds("つ", "oya-no-kai-tsubasa"));
+}
+
+#[test]
+fn kana_reading_finds_kanji_name() {
+    assert!(finds("そうだん", "hiroshima-hikikomori-center"));
+    assert!(finds("くれし", "kenko-fukushi-center"));
+}
+
+#[test]
+fn synonyms_expand() {
+    // The center only says ひきこもり.
+    assert!(finds("引きこもり", "hiroshima-hikikomori-center"));
+    assert!(finds("引き籠もり", "hiroshima-hikikomori-center"));
+    // The family group only says 引きこもり.
+    assert!(finds("ひきこもり", "oya-no-kai-tsubasa"));
+    // The cafeteria says 子ども食堂.
+    assert!(finds("こども食堂", "asa-kodomo-shokudo"));
+    assert!(finds("子供食堂", "asa-kodomo-shokudo"));
+    // Inside a longer word too.
+    assert!(finds("引きこもり相談", "hiroshima-hikikomori-center"));
+}
+
+#[test]
+fn fragments_do_not_match_across_punctuation() {
+    // "本人・家族" must not make "人家" match.
+    assert!(!finds("人家", "hiroshima-hikikomori-center"));
+}
+
+// ----------------------------------------------------------------- queries
+
+#[test]
+fn name_match_ranks_above_body_match() {
+    // 居場所 is in the name of wakamono-ibasho, only in the body of
+    // kenko-fukushi-center.
+    let found = slugs(&query("居場所"));
+    let name = found.iter().position(|s| s == "wakamono-ibasho");
+    let body = found.iter().position(|s| s == "kenko-fukushi-center");
+    assert!(
+        matches!((name, body), (Some(a), Some(b)) if a < b),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn all_words_must_match() {
+    let found = slugs(&query("ひきこもり 電話"));
+    assert!(found.contains(&"hiroshima-hikikomori-center".to_owned()));
+    // Matches ひきこもり but not 電話.
+    assert!(!found.contains(&"oya-no-kai-tsubasa".to_owned()));
+    // Full-width space separates words too.
+    assert_eq!(slugs(&query("ひきこもり\u{3000}電話")), found);
+    let results = index().search(&query("ひきこもり 電話")).expect("search");
+    assert!(!results.partial);
+}
+
+#[test]
+fn falls_back_to_any_word_and_says_so() {
+    let results = index().search(&query("食堂 宇宙船")).expect("search");
+    assert!(results.partial);
+    assert!(results.hits.iter().any(|h| h.slug == "asa-kodomo-shokudo"));
+    // A single unknown word is simply not found.
+    let results = index().search(&query("宇宙船")).expect("search");
+    assert!(!results.partial);
+    assert_eq!(results.total, 0);
+}
+
+#[test]
+fn summary_is_highlighted_and_escaped() {
+    let results = index().search(&query("相談")).expect("search");
+    let center = results
+        .hits
+        .iter()
+        .find(|h| h.slug == "hiroshima-hikikomori-center")
+        .expect("center found");
+    assert!(
+        center.summary_highlighted.contains("<mark>相談</mark>"),
+        "{}",
+        center.summary_highlighted
+    );
+    assert!(center.name_highlighted.contains("<mark>相談</mark>"));
+    assert_eq!(center.url, "centers/hiroshima-hikikomori-center/");
+}
+
+#[test]
+fn page_without_summary_shows_the_start_of_its_body() {
+    let results = index().search(&query("掲載情報")).expect("search");
+    let page = results.hits.first().expect("page found");
+    assert_eq!(page.slug, "about");
+    assert!(page.summary.starts_with("このサイトは"));
+    assert!(page.summary_highlighted.contains("<mark>掲載情報</mark>"));
+}
+
+// ----------------------------------------------------- filters and facets
+
+#[test]
+fn area_filter_includes_sub_areas_and_counts_every_level() {
+    let q = Query {
+        area: Some("広島市".into()),
+        ..query("")
+    };
+    let results = index().search(&q).expect("search");
+    let found: Vec<&str> = results.hits.iter().map(|h| h.slug.as_str()).collect();
+    assert!(found.contains(&"hiroshima-hikikomori-center")); // 広島市/中区
+    assert!(found.contains(&"oya-no-kai-tsubasa")); // 広島市/安芸区
+    assert!(!found.contains(&"kenko-fukushi-center")); // 呉市
+    assert!(results
+        .hits
+        .iter()
+        .all(|h| h.area.as_deref().is_some_and(|a| a.starts_with("広島市"))));
+
+    let area = &results.facets.area;
+    // Counted without the area filter itself, at every level.
+    assert_eq!(area.get("広島市"), Some(&6));
+    assert_eq!(area.get("広島市/中区"), Some(&3));
+    assert_eq!(area.get("広島市/安芸区"), Some(&2));
+    // The 2023 seminar counts too: no `now` was given.
+    assert_eq!(area.get("呉市"), Some(&2));
+}
+
+#[test]
+fn filters_combine_and_other_dimensions_are_counted_with_them() {
+    let q = Query {
+        kind: Some("center".into()),
+        free: Some(true),
+        ..query("")
+    };
+    let results = index().search(&q).expect("search");
+    let mut found: Vec<&str> = results.hits.iter().map(|h| h.slug.as_str()).collect();
+    found.sort_unstable();
+    assert_eq!(
+        found,
+        ["hiroshima-hikikomori-center", "kenko-fukushi-center"]
+    );
+    assert_eq!(results.total, 2);
+    // Kind counts ignore the kind filter but respect free=true.
+    assert_eq!(results.facets.kind.get("center"), Some(&2));
+    assert_eq!(results.facets.kind.get("cafeteria"), Some(&1));
+    assert_eq!(results.facets.kind.get("organization"), Some(&1));
+    // Method counts respect both filters.
+    assert_eq!(results.facets.method.get("訪問"), Some(&1));
+    assert_eq!(results.facets.method.get("電話"), Some(&2));
+    // Free counts ignore the free filter.
+    assert_eq!(results.facets.free.get("true"), Some(&2));
+    assert_eq!(results.facets.free.get("false"), None);
+}
+
+#[test]
+fn facet_counts_follow_the_text_query() {
+    let results = index().search(&query("食堂")).expect("search");
+    assert_eq!(results.facets.kind.get("cafeteria"), Some(&1));
+    assert_eq!(results.facets.kind.get("center"), None);
+    assert_eq!(results.facets.category.get("食事"), Some(&1));
+}
+
+#[test]
+fn audience_method_and_anonymous_filters() {
+    let q = Query {
+        audience: Some("本人".into()),
+        method: Some("オンライン".into()),
+        ..query("")
+    };
+    let mut found = slugs(&q);
+    found.sort_unstable();
+    assert_eq!(found, ["hidamari", "online-soudankai"]);
+    let q = Query {
+        anonymous: Some(true),
+        ..query("相談")
+    };
+    let mut found = slugs(&q);
+    found.sort_unstable();
+    assert_eq!(found, ["hiroshima-hikikomori-center", "online-soudankai"]);
+}
+
+#[test]
+fn only_upcoming_events_by_default() {
+    let q = Query {
+        kind: Some("event".into()),
+        now: Some(NOW),
+        ..query("")
+    };
+    // Ongoing first (starts earlier), then upcoming; the 2023 seminar is over.
+    assert_eq!(slugs(&q), ["ongoing-exhibition", "online-soudankai"]);
+    let all = Query {
+        include_past_events: true,
+        ..q.clone()
+    };
+    assert_eq!(
+        slugs(&all),
+        ["seminar-2023", "ongoing-exhibition", "online-soudankai"]
+    );
+    // Text search hides past events too, and counts follow.
+    let q = Query {
+        now: Some(NOW),
+        ..query("セミナー")
+    };
+    assert!(slugs(&q).is_empty());
+    let q = Query {
+        now: Some(NOW),
+        ..query("ひきこもり")
+    };
+    let results = index().search(&q).expect("search");
+    assert!(!results.hits.iter().any(|h| h.slug == "seminar-2023"));
+    assert_eq!(results.facets.kind.get("event"), Some(&1));
+}
+
+#[test]
+fn browse_with_empty_query_orders_by_reading() {
+    let q = Query {
+        kind: Some("center".into()),
+        ..query("  ")
+    };
+    // くれし… before ひろしま…
+    assert_eq!(
+        slugs(&q),
+        ["kenko-fukushi-center", "hiroshima-hikikomori-center"]
+    );
+    let everything = index().search(&query("")).expect("search");
+    assert_eq!(everything.total, 11);
+    assert_eq!(everything.facets.kind.get("event"), Some(&3));
+}
+
+#[test]
+fn paging() {
+    let first = index()
+        .search(&Query {
+            limit: 4,
+            ..query("")
+        })
+        .expect("search");
+    let second = index()
+        .search(&Query {
+            limit: 4,
+            offset: 4,
+            ..query("")
+        })
+        .expect("search");
+    assert_eq!(first.hits.len(), 4);
+    assert_eq!(second.hits.len(), 4);
+    assert_eq!(first.total, 11);
+    assert!(first
+        .hits
+        .iter()
+        .all(|a| second.hits.iter().all(|b| a.slug != b.slug)));
+    let beyond = index()
+        .search(&Query {
+            offset: usize::MAX,
+            limit: usize::MAX,
+            ..query("相談")
+        })
+        .expect("search");
+    assert!(beyond.hits.is_empty());
+}
+
+#[test]
+fn odd_queries_do_not_fail() {
+    for text in [
+        "！？",
+        "・",
+        "\u{0}",
+        "a",
+        "ー",
+        "\u{FE0F}",
+        "ｶﾞ",
+        "<script>",
+        "\"相談\"",
+        "相談 OR 支援",
+        "*",
+        &"相".repeat(10_000),
+        &"あ い ".repeat(1000),
+    ] {
+        index().search(&query(text)).expect(text);
+    }
+    let q = Query {
+        area: Some("///".into()),
+        category: Some(String::new()),
+        ..query("")
+    };
+    assert_eq!(index().search(&q).expect("search").total, 11);
+}
+
+#[test]
+fn query_json_fields_are_all_optional() {
+    let q: Query = serde_json::from_str(r#"{"text":"相談","kind":"center"}"#).expect("json");
+    assert_eq!(q.limit, 0);
+    let results = index().search(&q).expect("search");
+    assert_eq!(results.total, 2);
+    let json = serde_json::to_value(&results).expect("serialize");
+    assert!(json["facets"]["kind"]["center"].is_u64());
+}
+
+// ----------------------------------------------------------------- bundle
+
+#[test]
+fn rebuilding_gives_identical_bytes_whatever_the_input_order() {
+    let (mut docs, synonyms) = fixture();
+    let again = build_bundle(&docs, &synonyms).expect("build");
+    assert_eq!(bundle(), again.as_slice());
+    docs.reverse();
+    let reversed = build_bundle(&docs, &synonyms).expect("build");
+    assert_eq!(bundle(), reversed.as_slice());
+}
+
+#[test]
+fn bad_bundles_are_errors_not_panics() {
+    assert!(matches!(
+        Index::open(Vec::new()),
+        Err(SearchError::NotABundle)
+    ));
+    assert!(matches!(
+        Index::open(b"<!DOCTYPE html><html>404</html>".to_vec()),
+        Err(SearchError::NotABundle)
+    ));
+    let good = bundle();
+    for len in [16, 20, 100, good.len() / 2, good.len() - 1] {
+        assert!(
+            Index::open(good[..len].to_vec()).is_err(),
+            "truncated at {len}"
+        );
+    }
+    for at in (8..good.len()).step_by(97) {
+        let mut bad = good.to_vec();
+        bad[at] ^= 0xA5;
+        assert!(Index::open(bad).is_err(), "byte {at} flipped");
+    }
+    let mut newer = good.to_vec();
+    newer[8] = 99;
+    assert!(matches!(
+        Index::open(newer),
+        Err(SearchError::UnsupportedVersion { found: 99, .. })
+    ));
+}
+
+#[test]
+fn invalid_documents_are_refused() {
+    let doc = SearchDoc {
+        slug: "a".into(),
+        kind: "page".into(),
+        ..SearchDoc::default()
+    };
+    let twice = [doc.clone(), doc.clone()];
+    assert!(matches!(
+        build_bundle(&twice, &Synonyms::default()),
+        Err(SearchError::InvalidDoc { .. })
+    ));
+    let unnamed = SearchDoc {
+        slug: " ".into(),
+        ..doc
+    };
+    assert!(build_bundle(&[unnamed], &Synonyms::default()).is_err());
+}
+
+#[test]
+fn empty_site_builds_and_searches() {
+    let bundle = build_bundle(&[], &Synonyms::default()).expect("build");
+    let index = Index::open(bundle).expect("open");
+    let results = index.search(&query("相談")).expect("search");
+    assert_eq!(results.total, 0);
+    assert_eq!(index.search(&query("")).expect("browse").total, 0);
+}
