@@ -121,7 +121,10 @@ impl SiteConfig {
     pub fn base_path(&self) -> String {
         let url = self.base_url.as_str();
         let after_scheme = url.split_once("://").map(|(_, r)| r).unwrap_or(url);
-        let path = after_scheme.find('/').map(|i| &after_scheme[i..]).unwrap_or("/");
+        let path = after_scheme
+            .find('/')
+            .map(|i| &after_scheme[i..])
+            .unwrap_or("/");
         let path = path.split(['?', '#']).next().unwrap_or("/");
         if path.ends_with('/') {
             path.to_string()

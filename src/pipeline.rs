@@ -1,1 +1,161 @@
-//! pipeline (in progress)
+//! The build, stage by stage: load → validate → render → index → write.
+//!
+//! A [`BuildContext`] carries everything a run needs (paths, options,
+//! the instant taken as "now"); no stage reads global state.
+
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, SourceMap};
+use crate::render::{self, OutputFile, Theme};
+use crate::site::Site;
+use crate::validate::{self, ValidateOptions};
+use crate::{index, load, write};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// One run's inputs.
+#[derive(Debug, Clone)]
+pub struct BuildContext {
+    /// The portal folder (with `site.toml` and `content/`).
+    pub root: PathBuf,
+    /// Where the site goes (default `ROOT/public`).
+    pub out: PathBuf,
+    /// Overrides `base_url` from site.toml (e.g. a preview deployment).
+    pub base_url: Option<String>,
+    /// Build entries marked `draft: true` too.
+    pub drafts: bool,
+    /// The instant taken as "now": `SOURCE_DATE_EPOCH` when set, so two
+    /// builds of the same input are byte-identical.
+    pub now: jiff::Timestamp,
+}
+
+impl BuildContext {
+    /// "Now" for a build: `SOURCE_DATE_EPOCH` (seconds) if set and valid,
+    /// else the clock.
+    pub fn now_from_env() -> Result<jiff::Timestamp, Diagnostic> {
+        match std::env::var("SOURCE_DATE_EPOCH") {
+            Ok(v) => v
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .and_then(|s| jiff::Timestamp::from_second(s).ok())
+                .ok_or_else(|| {
+                    Diagnostic::error(Code::ConfigInvalid, format!("SOURCE_DATE_EPOCH=`{v}` is not a number of seconds"))
+                        .help("unset it, or set it to e.g. the last commit's time: SOURCE_DATE_EPOCH=$(git log -1 --format=%ct)")
+                }),
+            Err(_) => Ok(jiff::Timestamp::now()),
+        }
+    }
+}
+
+/// What a finished stage reports back.
+#[derive(Debug)]
+pub struct Outcome {
+    pub diagnostics: Diagnostics,
+    pub sources: SourceMap,
+    /// The validated site (absent when validation failed).
+    pub site: Option<Site>,
+    /// Files written (build only).
+    pub written: usize,
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+impl Outcome {
+    pub fn failed(&self) -> bool {
+        self.diagnostics.has_errors()
+    }
+}
+
+/// Load and validate only (`tsunagu check`).
+pub fn check(ctx: &BuildContext) -> Outcome {
+    let mut timings = Vec::new();
+    let t = Instant::now();
+    let (loaded, load_diags) = match load::load(&ctx.root) {
+        Ok(l) => l,
+        Err(d) => {
+            let mut diagnostics = Diagnostics::default();
+            diagnostics.push(d);
+            return Outcome {
+                diagnostics,
+                sources: SourceMap::default(),
+                site: None,
+                written: 0,
+                timings,
+            };
+        }
+    };
+    timings.push(("load", t.elapsed()));
+    let t = Instant::now();
+    let validated = validate::validate(
+        &loaded,
+        &ValidateOptions {
+            drafts: ctx.drafts,
+            now: ctx.now,
+        },
+    );
+    timings.push(("validate", t.elapsed()));
+    let mut diagnostics = Diagnostics::default();
+    diagnostics.extend(load_diags);
+    diagnostics.extend(validated.diagnostics);
+    let mut site = validated.site;
+    if let (Some(site), Some(url)) = (site.as_mut(), &ctx.base_url) {
+        match crate::model::HttpUrl::parse(url) {
+            Ok(u) => site.config.base_url = u,
+            Err(e) => diagnostics.push(Diagnostic::error(
+                Code::ConfigInvalid,
+                format!("--base-url: {e}"),
+            )),
+        }
+    }
+    if diagnostics.has_errors() {
+        site = None;
+    }
+    Outcome {
+        diagnostics,
+        sources: validated.sources,
+        site,
+        written: 0,
+        timings,
+    }
+}
+
+/// The whole build. On any error nothing is written and the previous
+/// output stays as it was.
+pub fn build(ctx: &BuildContext) -> Outcome {
+    let mut outcome = check(ctx);
+    let Some(site) = outcome.site.as_ref() else {
+        return outcome;
+    };
+    let t = Instant::now();
+    let rendered = Theme::resolve(&ctx.root, &site.config.theme)
+        .and_then(|theme| render::render_site(site, &theme));
+    let mut files: Vec<OutputFile> = match rendered {
+        Ok(f) => f,
+        Err(e) => {
+            outcome
+                .diagnostics
+                .push(Diagnostic::error(Code::RenderFailed, e.to_string()));
+            return outcome;
+        }
+    };
+    outcome.timings.push(("render", t.elapsed()));
+    let t = Instant::now();
+    match index::build_index(site) {
+        Ok(f) => files.extend(f),
+        Err(e) => {
+            outcome
+                .diagnostics
+                .push(Diagnostic::error(Code::IndexFailed, e.to_string()));
+            return outcome;
+        }
+    }
+    outcome.timings.push(("index", t.elapsed()));
+    let t = Instant::now();
+    if let Err(e) = write::write_site(&ctx.out, &files) {
+        outcome
+            .diagnostics
+            .push(Diagnostic::error(Code::WriteFailed, e.to_string()));
+        return outcome;
+    }
+    outcome.timings.push(("write", t.elapsed()));
+    outcome.written = files.len();
+    outcome
+}

@@ -3,4 +3,5 @@
 //! (Wired to the checked-in build once it lands.)
 
 /// Tera template for the search page body (form, results, noscript).
-pub const SEARCH_APP_TEMPLATE: &str = "<form method=\"get\" action=\"\"><input type=\"search\" name=\"q\"></form>";
+pub const SEARCH_APP_TEMPLATE: &str =
+    "<form method=\"get\" action=\"\"><input type=\"search\" name=\"q\"></form>";

@@ -34,7 +34,14 @@ impl Site {
             .map(|(i, e)| (e.slug.clone(), i))
             .collect();
         let today = now.to_zoned(timezone.clone()).date();
-        Site { config, timezone, entries, by_slug, today, now }
+        Site {
+            config,
+            timezone,
+            entries,
+            by_slug,
+            today,
+            now,
+        }
     }
 
     pub fn get(&self, slug: &Slug) -> Option<&Entry> {

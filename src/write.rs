@@ -1,1 +1,173 @@
-//! write (in progress)
+//! Write: put the rendered files on disk so that a failed or killed build
+//! never damages the last good output.
+//!
+//! Files go into a fresh sibling folder (`.public.tsunagu-tmp-PID`), which
+//! replaces the output folder only once everything is written. Leftovers
+//! of a killed build are removed by the next one.
+
+use crate::render::OutputFile;
+use rayon::prelude::*;
+use std::collections::BTreeSet;
+use std::io;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("cannot write {path}: {source}")]
+    Io { path: PathBuf, source: io::Error },
+    #[error("refusing to write to {0}: it is not a folder this build can replace")]
+    BadTarget(PathBuf),
+    #[error("output path `{0}` would leave the output folder")]
+    UnsafePath(String),
+}
+
+fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
+    move |source| WriteError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Writes `files` as the complete new content of `out`.
+pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
+    let name = out
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| WriteError::BadTarget(out.to_path_buf()))?;
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if out.exists() && !out.is_dir() {
+        return Err(WriteError::BadTarget(out.to_path_buf()));
+    }
+    std::fs::create_dir_all(&parent).map_err(io_err(&parent))?;
+    remove_leftovers(&parent, &name);
+
+    let tmp = parent.join(format!(".{name}.tsunagu-tmp-{}", std::process::id()));
+    if tmp.exists() {
+        std::fs::remove_dir_all(&tmp).map_err(io_err(&tmp))?;
+    }
+    std::fs::create_dir(&tmp).map_err(io_err(&tmp))?;
+    if let Err(e) = write_all(&tmp, files) {
+        // Best effort: the error we report is the write error itself.
+        if std::fs::remove_dir_all(&tmp).is_err() {
+            eprintln!(
+                "note: could not remove {}; the next build removes it",
+                tmp.display()
+            );
+        }
+        return Err(e);
+    }
+
+    let old = parent.join(format!(".{name}.tsunagu-old-{}", std::process::id()));
+    if out.exists() {
+        std::fs::rename(out, &old).map_err(io_err(out))?;
+    }
+    if let Err(source) = std::fs::rename(&tmp, out) {
+        // Put the previous output back before reporting.
+        if old.exists() && std::fs::rename(&old, out).is_err() {
+            eprintln!("note: the previous output is kept in {}", old.display());
+        }
+        return Err(WriteError::Io {
+            path: out.to_path_buf(),
+            source,
+        });
+    }
+    if old.exists() {
+        std::fs::remove_dir_all(&old).map_err(io_err(&old))?;
+    }
+    Ok(())
+}
+
+fn write_all(root: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
+    let mut dirs = BTreeSet::new();
+    for f in files {
+        if !is_safe_relative(&f.path) {
+            return Err(WriteError::UnsafePath(f.path.clone()));
+        }
+        if let Some(parent) = Path::new(&f.path).parent() {
+            if !parent.as_os_str().is_empty() {
+                dirs.insert(root.join(parent));
+            }
+        }
+    }
+    for d in &dirs {
+        std::fs::create_dir_all(d).map_err(io_err(d))?;
+    }
+    files.par_iter().try_for_each(|f| {
+        let path = root.join(&f.path);
+        std::fs::write(&path, &f.bytes).map_err(io_err(&path))
+    })
+}
+
+/// Only plain relative paths: no `..`, no absolute paths, no empty parts.
+fn is_safe_relative(path: &str) -> bool {
+    !path.is_empty()
+        && !path.starts_with('/')
+        && !path.contains('\\')
+        && path
+            .split('/')
+            .all(|part| !part.is_empty() && part != "." && part != "..")
+}
+
+/// Removes temporary folders a killed build left next to the output.
+fn remove_leftovers(parent: &Path, name: &str) {
+    let Ok(read) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let prefixes = [
+        format!(".{name}.tsunagu-tmp-"),
+        format!(".{name}.tsunagu-old-"),
+    ];
+    for item in read.flatten() {
+        let file_name = item.file_name().to_string_lossy().into_owned();
+        if prefixes.iter().any(|p| file_name.starts_with(p.as_str()))
+            && std::fs::remove_dir_all(item.path()).is_err()
+        {
+            eprintln!("note: could not remove leftover {}", item.path().display());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn file(path: &str, text: &str) -> OutputFile {
+        OutputFile {
+            path: path.into(),
+            bytes: text.as_bytes().to_vec(),
+        }
+    }
+
+    #[test]
+    fn replaces_output_and_cleans_up() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(&out, &[file("a/index.html", "one"), file("old.txt", "x")]).unwrap();
+        std::fs::create_dir(dir.path().join(".public.tsunagu-tmp-999")).unwrap();
+        write_site(&out, &[file("a/index.html", "two")]).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join("a/index.html")).unwrap(),
+            "two"
+        );
+        assert!(!out.join("old.txt").exists());
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("public")]);
+    }
+
+    #[test]
+    fn refuses_paths_that_escape() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(&out, &[file("a.html", "good")]).unwrap();
+        let err = write_site(&out, &[file("../evil.html", "x")]).unwrap_err();
+        assert!(matches!(err, WriteError::UnsafePath(_)));
+        assert_eq!(std::fs::read_to_string(out.join("a.html")).unwrap(), "good");
+        assert!(!dir.path().join("evil.html").exists());
+    }
+}

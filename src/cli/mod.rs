@@ -1,1 +1,76 @@
-//! cli (in progress)
+//! The command line: parse arguments, call the library, print diagnostics.
+//! Each command lives in its own short file.
+
+mod build;
+mod check;
+
+use crate::diagnostics::{self, Diagnostics, Format, SourceMap};
+use clap::{Parser, Subcommand};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "tsunagu",
+    version,
+    about = "つなぐ — build regional support-resource portals from YAML and Markdown entries"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command that reads a portal shares.
+#[derive(clap::Args, Debug, Clone)]
+pub struct PortalArgs {
+    /// The portal folder (with site.toml and content/).
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    pub root: PathBuf,
+    /// How problems are printed.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+    /// Include entries marked `draft: true`.
+    #[arg(long)]
+    pub drafts: bool,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Build the portal into public/ (or --out).
+    #[command(
+        after_help = "Example:\n  tsunagu build --root my-portal --out my-portal/public\n  tsunagu build --base-url https://preview.example.jp/"
+    )]
+    Build(build::BuildArgs),
+    /// Check every entry without writing anything; exit 1 on any error.
+    #[command(
+        after_help = "Example:\n  tsunagu check --format github   # annotations in GitHub Actions"
+    )]
+    Check(check::CheckArgs),
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build(args) => build::run(args),
+        Command::Check(args) => check::run(args),
+    }
+}
+
+/// Prints diagnostics to stderr (human, github) or stdout (json, so it
+/// can be piped), colored only on a terminal and not when NO_COLOR is set.
+pub(crate) fn report(diags: &Diagnostics, sources: &SourceMap, format: Format) {
+    let result = match format {
+        Format::Json => {
+            diagnostics::emit(&mut std::io::stdout().lock(), diags, sources, format, false)
+        }
+        _ => {
+            let stderr = std::io::stderr();
+            let color = stderr.is_terminal() && std::env::var_os("NO_COLOR").is_none();
+            diagnostics::emit(&mut stderr.lock(), diags, sources, format, color)
+        }
+    };
+    if let Err(e) = result {
+        eprintln!("tsunagu: could not print diagnostics: {e}");
+    }
+}

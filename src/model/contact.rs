@@ -37,7 +37,11 @@ impl PhoneNumber {
             match c {
                 '0'..='9' | '+' | '#' => dial.push(c),
                 '-' | ' ' | '(' | ')' => {}
-                _ => return Err(format!("`{raw}` is not a Japanese phone number: unexpected `{c}`")),
+                _ => {
+                    return Err(format!(
+                        "`{raw}` is not a Japanese phone number: unexpected `{c}`"
+                    ))
+                }
             }
         }
         let domestic = if let Some(rest) = dial.strip_prefix("+81") {
@@ -97,7 +101,7 @@ impl<'de> Deserialize<'de> for PhoneNumber {
                     return PhoneNumber::parse(&n.to_string()).map_err(E::custom);
                 }
                 Err(E::custom(format!(
-                    "phone number {n} was read as a number: write it with hyphens or in quotes, e.g. \"0{n}\" → \"054-221-1582\""
+                    "phone number {n} was read as a plain number (a leading 0 would be lost): write it with hyphens, e.g. 054-221-1582"
                 )))
             }
             fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<PhoneNumber, E> {
@@ -140,8 +144,7 @@ impl HttpUrl {
 
 impl<'de> Deserialize<'de> for HttpUrl {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        HttpUrl::parse(&s).map_err(serde::de::Error::custom)
+        super::from_str_with(d, "an https:// link", HttpUrl::parse)
     }
 }
 
@@ -161,14 +164,18 @@ impl Email {
                     && !domain.ends_with('.')
                     && !domain.contains('@')
                     && s.is_ascii()
-                    && !s.chars().any(|c| c.is_whitespace() || "<>()[],;:\"".contains(c))
+                    && !s
+                        .chars()
+                        .any(|c| c.is_whitespace() || "<>()[],;:\"".contains(c))
             }
             None => false,
         };
         if ok {
             Ok(Email(s.to_string()))
         } else {
-            Err(format!("`{raw}` is not an e-mail address (expected e.g. info@example.jp)"))
+            Err(format!(
+                "`{raw}` is not an e-mail address (expected e.g. info@example.jp)"
+            ))
         }
     }
 
@@ -179,8 +186,7 @@ impl Email {
 
 impl<'de> Deserialize<'de> for Email {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        Email::parse(&s).map_err(serde::de::Error::custom)
+        super::from_str_with(d, "an e-mail address", Email::parse)
     }
 }
 
@@ -190,20 +196,50 @@ mod tests {
 
     #[test]
     fn phone_numbers() {
-        for ok in ["054-221-1582", "0120-279-338", "090-1234-5678", "+81-54-221-1582", "０５４－２２１－１５８２", "189", "#7119", "03 (1234) 5678"] {
+        for ok in [
+            "054-221-1582",
+            "0120-279-338",
+            "090-1234-5678",
+            "+81-54-221-1582",
+            "０５４－２２１－１５８２",
+            "189",
+            "#7119",
+            "03 (1234) 5678",
+        ] {
             assert!(PhoneNumber::parse(ok).is_ok(), "{ok}");
         }
-        for bad in ["12345", "054-221", "call me", "1-800-555-0100", "#71190", "0120-279-338-1"] {
+        for bad in [
+            "12345",
+            "054-221",
+            "call me",
+            "1-800-555-0100",
+            "#71190",
+            "0120-279-338-1",
+        ] {
             assert!(PhoneNumber::parse(bad).is_err(), "{bad}");
         }
-        assert_eq!(PhoneNumber::parse("#7119").unwrap().tel_href(), "tel:%237119");
-        assert_eq!(PhoneNumber::parse("０５４－２２１－１５８２").unwrap().display(), "054-221-1582");
+        assert_eq!(
+            PhoneNumber::parse("#7119").unwrap().tel_href(),
+            "tel:%237119"
+        );
+        assert_eq!(
+            PhoneNumber::parse("０５４－２２１－１５８２")
+                .unwrap()
+                .display(),
+            "054-221-1582"
+        );
     }
 
     #[test]
     fn urls() {
         assert!(HttpUrl::parse("https://example.jp/a?b=c").is_ok());
-        for bad in ["javascript:alert(1)", "data:text/html,x", "/relative", "ftp://x.jp/", "example.jp"] {
+        for bad in [
+            "javascript:alert(1)",
+            "data:text/html,x",
+            "/relative",
+            "ftp://x.jp/",
+            "example.jp",
+        ] {
             assert!(HttpUrl::parse(bad).is_err(), "{bad}");
         }
     }

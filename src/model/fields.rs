@@ -132,8 +132,10 @@ pub struct Geo {
 }
 
 /// `phone: 054-...` or `phone: [054-..., 0120-...]`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+///
+/// Deserialized by hand rather than `#[serde(untagged)]`, which would
+/// replace the inner error (and its line) with "did not match any variant".
+#[derive(Debug, Clone)]
 pub enum OneOrMany<T> {
     One(T),
     Many(Vec<T>),
@@ -149,8 +151,7 @@ impl<T> OneOrMany<T> {
 }
 
 /// `online: true` or `online: https://…` (the meeting link).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone)]
 pub enum Online {
     Flag(bool),
     Url(HttpUrl),
@@ -165,14 +166,67 @@ pub enum Registration {
 
 impl<'de> Deserialize<'de> for Registration {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        let looks_like_url = s.contains("://") || s.starts_with("javascript:") || s.starts_with("data:");
-        if looks_like_url {
-            HttpUrl::parse(&s)
-                .map(Registration::Url)
-                .map_err(serde::de::Error::custom)
-        } else {
-            Ok(Registration::Text(s))
+        super::from_str_with(d, "a sentence or an https:// link", |s| {
+            let looks_like_url =
+                s.contains("://") || s.starts_with("javascript:") || s.starts_with("data:");
+            if looks_like_url {
+                HttpUrl::parse(s).map(Registration::Url)
+            } else {
+                Ok(Registration::Text(s.to_string()))
+            }
+        })
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for OneOrMany<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::value::{I64Deserializer, StrDeserializer, U64Deserializer};
+        use std::marker::PhantomData;
+        struct V<T>(PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> serde::de::Visitor<'de> for V<T> {
+            type Value = OneOrMany<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("one value or a list of values")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Self::Value, E> {
+                T::deserialize(StrDeserializer::<E>::new(s)).map(OneOrMany::One)
+            }
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Self::Value, E> {
+                T::deserialize(U64Deserializer::<E>::new(n)).map(OneOrMany::One)
+            }
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Self::Value, E> {
+                T::deserialize(I64Deserializer::<E>::new(n)).map(OneOrMany::One)
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(OneOrMany::Many(items))
+            }
         }
+        d.deserialize_any(V(PhantomData))
+    }
+}
+
+impl<'de> Deserialize<'de> for Online {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Online;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("true, false or an https:// link")
+            }
+            fn visit_bool<E: serde::de::Error>(self, b: bool) -> Result<Online, E> {
+                Ok(Online::Flag(b))
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Online, E> {
+                HttpUrl::parse(s).map(Online::Url).map_err(E::custom)
+            }
+        }
+        d.deserialize_any(V)
     }
 }

@@ -66,9 +66,7 @@ pub struct TimeOfDay {
 
 impl TimeOfDay {
     pub fn parse(s: &str) -> Result<TimeOfDay, String> {
-        let bad = || {
-            format!("`{s}` is not a time: write 24-hour HH:MM in quotes, e.g. \"13:30\"")
-        };
+        let bad = || format!("`{s}` is not a time: write 24-hour HH:MM in quotes, e.g. \"13:30\"");
         let normalized: String = s
             .trim()
             .chars()
@@ -85,9 +83,13 @@ impl TimeOfDay {
         let h: u16 = h.parse().map_err(|_| bad())?;
         let m: u16 = m.parse().map_err(|_| bad())?;
         if m >= 60 || h > 24 || (h == 24 && m != 0) {
-            return Err(format!("`{s}` is not a time of day: hours 0–24, minutes 0–59"));
+            return Err(format!(
+                "`{s}` is not a time of day: hours 0–24, minutes 0–59"
+            ));
         }
-        Ok(TimeOfDay { minutes: h * 60 + m })
+        Ok(TimeOfDay {
+            minutes: h * 60 + m,
+        })
     }
 
     pub fn minutes(self) -> u16 {
@@ -245,7 +247,11 @@ fn days_japanese(days: &[Day]) -> String {
     let mut sorted: Vec<Day> = days.to_vec();
     sorted.sort();
     sorted.dedup();
-    let weekdays: Vec<usize> = sorted.iter().filter_map(|d| d.weekday()).map(Weekday::index).collect();
+    let weekdays: Vec<usize> = sorted
+        .iter()
+        .filter_map(|d| d.weekday())
+        .map(Weekday::index)
+        .collect();
     let mut parts: Vec<String> = Vec::new();
     let mut i = 0;
     while i < weekdays.len() {
@@ -279,19 +285,54 @@ mod tests {
 
     #[test]
     fn plain_japanese() {
-        assert_eq!(rule("{days: [mon, fri], open: '15:00', close: '21:00'}").unwrap().japanese(), "月・金 15:00〜21:00");
-        assert_eq!(rule("{days: [fri, mon, tue, wed, thu], open: '9:00', close: '17:00'}").unwrap().japanese(), "月〜金 9:00〜17:00");
-        assert_eq!(rule("{days: [sat, hol], open: '10:00', close: '12:00'}").unwrap().japanese(), "土・祝日 10:00〜12:00");
-        assert_eq!(rule("{weekday: thu, nth: 3, open: '13:30', close: '16:30'}").unwrap().japanese(), "毎月第3木曜 13:30〜16:30");
-        assert_eq!(rule("{weekday: fri, nth: -1, open: '18:00', close: '20:00'}").unwrap().japanese(), "毎月最終金曜 18:00〜20:00");
+        assert_eq!(
+            rule("{days: [mon, fri], open: '15:00', close: '21:00'}")
+                .unwrap()
+                .japanese(),
+            "月・金 15:00〜21:00"
+        );
+        assert_eq!(
+            rule("{days: [fri, mon, tue, wed, thu], open: '9:00', close: '17:00'}")
+                .unwrap()
+                .japanese(),
+            "月〜金 9:00〜17:00"
+        );
+        assert_eq!(
+            rule("{days: [sat, hol], open: '10:00', close: '12:00'}")
+                .unwrap()
+                .japanese(),
+            "土・祝日 10:00〜12:00"
+        );
+        assert_eq!(
+            rule("{weekday: thu, nth: 3, open: '13:30', close: '16:30'}")
+                .unwrap()
+                .japanese(),
+            "毎月第3木曜 13:30〜16:30"
+        );
+        assert_eq!(
+            rule("{weekday: fri, nth: -1, open: '18:00', close: '20:00'}")
+                .unwrap()
+                .japanese(),
+            "毎月最終金曜 18:00〜20:00"
+        );
     }
 
     #[test]
     fn refuses_nonsense() {
-        assert!(rule("{days: [mon], open: '25:00', close: '26:00'}").unwrap_err().contains("not a time of day"));
-        assert!(rule("{days: [mon], open: '17:00', close: '09:00'}").unwrap_err().contains("must be after open"));
-        assert!(rule("{weekday: thu, nth: 6, open: '13:30', close: '16:30'}").unwrap_err().contains("nth: 6"));
-        assert!(rule("{weekday: thu, open: '13:30', close: '16:30'}").unwrap_err().contains("needs `nth`"));
+        assert!(rule("{days: [mon], open: '25:00', close: '26:00'}")
+            .unwrap_err()
+            .contains("not a time of day"));
+        assert!(rule("{days: [mon], open: '17:00', close: '09:00'}")
+            .unwrap_err()
+            .contains("must be after open"));
+        assert!(
+            rule("{weekday: thu, nth: 6, open: '13:30', close: '16:30'}")
+                .unwrap_err()
+                .contains("nth: 6")
+        );
+        assert!(rule("{weekday: thu, open: '13:30', close: '16:30'}")
+            .unwrap_err()
+            .contains("needs `nth`"));
         assert!(rule("{days: [funday], open: '13:30', close: '16:30'}").is_err());
     }
 }

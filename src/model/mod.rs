@@ -10,13 +10,42 @@ mod hours;
 mod time;
 
 pub use contact::{Email, HttpUrl, PhoneNumber};
-pub use fields::{EntryFields, Geo, OneOrMany, Online, Registration, EVENT_ONLY, FIELD_NAMES, PAGE_FIELDS};
+pub use fields::{
+    EntryFields, Geo, OneOrMany, Online, Registration, EVENT_ONLY, FIELD_NAMES, PAGE_FIELDS,
+};
 pub use hours::{Day, HoursRule, TimeOfDay, Weekday};
 pub use time::{Date, EventTime};
 
 use serde::Serialize;
 use std::fmt;
 use std::path::PathBuf;
+
+/// Deserializes a string through `parse`, raising the error *inside* the
+/// visitor: serde_yaml attaches a field's path and line only to errors
+/// raised while it is deserializing that value, not after it returned.
+pub(crate) fn from_str_with<'de, D, T>(
+    d: D,
+    expecting: &'static str,
+    parse: fn(&str) -> Result<T, String>,
+) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    struct V<T> {
+        expecting: &'static str,
+        parse: fn(&str) -> Result<T, String>,
+    }
+    impl<T> serde::de::Visitor<'_> for V<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str(self.expecting)
+        }
+        fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<T, E> {
+            (self.parse)(s).map_err(E::custom)
+        }
+    }
+    d.deserialize_str(V { expecting, parse })
+}
 
 /// The five kinds of entry. The folder under `content/` names the kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -135,8 +164,7 @@ impl fmt::Display for Slug {
 
 impl<'de> serde::Deserialize<'de> for Slug {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        Slug::parse(&s).map_err(serde::de::Error::custom)
+        from_str_with(d, "a slug such as `foot-and-work`", Slug::parse)
     }
 }
 

@@ -11,9 +11,17 @@ impl Date {
     pub fn parse(s: &str) -> Result<Date, String> {
         let t = s.trim();
         let shape_ok = t.len() == 10
-            && t.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+            && t.bytes().enumerate().all(|(i, b)| {
+                if i == 4 || i == 7 {
+                    b == b'-'
+                } else {
+                    b.is_ascii_digit()
+                }
+            });
         if !shape_ok {
-            return Err(format!("`{s}` is not a date: write YYYY-MM-DD, e.g. 2026-04-01"));
+            return Err(format!(
+                "`{s}` is not a date: write YYYY-MM-DD, e.g. 2026-04-01"
+            ));
         }
         t.parse::<jiff::civil::Date>()
             .map(Date)
@@ -35,8 +43,7 @@ impl Serialize for Date {
 
 impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        Date::parse(&s).map_err(serde::de::Error::custom)
+        super::from_str_with(d, "a date such as 2026-04-01", Date::parse)
     }
 }
 
@@ -57,14 +64,21 @@ impl EventTime {
             format!("`{s}` is not a date and time: write ISO 8601, e.g. 2026-12-05T13:30 (or 2026-12-05 for an all-day event)")
         };
         if t.len() == 10 {
-            return Date::parse(t).map(|d| EventTime::AllDay(d.0)).map_err(|_| err());
+            return Date::parse(t)
+                .map(|d| EventTime::AllDay(d.0))
+                .map_err(|_| err());
         }
         let has_offset = t.ends_with('Z')
-            || t.get(16..).is_some_and(|rest| rest.contains('+') || rest.contains('-'));
+            || t.get(16..)
+                .is_some_and(|rest| rest.contains('+') || rest.contains('-'));
         if has_offset {
-            t.parse::<jiff::Timestamp>().map(EventTime::Exact).map_err(|_| err())
+            t.parse::<jiff::Timestamp>()
+                .map(EventTime::Exact)
+                .map_err(|_| err())
         } else {
-            t.parse::<jiff::civil::DateTime>().map(EventTime::Local).map_err(|_| err())
+            t.parse::<jiff::civil::DateTime>()
+                .map(EventTime::Local)
+                .map_err(|_| err())
         }
     }
 
@@ -85,8 +99,11 @@ impl EventTime {
 
 impl<'de> Deserialize<'de> for EventTime {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        EventTime::parse(&s).map_err(serde::de::Error::custom)
+        super::from_str_with(
+            d,
+            "a date and time such as 2026-12-05T13:30",
+            EventTime::parse,
+        )
     }
 }
 
@@ -97,15 +114,28 @@ mod tests {
     #[test]
     fn dates() {
         assert!(Date::parse("2026-09-12").is_ok());
-        assert!(Date::parse("2026-02-30").unwrap_err().contains("not a real date"));
-        assert!(Date::parse("2026/09/12").unwrap_err().contains("YYYY-MM-DD"));
+        assert!(Date::parse("2026-02-30")
+            .unwrap_err()
+            .contains("not a real date"));
+        assert!(Date::parse("2026/09/12")
+            .unwrap_err()
+            .contains("YYYY-MM-DD"));
     }
 
     #[test]
     fn event_times() {
-        assert!(matches!(EventTime::parse("2026-12-05T13:30"), Ok(EventTime::Local(_))));
-        assert!(matches!(EventTime::parse("2026-12-05T13:30:00+09:00"), Ok(EventTime::Exact(_))));
-        assert!(matches!(EventTime::parse("2026-12-05"), Ok(EventTime::AllDay(_))));
+        assert!(matches!(
+            EventTime::parse("2026-12-05T13:30"),
+            Ok(EventTime::Local(_))
+        ));
+        assert!(matches!(
+            EventTime::parse("2026-12-05T13:30:00+09:00"),
+            Ok(EventTime::Exact(_))
+        ));
+        assert!(matches!(
+            EventTime::parse("2026-12-05"),
+            Ok(EventTime::AllDay(_))
+        ));
         assert!(EventTime::parse("12/5 13:30").is_err());
         assert!(EventTime::parse("2026-12-05T25:30").is_err());
     }

@@ -1,0 +1,44 @@
+//! `tsunagu check`
+
+use super::{report, PortalArgs};
+use crate::diagnostics::{Diagnostics, Format, SourceMap};
+use crate::pipeline::{self, BuildContext};
+use std::process::ExitCode;
+
+#[derive(clap::Args, Debug)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    pub portal: PortalArgs,
+}
+
+pub fn run(args: CheckArgs) -> ExitCode {
+    let now = match BuildContext::now_from_env() {
+        Ok(n) => n,
+        Err(d) => {
+            let mut diags = Diagnostics::default();
+            diags.push(d);
+            report(&diags, &SourceMap::default(), args.portal.format);
+            return ExitCode::FAILURE;
+        }
+    };
+    let ctx = BuildContext {
+        out: args.portal.root.join("public"),
+        root: args.portal.root,
+        base_url: None,
+        drafts: args.portal.drafts,
+        now,
+    };
+    let outcome = pipeline::check(&ctx);
+    report(&outcome.diagnostics, &outcome.sources, args.portal.format);
+    if outcome.failed() {
+        return ExitCode::FAILURE;
+    }
+    if args.portal.format == Format::Human {
+        let entries = outcome.site.as_ref().map(|s| s.entries.len()).unwrap_or(0);
+        eprintln!(
+            "ok: {entries} entries, {} warning(s)",
+            outcome.diagnostics.warning_count()
+        );
+    }
+    ExitCode::SUCCESS
+}

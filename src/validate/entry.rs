@@ -1,0 +1,518 @@
+//! One entry file: YAML → [`EntryFields`], then the rules of its kind.
+
+use super::locate::{Locator, Step};
+use super::nearest;
+use crate::config::SiteConfig;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::load::{FileFormat, SourceFile, Split};
+use crate::model::{EntryFields, Kind, EVENT_ONLY, FIELD_NAMES, PAGE_FIELDS};
+use std::path::Path;
+
+/// Summaries longer than this are a warning: lists cut them on phones.
+pub const SUMMARY_MAX_CHARS: usize = 140;
+
+/// Parses the YAML of one entry into fields, reporting every bad field in
+/// one pass.
+///
+/// serde stops at the first error, so after each error we blank the
+/// lines of the top-level field it was in (keeping line numbers) and try
+/// again: every field gets its own message with serde's exact position.
+///
+/// On errors, returns the fields that did parse (so the kind and
+/// vocabulary rules can still report their problems) and the names of
+/// the top-level fields that were dropped.
+pub fn parse_fields(
+    split: &Split,
+    path: &Path,
+) -> Result<EntryFields, (Option<EntryFields>, Vec<String>, Vec<Diagnostic>)> {
+    let mut text = split.yaml.to_string();
+    let mut diags = Vec::new();
+    let mut dropped: Vec<String> = Vec::new();
+    if !text
+        .lines()
+        .any(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+    {
+        let d = Diagnostic::error(Code::MissingField, "the front matter is empty")
+            .in_file(path)
+            .at(split.line_offset.max(1), 1)
+            .help("write at least `name: …` (or `title: …` for a page)");
+        return Err((None, Vec::new(), vec![d]));
+    }
+    // Each round removes one field, so this ends; the bound is a guard.
+    for _ in 0..FIELD_NAMES.len() + 16 {
+        let err = match serde_yaml::from_str::<EntryFields>(&text) {
+            Ok(fields) if diags.is_empty() => return Ok(fields),
+            Ok(partial) => return Err((Some(partial), dropped, diags)),
+            Err(e) => e,
+        };
+        // serde_yaml reads lazily, so a syntax error further down can
+        // surface as a type error; on the error path only, ask the
+        // parser first.
+        if diags.is_empty() {
+            if let Err(syntax) = serde_yaml::from_str::<serde_yaml::Value>(&text) {
+                let pos = syntax
+                    .location()
+                    .map(|l| (l.line() + split.line_offset, l.column()));
+                let mut message = syntax.to_string();
+                if let Some(l) = syntax.location() {
+                    message = message.replacen(
+                        &format!(" at line {} column {}", l.line(), l.column()),
+                        "",
+                        1,
+                    );
+                }
+                let d = Diagnostic::error(Code::YamlSyntax, format!("YAML syntax: {message}"))
+                    .in_file(path)
+                    .at_opt(pos)
+                    .help("check this line and the one above: an unclosed quote or bracket, a missing space after `:`, or a tab used for indentation");
+                return Err((None, dropped, vec![d]));
+            }
+        }
+        let pos = err
+            .location()
+            .map(|l| (l.line() + split.line_offset, l.column()));
+        let mut message = err.to_string();
+        if let Some(l) = err.location() {
+            message = message.replacen(
+                &format!(" at line {} column {}", l.line(), l.column()),
+                "",
+                1,
+            );
+        }
+        let (field_path, detail) = split_path(&message);
+        let top = match &field_path {
+            Some(p) => Some(top_key(p).to_string()),
+            None => backticked_after(detail, "unknown field `")
+                .or_else(|| backticked_after(detail, "duplicate field `")),
+        };
+        let Some(top) = top else {
+            // No field to blame: a syntax error or a document that is not
+            // a mapping. Nothing after it can be trusted.
+            let not_map = detail.starts_with("invalid type") && detail.contains("EntryFields");
+            let d = if not_map {
+                Diagnostic::error(Code::NotAMapping, "the fields must be `key: value` lines (a YAML mapping)")
+                    .help("write one field per line, e.g.\nname: 〇〇相談センター\nkana: まるまるそうだんせんたー")
+            } else {
+                Diagnostic::error(Code::YamlSyntax, format!("YAML syntax: {detail}")).help(
+                    "check the line above the marked place too: an unclosed quote or bracket, a missing space after `:`, or a tab used for indentation",
+                )
+            };
+            diags.push(d.in_file(path).at_opt(pos));
+            return Err((None, dropped, diags));
+        };
+        diags.push(field_error(&top, field_path.as_deref(), detail, path, pos));
+        if !blank_top_level_key(&mut text, &top) {
+            return Err((None, dropped, diags));
+        }
+        dropped.push(top);
+    }
+    Err((None, dropped, diags))
+}
+
+/// serde_yaml prefixes errors inside a field with its path (`hours[0].open: …`).
+fn split_path(message: &str) -> (Option<String>, &str) {
+    if let Some((head, rest)) = message.split_once(": ") {
+        let is_path = !head.is_empty()
+            && head
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && head
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_[].".contains(c));
+        if is_path {
+            return (Some(head.to_string()), rest);
+        }
+    }
+    (None, message)
+}
+
+fn top_key(path: &str) -> &str {
+    path.split(['[', '.']).next().unwrap_or(path)
+}
+
+fn backticked_after(s: &str, prefix: &str) -> Option<String> {
+    s.strip_prefix(prefix)
+        .and_then(|r| r.split('`').next())
+        .map(str::to_string)
+}
+
+fn field_error(
+    top: &str,
+    field_path: Option<&str>,
+    detail: &str,
+    path: &Path,
+    pos: Option<(usize, usize)>,
+) -> Diagnostic {
+    if let Some(unknown) = detail
+        .strip_prefix("unknown field `")
+        .and_then(|r| r.split('`').next())
+    {
+        // Unknown field inside a nested value (hours rule, geo) or at the top.
+        let (message, known): (String, Vec<&str>) = match field_path {
+            Some(p) if p.starts_with("hours") => (
+                format!("unknown field `{unknown}` in an hours rule"),
+                vec!["days", "weekday", "nth", "open", "close", "note"],
+            ),
+            Some(p) if p.starts_with("geo") => (
+                format!("unknown field `{unknown}` in geo"),
+                vec!["lat", "lon"],
+            ),
+            _ => (format!("unknown field `{unknown}`"), FIELD_NAMES.to_vec()),
+        };
+        let mut d = Diagnostic::error(Code::UnknownField, message)
+            .in_file(path)
+            .at_opt(pos)
+            .field(
+                field_path
+                    .map(|p| format!("{p}.{unknown}"))
+                    .unwrap_or_else(|| unknown.to_string()),
+            );
+        let near = nearest(unknown, known.iter().copied(), 1);
+        d = match near.first() {
+            Some(s) => d.help(format!("did you mean `{s}`?")),
+            None => d.help(format!("the fields are: {}", known.join(", "))),
+        };
+        return d;
+    }
+    if let Some(dup) = detail
+        .strip_prefix("duplicate field `")
+        .and_then(|r| r.split('`').next())
+    {
+        return Diagnostic::error(Code::InvalidValue, format!("`{dup}` is written twice"))
+            .in_file(path)
+            .at_opt(pos)
+            .field(dup)
+            .help("keep one of them");
+    }
+    let code = match top {
+        "phone" => Code::InvalidPhone,
+        "website" | "online" | "registration" => Code::InvalidUrl,
+        "email" | "report_email" => Code::InvalidEmail,
+        "verified" => Code::InvalidDate,
+        "starts" | "ends" => Code::InvalidDateTime,
+        "hours" => Code::InvalidHours,
+        "operator" | "place" | "organizer" => Code::InvalidSlug,
+        _ => Code::InvalidValue,
+    };
+    let friendly = detail
+        .replace("struct RawRule", "an hours rule")
+        .replace("struct Geo", "{lat: …, lon: …}");
+    let mut d = Diagnostic::error(code, friendly)
+        .in_file(path)
+        .at_opt(pos)
+        .field(field_path.unwrap_or(top));
+    if let Some(h) = field_help(top) {
+        d = d.help(h);
+    }
+    d
+}
+
+/// What each field expects, for type errors.
+fn field_help(field: &str) -> Option<&'static str> {
+    Some(match field {
+        "categories" | "audience" | "methods" | "languages" | "keywords" => "write a list, e.g. `categories: [ひきこもり, 居場所]`",
+        "hours" => "write a list of rules, e.g.\nhours:\n  - {days: [mon, fri], open: \"15:00\", close: \"21:00\"}\n  - {weekday: thu, nth: 3, open: \"13:30\", close: \"16:30\"}",
+        "geo" => "write `geo: {lat: 34.39, lon: 132.45}` (degrees)",
+        "phone" => "write a Japanese number with hyphens, e.g. `phone: 054-221-1582`, or a list of them",
+        "website" | "online" | "registration" => "links must start with https:// or http://",
+        "verified" => "write the date as YYYY-MM-DD, e.g. `verified: 2026-04-01`",
+        "starts" | "ends" => "write e.g. `starts: 2026-12-05T13:30` (the site's timezone) or `2026-12-05T13:30+09:00`",
+        "free" | "anonymous" | "draft" => "write `true` or `false`",
+        "min_age" | "max_age" | "capacity" | "order" => "write a whole number",
+        "status" => "write `open`, `paused` or `closed`",
+        "operator" | "organizer" | "place" => "write the slug (file name without extension) of another entry, e.g. `operator: foot-and-work`",
+        _ => return None,
+    })
+}
+
+/// Replaces the lines of a top-level block-mapping key with empty lines.
+/// Returns false when the key cannot be found as a block key (flow-style
+/// front matter), so the caller stops instead of looping.
+fn blank_top_level_key(text: &mut String, key: &str) -> bool {
+    let lines: Vec<&str> = text.split_inclusive('\n').collect();
+    let is_key_line = |l: &str| {
+        let t = l.trim_end_matches(['\n', '\r']);
+        [
+            format!("{key}:"),
+            format!("\"{key}\":"),
+            format!("'{key}':"),
+        ]
+        .iter()
+        .any(|p| t.starts_with(p.as_str()))
+    };
+    let Some(start) = lines.iter().position(|l| is_key_line(l)) else {
+        return false;
+    };
+    let end = lines[start + 1..]
+        .iter()
+        .position(|l| {
+            let first = l.chars().next();
+            first.is_some_and(|c| !c.is_whitespace() && c != '#')
+        })
+        .map(|i| start + 1 + i)
+        .unwrap_or(lines.len());
+    let mut out = String::with_capacity(text.len());
+    for (i, l) in lines.iter().enumerate() {
+        if (start..end).contains(&i) {
+            if l.ends_with('\n') {
+                out.push('\n');
+            }
+        } else {
+            out.push_str(l);
+        }
+    }
+    *text = out;
+    true
+}
+
+/// The kind rules and vocabulary of one parsed entry. Cross-entry rules
+/// (references, duplicates) are in the parent module.
+pub fn check_fields(
+    file: &SourceFile,
+    fields: &EntryFields,
+    split: &Split,
+    config: &SiteConfig,
+    today: jiff::civil::Date,
+) -> Vec<Diagnostic> {
+    let loc = Locator::new(split.yaml, split.line_offset);
+    let path = &file.path;
+    let mut out = Vec::new();
+    let present = present_fields(fields);
+
+    // Which fields belong to which kind.
+    for name in &present {
+        let wrong = match file.kind {
+            Kind::Page => !PAGE_FIELDS.contains(name),
+            Kind::Event => matches!(*name, "title" | "order"),
+            _ => EVENT_ONLY.contains(name) || matches!(*name, "title" | "order"),
+        };
+        let body_in_md = *name == "body" && file.format == FileFormat::Markdown;
+        if wrong || body_in_md {
+            let help = if body_in_md {
+                "in a .md file the body goes after the closing `---`".to_string()
+            } else {
+                match file.kind {
+                    Kind::Page => format!("a page has only: {}", PAGE_FIELDS.join(", ")),
+                    _ if EVENT_ONLY.contains(name) => {
+                        format!("`{name}` is only for events (content/events/)")
+                    }
+                    _ => format!("`{name}` is only for pages (content/pages/); entries use `name`"),
+                }
+            };
+            out.push(
+                Diagnostic::error(
+                    Code::FieldNotForKind,
+                    format!("`{name}` is not a field of a {}", file.kind),
+                )
+                .in_file(path)
+                .at_opt(loc.key(&[Step::Key(name)]))
+                .field(*name)
+                .help(help),
+            );
+        }
+    }
+
+    // Required fields.
+    let (required, value) = match file.kind {
+        Kind::Page => ("title", &fields.title),
+        _ => ("name", &fields.name),
+    };
+    if value.as_deref().is_none_or(|v| v.trim().is_empty()) {
+        out.push(
+            Diagnostic::error(Code::MissingField, format!("`{required}` is required"))
+                .in_file(path)
+                .at(split.line_offset.max(1), 1)
+                .field(required)
+                .help(format!("add `{required}: …` to the front matter")),
+        );
+    }
+    if file.kind == Kind::Event && fields.starts.is_none() {
+        out.push(
+            Diagnostic::error(Code::MissingField, "an event needs `starts`")
+                .in_file(path)
+                .at(split.line_offset.max(1), 1)
+                .field("starts")
+                .help("add e.g. `starts: 2026-12-05T13:30`"),
+        );
+    }
+
+    // Vocabulary.
+    let vocab = &config.vocabulary;
+    let lists: [(&str, &Option<Vec<String>>, &Vec<String>); 3] = [
+        ("categories", &fields.categories, &vocab.categories),
+        ("audience", &fields.audience, &vocab.audience),
+        ("methods", &fields.methods, &vocab.methods),
+    ];
+    for (name, values, allowed) in lists {
+        for (i, v) in values.iter().flatten().enumerate() {
+            if !allowed.contains(v) {
+                out.push(
+                    not_in_vocabulary(name, v, allowed, path)
+                        .at_opt(loc.value(&[Step::Key(name), Step::Index(i)]))
+                        .field(format!("{name}[{i}]")),
+                );
+            }
+        }
+    }
+    if let Some(area) = &fields.area {
+        if !vocab.areas.contains(area) {
+            out.push(
+                not_in_vocabulary("areas", area, &vocab.areas, path)
+                    .at_opt(loc.value(&[Step::Key("area")]))
+                    .field("area"),
+            );
+        }
+    }
+
+    // Ranges.
+    if let (Some(min), Some(max)) = (fields.min_age, fields.max_age) {
+        if min > max {
+            out.push(
+                Diagnostic::error(
+                    Code::InvalidRange,
+                    format!("min_age ({min}) is greater than max_age ({max})"),
+                )
+                .in_file(path)
+                .at_opt(loc.value(&[Step::Key("max_age")]))
+                .field("max_age")
+                .help("swap them, or remove one"),
+            );
+        }
+    }
+    if let Some(geo) = fields.geo {
+        if !(-90.0..=90.0).contains(&geo.lat) || !(-180.0..=180.0).contains(&geo.lon) {
+            out.push(
+                Diagnostic::error(Code::InvalidRange, format!("geo {{lat: {}, lon: {}}} is not a place on Earth", geo.lat, geo.lon))
+                    .in_file(path)
+                    .at_opt(loc.value(&[Step::Key("geo")]))
+                    .field("geo")
+                    .help("lat is −90 to 90 and lon −180 to 180; for Japan about lat 24–46, lon 122–154 (did you swap them?)"),
+            );
+        }
+    }
+
+    // Warnings.
+    if let Some(summary) = &fields.summary {
+        let n = summary.chars().count();
+        if n > SUMMARY_MAX_CHARS {
+            out.push(
+                Diagnostic::warning(Code::SummaryTooLong, format!("the summary is {n} characters; lists show it best at {SUMMARY_MAX_CHARS} or fewer"))
+                    .in_file(path)
+                    .at_opt(loc.value(&[Step::Key("summary")]))
+                    .field("summary")
+                    .help("keep the summary to one short sentence and move details into the body"),
+            );
+        }
+    }
+    if file.kind != Kind::Page {
+        if fields.kana.is_none() && fields.name.is_some() {
+            out.push(
+                Diagnostic::warning(Code::MissingKana, "no `kana` reading: the entry sorts by its name and cannot be found by its reading")
+                    .in_file(path)
+                    .at_opt(loc.key(&[Step::Key("name")]))
+                    .field("kana")
+                    .help("add the reading in hiragana, e.g. `kana: ひろしまひきこもりそうだんしえんせんたー`"),
+            );
+        }
+        if file.kind != Kind::Event {
+            match fields.verified {
+                None => out.push(
+                    Diagnostic::warning(Code::NotVerified, "no `verified` date: families cannot tell how current this is")
+                        .in_file(path)
+                        .at(split.line_offset.max(1), 1)
+                        .field("verified")
+                        .help("after confirming the details with the organisation, add e.g. `verified: 2026-04-01`"),
+                ),
+                Some(d) => {
+                    let age = today.since(d.0).map(|s| s.get_days()).unwrap_or(0);
+                    if age > i64::from(config.stale_after_days) as i32 {
+                        out.push(
+                            Diagnostic::warning(Code::Stale, format!("verified {age} days ago ({d}); the limit is {} days", config.stale_after_days))
+                                .in_file(path)
+                                .at_opt(loc.value(&[Step::Key("verified")]))
+                                .field("verified")
+                                .help("confirm the phone number, hours and address with the organisation, then update `verified`"),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+fn not_in_vocabulary(name: &str, value: &str, allowed: &[String], path: &Path) -> Diagnostic {
+    let near = nearest(value, allowed.iter().map(String::as_str), 3);
+    let help = if near.is_empty() {
+        format!(
+            "use one of: {} — or add `{value}` to [vocabulary] {name} in site.toml",
+            allowed.join(", ")
+        )
+    } else {
+        format!(
+            "did you mean {}? Or add `{value}` to [vocabulary] {name} in site.toml",
+            near.iter()
+                .map(|n| format!("`{n}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    Diagnostic::error(
+        Code::NotInVocabulary,
+        format!("`{value}` is not in vocabulary.{name}"),
+    )
+    .in_file(path)
+    .help(help)
+}
+
+/// The names of the fields an entry actually sets.
+fn present_fields(f: &EntryFields) -> Vec<&'static str> {
+    let flags = [
+        f.name.is_some(),
+        f.kana.is_some(),
+        f.summary.is_some(),
+        f.categories.is_some(),
+        f.audience.is_some(),
+        f.methods.is_some(),
+        f.area.is_some(),
+        f.address.is_some(),
+        f.geo.is_some(),
+        f.access.is_some(),
+        f.phone.is_some(),
+        f.email.is_some(),
+        f.website.is_some(),
+        f.fee.is_some(),
+        f.free.is_some(),
+        f.anonymous.is_some(),
+        f.hours.is_some(),
+        f.hours_note.is_some(),
+        f.accessibility.is_some(),
+        f.languages.is_some(),
+        f.min_age.is_some(),
+        f.max_age.is_some(),
+        f.status.is_some(),
+        f.operator.is_some(),
+        f.keywords.is_some(),
+        f.verified.is_some(),
+        f.draft.is_some(),
+        f.starts.is_some(),
+        f.ends.is_some(),
+        f.venue.is_some(),
+        f.place.is_some(),
+        f.online.is_some(),
+        f.registration.is_some(),
+        f.capacity.is_some(),
+        f.organizer.is_some(),
+        f.title.is_some(),
+        f.order.is_some(),
+        f.body.is_some(),
+    ];
+    debug_assert_eq!(flags.len(), FIELD_NAMES.len());
+    FIELD_NAMES
+        .iter()
+        .zip(flags)
+        .filter(|(_, set)| *set)
+        .map(|(n, _)| *n)
+        .collect()
+}

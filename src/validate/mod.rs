@@ -1,0 +1,336 @@
+//! Validate: loaded text → strict types, with every problem reported.
+//!
+//! Per file: front matter split, YAML → [`EntryFields`] (all bad fields
+//! at once), kind rules, vocabulary, warnings. Across files: duplicate
+//! slugs and references (`operator`, `organizer`, `place`). The result
+//! is a [`Site`] only when there is no error.
+
+mod config;
+mod entry;
+mod locate;
+
+pub use config::validate_config;
+pub use entry::SUMMARY_MAX_CHARS;
+
+use crate::diagnostics::{Code, Diagnostic, Diagnostics, SourceMap};
+use crate::load::{self, Loaded, SourceFile};
+use crate::model::{Entry, EventTime, Kind, Slug};
+use crate::site::Site;
+use locate::{Locator, Step};
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+
+/// What the build asks of validation.
+#[derive(Debug, Clone)]
+pub struct ValidateOptions {
+    /// Include entries with `draft: true`.
+    pub drafts: bool,
+    /// The instant the build takes as "now" (stale warnings, upcoming events).
+    pub now: jiff::Timestamp,
+}
+
+/// The outcome: the site when there were no errors, always the
+/// diagnostics and the sources they point into.
+pub struct Validated {
+    pub site: Option<Site>,
+    pub diagnostics: Diagnostics,
+    pub sources: SourceMap,
+}
+
+/// A parsed entry with what later checks need to locate its fields.
+struct Parsed<'a> {
+    file: &'a SourceFile,
+    entry: Entry,
+    split: load::Split<'a>,
+    /// Parsed only in part (some fields had errors): its references are
+    /// still checked, but it is never built.
+    partial: bool,
+}
+
+pub fn validate(loaded: &Loaded, options: &ValidateOptions) -> Validated {
+    let mut diagnostics = Diagnostics::default();
+    let mut sources = SourceMap::default();
+    sources.insert("site.toml", loaded.site_toml.clone());
+
+    let (config, timezone) = match validate_config(&loaded.site_toml) {
+        Ok((c, tz, warnings)) => {
+            diagnostics.extend(warnings);
+            (c, tz)
+        }
+        Err(errors) => {
+            diagnostics.extend(errors);
+            // Without a vocabulary, entry checks would only add noise.
+            for f in &loaded.files {
+                sources.insert(f.path.clone(), f.text.clone());
+            }
+            return Validated {
+                site: None,
+                diagnostics,
+                sources,
+            };
+        }
+    };
+    let today = options.now.to_zoned(timezone.clone()).date();
+
+    // Per file, in parallel; results keep the (sorted) file order.
+    let per_file: Vec<(Option<Parsed>, Vec<Diagnostic>)> = loaded
+        .files
+        .par_iter()
+        .map(|file| parse_file(file, &config, today, &timezone))
+        .collect();
+
+    let mut parsed: Vec<Parsed> = Vec::new();
+    let mut failed_files = 0usize;
+    for (p, diags) in per_file {
+        let has_error = diags.iter().any(Diagnostic::is_error);
+        diagnostics.extend(diags);
+        if has_error || p.as_ref().is_none_or(|p| p.partial) {
+            failed_files += 1;
+        }
+        parsed.extend(p);
+    }
+    for f in &loaded.files {
+        sources.insert(f.path.clone(), f.text.clone());
+    }
+
+    check_duplicates(loaded, &mut diagnostics);
+    let built: Vec<&Parsed> = parsed
+        .iter()
+        .filter(|p| options.drafts || p.entry.fields.draft != Some(true) || p.partial)
+        .collect();
+    check_references(&built, &parsed, &mut diagnostics);
+
+    let site = if diagnostics.has_errors() || failed_files > 0 {
+        None
+    } else {
+        let entries = built.into_iter().map(|p| p.entry.clone()).collect();
+        Some(Site::new(config, timezone, entries, options.now))
+    };
+    Validated {
+        site,
+        diagnostics,
+        sources,
+    }
+}
+
+fn parse_file<'a>(
+    file: &'a SourceFile,
+    config: &crate::config::SiteConfig,
+    today: jiff::civil::Date,
+    tz: &jiff::tz::TimeZone,
+) -> (Option<Parsed<'a>>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let slug = match Slug::parse(&file.stem) {
+        Ok(s) => Some(s),
+        Err(message) => {
+            let mut d = Diagnostic::error(
+                Code::InvalidSlug,
+                format!("the file name `{}` cannot be a slug: {message}", file.stem),
+            )
+            .in_file(&file.path);
+            d = match Slug::suggest(&file.stem) {
+                Some(s) if s != file.stem => {
+                    d.help(format!("rename the file to `{s}.{}`", extension(file)))
+                }
+                _ => d.help(
+                    "name the file in lowercase romaji with hyphens, e.g. `hiroshima-center.md`",
+                ),
+            };
+            diags.push(d);
+            None
+        }
+    };
+    let split = match load::split(file) {
+        Ok(s) => s,
+        Err(d) => {
+            diags.push(d);
+            return (None, diags);
+        }
+    };
+    let (mut fields, partial) = match entry::parse_fields(&split, &file.path) {
+        Ok(f) => {
+            diags.extend(entry::check_fields(file, &f, &split, config, today));
+            (f, false)
+        }
+        Err((Some(partial), dropped, ds)) => {
+            diags.extend(ds);
+            // Check what did parse too, but don't call a field that was
+            // dropped for being malformed "missing" as well.
+            diags.extend(
+                entry::check_fields(file, &partial, &split, config, today)
+                    .into_iter()
+                    .filter(|d| {
+                        let top = d
+                            .field
+                            .as_deref()
+                            .map(|f| f.split(['[', '.']).next().unwrap_or(f));
+                        !top.is_some_and(|t| dropped.iter().any(|x| x == t))
+                    }),
+            );
+            (partial, true)
+        }
+        Err((None, _, ds)) => {
+            diags.extend(ds);
+            return (None, diags);
+        }
+    };
+    if let (Some(starts), Some(ends)) = (fields.starts, fields.ends) {
+        if ends_before(starts, ends, tz) {
+            let loc = Locator::new(split.yaml, split.line_offset);
+            diags.push(
+                Diagnostic::error(Code::EndBeforeStart, "the event ends before it starts")
+                    .in_file(&file.path)
+                    .at_opt(loc.value(&[Step::Key("ends")]))
+                    .field("ends")
+                    .help("check the date and the time of `ends`; it must be after `starts`"),
+            );
+        }
+    }
+    let body = match split.body {
+        Some(b) => b.to_string(),
+        None => fields.body.take().unwrap_or_default(),
+    };
+    let parsed = slug.map(|slug| Parsed {
+        file,
+        entry: Entry {
+            kind: file.kind,
+            slug,
+            source: file.path.clone(),
+            fields,
+            body,
+        },
+        split,
+        partial,
+    });
+    (parsed, diags)
+}
+
+fn extension(file: &SourceFile) -> String {
+    file.path
+        .extension()
+        .map(|e| e.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "md".into())
+}
+
+fn ends_before(starts: EventTime, ends: EventTime, tz: &jiff::tz::TimeZone) -> bool {
+    match (starts.to_zoned(tz), ends.to_zoned(tz)) {
+        // An all-day end is inclusive: the event runs to the end of that day.
+        (Ok(s), Ok(e)) if ends.is_all_day() => e.date() < s.date(),
+        (Ok(s), Ok(e)) => e <= s,
+        _ => false,
+    }
+}
+
+/// Slugs are unique across every kind and format (`a.md` and `a.yaml`
+/// in different folders clash too: URLs and references use the slug alone).
+fn check_duplicates(loaded: &Loaded, diagnostics: &mut Diagnostics) {
+    let mut seen: BTreeMap<&str, &SourceFile> = BTreeMap::new();
+    for file in &loaded.files {
+        if let Some(first) = seen.get(file.stem.as_str()) {
+            diagnostics.push(
+                Diagnostic::error(Code::DuplicateSlug, format!("the slug `{}` is already used by {}", file.stem, first.path.display()))
+                    .in_file(&file.path)
+                    .help("every entry needs its own file name; rename one of them (links and references use the file name)"),
+            );
+        } else {
+            seen.insert(&file.stem, file);
+        }
+    }
+}
+
+/// `operator` and `organizer` name organizations; `place` a center or
+/// cafeteria. A reference to a draft is dangling when drafts are not built.
+fn check_references(built: &[&Parsed], all: &[Parsed], diagnostics: &mut Diagnostics) {
+    let built_kinds: BTreeMap<&Slug, Kind> = built
+        .iter()
+        .map(|p| (&p.entry.slug, p.entry.kind))
+        .collect();
+    let all_kinds: BTreeMap<&Slug, Kind> =
+        all.iter().map(|p| (&p.entry.slug, p.entry.kind)).collect();
+    for p in built {
+        let f = &p.entry.fields;
+        let refs: [(&str, &Option<Slug>, &[Kind]); 3] = [
+            ("operator", &f.operator, &[Kind::Organization]),
+            ("organizer", &f.organizer, &[Kind::Organization]),
+            ("place", &f.place, &[Kind::Center, Kind::Cafeteria]),
+        ];
+        for (field, target, kinds) in refs {
+            let Some(target) = target else { continue };
+            let loc = Locator::new(p.split.yaml, p.split.line_offset);
+            let pos = loc.value(&[Step::Key(field)]);
+            let wanted = kinds
+                .iter()
+                .map(|k| format!("content/{}/", k.folder()))
+                .collect::<Vec<_>>()
+                .join(" or ");
+            match built_kinds.get(target) {
+                Some(kind) if kinds.contains(kind) => {}
+                Some(kind) => diagnostics.push(
+                    Diagnostic::error(
+                        Code::WrongReferenceKind,
+                        format!(
+                            "`{field}: {target}` points at a {kind}, not at an entry in {wanted}"
+                        ),
+                    )
+                    .in_file(&p.file.path)
+                    .at_opt(pos)
+                    .field(field)
+                    .help(format!("`{field}` must name an entry in {wanted}")),
+                ),
+                None => {
+                    let draft = all_kinds.contains_key(target);
+                    let message = if draft {
+                        format!("`{field}: {target}` points at a draft entry, which is not built")
+                    } else {
+                        format!("`{field}: {target}` points at no entry")
+                    };
+                    let candidates = all
+                        .iter()
+                        .filter(|q| kinds.contains(&q.entry.kind))
+                        .map(|q| q.entry.slug.as_str());
+                    let near = nearest(target.as_str(), candidates, 3);
+                    let help = if draft {
+                        "publish that entry (remove `draft: true`) or remove this reference"
+                            .to_string()
+                    } else if near.is_empty() {
+                        format!("write the file name (without extension) of an entry in {wanted}")
+                    } else {
+                        format!(
+                            "did you mean {}?",
+                            near.iter()
+                                .map(|n| format!("`{n}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    };
+                    diagnostics.push(
+                        Diagnostic::error(Code::DanglingReference, message)
+                            .in_file(&p.file.path)
+                            .at_opt(pos)
+                            .field(field)
+                            .help(help),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// The `max` candidates closest to `word` by edit distance, closest first,
+/// among those close enough to be a likely typo.
+pub(crate) fn nearest<'a>(
+    word: &str,
+    candidates: impl Iterator<Item = &'a str>,
+    max: usize,
+) -> Vec<&'a str> {
+    let len = word.chars().count().max(1);
+    let mut scored: Vec<(usize, &str)> = candidates
+        .map(|c| (strsim::levenshtein(word, c), c))
+        .filter(|(d, c)| {
+            *d <= (len.max(c.chars().count()) / 2).max(1) || c.contains(word) || word.contains(*c)
+        })
+        .collect();
+    scored.sort();
+    scored.dedup();
+    scored.into_iter().take(max).map(|(_, c)| c).collect()
+}
