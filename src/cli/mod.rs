@@ -3,6 +3,7 @@
 
 mod build;
 mod check;
+mod search;
 
 use crate::diagnostics::{self, Diagnostics, Format, SourceMap};
 use clap::{Parser, Subcommand};
@@ -47,6 +48,11 @@ pub enum Command {
         after_help = "Example:\n  tsunagu check --format github   # annotations in GitHub Actions"
     )]
     Check(check::CheckArgs),
+    /// Search the built portal's index, exactly as the search page does.
+    #[command(
+        after_help = "Example:\n  tsunagu search ひきこもり 家族\n  tsunagu search --json --kind event --area 広島市 相談会"
+    )]
+    Search(search::SearchArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -54,6 +60,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Build(args) => build::run(args),
         Command::Check(args) => check::run(args),
+        Command::Search(args) => search::run(args),
     }
 }
 
@@ -72,5 +79,20 @@ pub(crate) fn report(diags: &Diagnostics, sources: &SourceMap, format: Format) {
     };
     if let Err(e) = result {
         eprintln!("tsunagu: could not print diagnostics: {e}");
+    }
+}
+
+/// Writes a command's result to stdout. A closed pipe (`tsunagu search … | head`)
+/// is a normal end, not an error and never a panic.
+pub(crate) fn print_stdout(text: &str) -> ExitCode {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("tsunagu: cannot write to stdout: {e}");
+            ExitCode::FAILURE
+        }
     }
 }

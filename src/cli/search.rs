@@ -1,0 +1,132 @@
+//! `tsunagu search`: the browser's query, run on the built index.
+
+use crate::index::BUNDLE_PATH;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use tsunagu_search::{Index, Query};
+
+#[derive(clap::Args, Debug)]
+pub struct SearchArgs {
+    /// The portal folder.
+    #[arg(long, default_value = ".", value_name = "DIR")]
+    pub root: PathBuf,
+    /// The built site (default: ROOT/public).
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Print a JSON array (slug, kind, name, url, score, …), best first.
+    #[arg(long)]
+    pub json: bool,
+    /// Only this kind: center, organization, event, cafeteria, page.
+    #[arg(long, value_name = "KIND")]
+    pub kind: Option<String>,
+    /// Only this area; a parent (広島市) includes its wards.
+    #[arg(long, value_name = "AREA")]
+    pub area: Option<String>,
+    #[arg(long, value_name = "CATEGORY")]
+    pub category: Option<String>,
+    #[arg(long, value_name = "AUDIENCE")]
+    pub audience: Option<String>,
+    #[arg(long, value_name = "METHOD")]
+    pub method: Option<String>,
+    /// Include past events.
+    #[arg(long)]
+    pub past: bool,
+    /// How many results.
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+    /// What to look for (several words: all must match).
+    #[arg(required = true)]
+    pub query: Vec<String>,
+}
+
+pub fn run(args: SearchArgs) -> ExitCode {
+    if let Some(kind) = &args.kind {
+        if crate::model::Kind::parse(kind).is_none() {
+            eprintln!(
+                "error: unknown kind `{kind}`: use center, organization, event, cafeteria or page"
+            );
+            return ExitCode::FAILURE;
+        }
+    }
+    let out = args.out.clone().unwrap_or_else(|| args.root.join("public"));
+    let path = out.join(BUNDLE_PATH);
+    let bytes = match std::fs::read(&path) {
+        Ok(b) => b,
+        Err(e) => {
+            eprintln!(
+                "error: cannot read the search index {}: {e}\nhelp: run `tsunagu build` first",
+                path.display()
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    let index = match Index::open(bytes) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!(
+                "error: {}: {e}\nhelp: rebuild the site with this version of tsunagu",
+                path.display()
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    let now = match crate::pipeline::BuildContext::now_from_env() {
+        Ok(n) => n,
+        Err(d) => {
+            eprintln!("error: {}", d.message);
+            return ExitCode::FAILURE;
+        }
+    };
+    let query = Query {
+        text: args.query.join(" "),
+        kind: args.kind,
+        category: args.category,
+        area: args.area,
+        audience: args.audience,
+        method: args.method,
+        now: Some(now.as_second()),
+        include_past_events: args.past,
+        limit: args.limit,
+        ..Query::default()
+    };
+    let results = match index.search(&query) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if args.json {
+        return match serde_json::to_string_pretty(&results.hits) {
+            Ok(s) => super::print_stdout(&(s + "\n")),
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::FAILURE
+            }
+        };
+    }
+    let mut text = String::new();
+    if results.partial {
+        text.push_str("完全に一致する結果がありません。一部の言葉に一致した結果を表示しています (no exact matches; showing results for some of your words)\n");
+    }
+    text.push_str(&format!(
+        "{} 件 ({} results)\n",
+        results.total, results.total
+    ));
+    for (i, hit) in results.hits.iter().enumerate() {
+        let area = hit.area.as_deref().unwrap_or("");
+        text.push_str(&format!(
+            "{:>2}. {} [{}] {}  /{}  ({:.2})\n",
+            i + 1,
+            hit.name,
+            hit.kind,
+            area,
+            hit.url,
+            hit.score
+        ));
+        if !hit.summary.is_empty() {
+            text.push_str(&format!("    {}\n", hit.summary));
+        }
+    }
+    super::print_stdout(&text)
+}
