@@ -1,7 +1,68 @@
 //! Render: the validated [`Site`] to HTML and static files, through the theme.
-//! (Being written: see the theme/render work.)
+//!
+//! # Output
+//!
+//! | URL (site-relative)            | file                              | template      |
+//! |--------------------------------|-----------------------------------|---------------|
+//! | (top)                          | `index.html`                      | `index.html`  |
+//! | `centers/` `organizations/` `cafeterias/` `pages/` | `…/index.html` | `list.html` |
+//! | `events/`                      | `events/index.html`               | `events.html` |
+//! | `centers/<slug>/` (also organizations, cafeterias) | `…/index.html` | `entry.html` |
+//! | `events/<slug>/`               |                                   | `event.html`  |
+//! | `pages/<slug>/`                |                                   | `page.html`   |
+//! | `categories/` `areas/` `audience/` `methods/` | `…/index.html`     | `terms.html`  |
+//! | `categories/<value>/` … `areas/広島市/中区/` | `…/index.html`       | `term.html`   |
+//! | `search/`                      | `search/index.html`               | `search.html` (includes `search-app.html`) |
+//! | —                              | `404.html`                        | `404.html`    |
+//! | —                              | `sitemap.xml`, `robots.txt`       | (generated)   |
+//! | —                              | everything under the theme's `static/` | (copied) |
+//!
+//! Vocabulary values are raw UTF-8 directory names on disk and
+//! percent-encoded in hrefs; see [`urls`] for the scheme.
+//!
+//! # Template context
+//!
+//! Every page gets:
+//! - `site`: `{title, description, language, base_url, report_email, quick_exit_url, stale_after_days}`
+//! - `base`: the base path, starting and ending with `/` (prefix every link with it)
+//! - `language`: the `lang` of the pages
+//! - `hotlines`: `[{name, phone: {display, href}, hours, note}]`
+//! - `kinds`: `[{value, label, folder, url}]` for the kinds with list pages (the main navigation)
+//! - `dimensions`: `[{key, label, url}]` for the browse indexes (分野・地域・対象・相談方法)
+//! - `today` (`YYYY-MM-DD`), `today_ja` (「2026年11月21日」)
+//! - `page`: `{title, path, url, canonical, description, template, breadcrumbs: [{name, url}]}`
+//!
+//! Per template:
+//! - `index.html`: `upcoming_events` (≤5 cards), `recent` (≤6 cards, newest `verified` first),
+//!   `browse: {categories, areas, audience, methods}` (terms; areas are the top level with `children`),
+//!   `pages` (cards of the articles, in `order`)
+//! - `list.html`: `kind`, `items` (cards), `groups` (`[{label, id, items}]` by 五十音 行; empty for pages)
+//! - `events.html`: `kind`, `upcoming`, `past` (cards)
+//! - `entry.html` / `event.html` / `page.html`: `entry` (see [`view::EntryView`]: the card
+//!   fields plus `body_html` (sanitized; use `| safe`), `phones`, `hours`, `osm_url`, `stale`, `report_url`…),
+//!   `place_events` / `organized_events` (`{upcoming, past}`), `operated` (cards)
+//! - `terms.html`: `dimension: {key, label, url}`, `terms` (for areas: the top level, each with `children`)
+//! - `term.html`: `dimension`, `term: {name, label, url, count, children}`, `parent` (a link or null),
+//!   `sections: [{kind, label, items}]`, `events` (upcoming cards)
+//! - `search.html` (and `search-app.html`): `vocabulary: {categories, areas, audience, methods, kinds: [{value, label}]}`
+//!
+//! A card ([`view::Card`]) is `{kind, kind_label, slug, url, name, kana, summary, status,
+//! draft, area, free, phone, when, date, verified, verified_ja}`; a term is
+//! `{name, label, url, count, children}`.
+
+pub mod markdown;
+mod pages;
+mod theme;
+pub mod urls;
+pub mod view;
+
+#[cfg(test)]
+mod tests;
+
+pub use theme::{Theme, REQUIRED_TEMPLATES};
 
 use crate::site::Site;
+use std::path::PathBuf;
 
 /// One file of the output, path relative to the output root with `/` separators.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -12,10 +73,22 @@ pub struct OutputFile {
 
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
-    #[error("template `{template}`: {message}")]
-    Template { template: String, message: String },
+    /// A template failed to parse or render; `message` is tera's whole error chain.
+    #[error("template `{template}` ({file}){}: {message}", page.as_ref().map(|p| format!(" while rendering `{p}`")).unwrap_or_default())]
+    Template { template: String, file: String, page: Option<String>, message: String },
+    #[error("theme `{name}` not found: there is no themes/{name}/ in the portal and no built-in theme of that name (known themes: {known})")]
+    UnknownTheme { name: String, known: String },
+    #[error("theme `{theme}` lacks templates every theme needs: {missing} (copy them from the built-in theme `hiroshima`)")]
+    MissingTemplates { theme: String, missing: String },
+    #[error("reading theme file {}: {message}", path.display())]
+    Io { path: PathBuf, message: String },
+    #[error("two outputs want the same file `{path}`: {first} and {second}")]
+    Collision { path: String, first: String, second: String },
 }
 
-pub fn render_site(_site: &Site) -> Result<Vec<OutputFile>, RenderError> {
-    Ok(Vec::new())
+/// Renders every page of the site, the sitemap, `robots.txt` and the
+/// theme's static files. The result is sorted by path and byte-identical
+/// for the same input.
+pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, RenderError> {
+    pages::render(site, theme)
 }

@@ -1,0 +1,739 @@
+//! Groupings (computed in one pass) and the context of every page.
+
+use super::theme::{error_chain, Theme};
+use super::urls::{encode_path, index_file, TermDirs};
+use super::view::{self, Card, EventTimes, Link, Phone, TermUrls};
+use super::{OutputFile, RenderError};
+use crate::model::{Entry, Kind, Status};
+use crate::site::Site;
+use rayon::prelude::*;
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// The kinds with list pages, in navigation order.
+const NAV_KINDS: [Kind; 5] = [Kind::Center, Kind::Cafeteria, Kind::Organization, Kind::Event, Kind::Page];
+/// The order of kinds in browse pages (events get their own section).
+const SECTION_KINDS: [Kind; 3] = [Kind::Center, Kind::Cafeteria, Kind::Organization];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Dim {
+    Categories,
+    Areas,
+    Audience,
+    Methods,
+}
+
+impl Dim {
+    const ALL: [Dim; 4] = [Dim::Categories, Dim::Areas, Dim::Audience, Dim::Methods];
+    fn key(self) -> &'static str {
+        match self {
+            Dim::Categories => "categories",
+            Dim::Areas => "areas",
+            Dim::Audience => "audience",
+            Dim::Methods => "methods",
+        }
+    }
+    fn label(self) -> &'static str {
+        match self {
+            Dim::Categories => "分野",
+            Dim::Areas => "地域",
+            Dim::Audience => "対象",
+            Dim::Methods => "相談の方法",
+        }
+    }
+    fn index(self) -> usize {
+        self as usize
+    }
+}
+
+struct Terms {
+    base: String,
+    dirs: [TermDirs; 4],
+}
+
+impl Terms {
+    fn url(&self, dim: Dim, v: &str) -> Option<String> {
+        self.dirs[dim.index()].dir(v).map(|d| format!("{}{}", self.base, encode_path(d)))
+    }
+}
+
+impl TermUrls for Terms {
+    fn category(&self, v: &str) -> Option<String> {
+        self.url(Dim::Categories, v)
+    }
+    fn audience(&self, v: &str) -> Option<String> {
+        self.url(Dim::Audience, v)
+    }
+    fn method(&self, v: &str) -> Option<String> {
+        self.url(Dim::Methods, v)
+    }
+    fn area(&self, v: &str) -> Option<String> {
+        self.url(Dim::Areas, v)
+    }
+}
+
+#[derive(Serialize)]
+struct SiteView<'a> {
+    title: &'a str,
+    description: Option<&'a str>,
+    language: &'a str,
+    base_url: String,
+    report_email: Option<&'a str>,
+    quick_exit_url: Option<&'a str>,
+    stale_after_days: u32,
+}
+
+#[derive(Serialize)]
+struct HotlineView<'a> {
+    name: &'a str,
+    phone: Phone,
+    hours: Option<&'a str>,
+    note: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct KindView {
+    value: &'static str,
+    label: &'static str,
+    folder: &'static str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct DimView {
+    key: &'static str,
+    label: &'static str,
+    url: String,
+}
+
+#[derive(Serialize, Clone)]
+struct Crumb {
+    name: String,
+    url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct PageMeta<'a> {
+    title: &'a str,
+    /// Site-relative, percent-encoded (`centers/foo/`; `""` for the top page).
+    path: String,
+    /// `base` + `path`.
+    url: String,
+    /// Absolute URL (none for the 404 page).
+    canonical: Option<String>,
+    description: Option<&'a str>,
+    template: &'a str,
+    breadcrumbs: Vec<Crumb>,
+}
+
+#[derive(Serialize, Clone)]
+struct TermView {
+    name: String,
+    label: String,
+    url: String,
+    count: usize,
+    children: Vec<TermView>,
+}
+
+#[derive(Serialize)]
+struct Group<'a> {
+    label: &'static str,
+    id: &'static str,
+    items: Vec<&'a Card>,
+}
+
+#[derive(Serialize)]
+struct Section<'a> {
+    kind: &'static str,
+    label: &'static str,
+    items: Vec<&'a Card>,
+}
+
+#[derive(Serialize)]
+struct Split<'a> {
+    upcoming: Vec<&'a Card>,
+    past: Vec<&'a Card>,
+}
+
+/// A page to render.
+struct Job {
+    /// Output file, raw UTF-8 (`areas/広島市/index.html`).
+    file: String,
+    template: &'static str,
+    ctx: tera::Context,
+}
+
+/// Everything computed once before rendering.
+struct Prep<'s> {
+    site: &'s Site,
+    base: String,
+    terms: Terms,
+    times: Vec<Option<EventTimes>>,
+    cards: Vec<Card>,
+    /// Indices of entries in 五十音 order (kana key, then slug).
+    kana_order: Vec<usize>,
+    /// Events not closed, upcoming (by start ascending), past (by start descending).
+    upcoming: Vec<usize>,
+    past: Vec<usize>,
+    /// Whether an entry appears in lists and browse pages.
+    listed: Vec<bool>,
+    /// Events by `place` / `organizer` slug: (upcoming ascending, past descending).
+    by_place: BTreeMap<&'s str, (Vec<usize>, Vec<usize>)>,
+    by_organizer: BTreeMap<&'s str, (Vec<usize>, Vec<usize>)>,
+    /// Listed entries by `operator` slug, 五十音 order.
+    by_operator: BTreeMap<&'s str, Vec<usize>>,
+    /// Listed entries by dimension and value (areas: every ancestor too), 五十音 order;
+    /// upcoming events separately, by start.
+    by_term: [BTreeMap<&'s str, (Vec<usize>, Vec<usize>)>; 4],
+    area_nodes: Vec<String>,
+    base_ctx: tera::Context,
+}
+
+fn is_upcoming(times: &Option<EventTimes>, now: jiff::Timestamp) -> bool {
+    // An event without a readable start stays listed with the upcoming ones.
+    times.as_ref().map(|t| t.until >= now).unwrap_or(true)
+}
+
+fn prepare(site: &Site) -> Prep<'_> {
+    let base = site.config.base_path();
+    let vocab = &site.config.vocabulary;
+    let area_nodes = vocab.area_nodes();
+    let terms = Terms {
+        base: base.clone(),
+        dirs: [
+            TermDirs::new("categories", vocab.categories.iter().map(String::as_str)),
+            TermDirs::new("areas", area_nodes.iter().map(String::as_str)),
+            TermDirs::new("audience", vocab.audience.iter().map(String::as_str)),
+            TermDirs::new("methods", vocab.methods.iter().map(String::as_str)),
+        ],
+    };
+    let entries = &site.entries;
+    let times: Vec<Option<EventTimes>> = entries
+        .par_iter()
+        .map(|e| if e.kind == Kind::Event { view::event_times(&e.fields, &site.timezone) } else { None })
+        .collect();
+    let cards: Vec<Card> = entries
+        .par_iter()
+        .zip(times.par_iter())
+        .map(|(e, t)| view::card(e, &base, t.as_ref()))
+        .collect();
+    let keys: Vec<String> = entries.par_iter().map(view::kana_key).collect();
+    let mut kana_order: Vec<usize> = (0..entries.len()).collect();
+    kana_order.sort_by(|&a, &b| (&keys[a], &entries[a].slug).cmp(&(&keys[b], &entries[b].slug)));
+
+    let now = site.now;
+    let open = |i: usize| entries[i].status() != Status::Closed;
+    let mut events: Vec<usize> = (0..entries.len()).filter(|&i| entries[i].kind == Kind::Event && open(i)).collect();
+    let start_key = |i: usize| times[i].as_ref().map(|t| t.start);
+    // Events without a start sort after all others.
+    events.sort_by(|&a, &b| {
+        (start_key(a).is_none(), start_key(a), &entries[a].slug).cmp(&(start_key(b).is_none(), start_key(b), &entries[b].slug))
+    });
+    let (upcoming, mut past): (Vec<usize>, Vec<usize>) = events.iter().partition(|&&i| is_upcoming(&times[i], now));
+    past.reverse();
+
+    let listed: Vec<bool> = (0..entries.len())
+        .map(|i| {
+            let e = &entries[i];
+            open(i) && (e.kind != Kind::Event || is_upcoming(&times[i], now))
+        })
+        .collect();
+
+    let mut by_place: BTreeMap<&str, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
+    let mut by_organizer: BTreeMap<&str, (Vec<usize>, Vec<usize>)> = BTreeMap::new();
+    for (list, is_up) in [(&upcoming, true), (&past, false)] {
+        for &i in list.iter() {
+            let f = &entries[i].fields;
+            for (map, slug) in [(&mut by_place, &f.place), (&mut by_organizer, &f.organizer)] {
+                if let Some(s) = slug {
+                    let slot = map.entry(s.as_str()).or_default();
+                    if is_up { slot.0.push(i) } else { slot.1.push(i) }
+                }
+            }
+        }
+    }
+
+    let mut by_operator: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    let mut by_term: [BTreeMap<&str, (Vec<usize>, Vec<usize>)>; 4] = Default::default();
+    fn push<'k>(map: &mut BTreeMap<&'k str, (Vec<usize>, Vec<usize>)>, key: &'k str, i: usize, is_event: bool) {
+        let slot = map.entry(key).or_default();
+        if is_event {
+            slot.1.push(i)
+        } else {
+            slot.0.push(i)
+        }
+    }
+    // Non-events in 五十音 order, then upcoming events by start.
+    let event_order = upcoming.iter().copied();
+    for i in kana_order.iter().copied().filter(|&i| entries[i].kind != Kind::Event).chain(event_order) {
+        if !listed[i] || entries[i].kind == Kind::Page {
+            continue;
+        }
+        let e = &entries[i];
+        let f = &e.fields;
+        let is_event = e.kind == Kind::Event;
+        if let Some(op) = &f.operator {
+            by_operator.entry(op.as_str()).or_default().push(i);
+        }
+        for (dim, values) in [(Dim::Categories, &f.categories), (Dim::Audience, &f.audience), (Dim::Methods, &f.methods)] {
+            for v in values.iter().flatten() {
+                push(&mut by_term[dim.index()], v.as_str(), i, is_event);
+            }
+        }
+        if let Some(area) = f.area.as_deref() {
+            for (pos, _) in area.match_indices('/') {
+                push(&mut by_term[Dim::Areas.index()], &area[..pos], i, is_event);
+            }
+            push(&mut by_term[Dim::Areas.index()], area, i, is_event);
+        }
+    }
+    let base_ctx = base_context(site, &base);
+    Prep {
+        site,
+        base,
+        terms,
+        times,
+        cards,
+        kana_order,
+        upcoming,
+        past,
+        listed,
+        by_place,
+        by_organizer,
+        by_operator,
+        by_term,
+        area_nodes,
+        base_ctx,
+    }
+}
+
+fn base_context(site: &Site, base: &str) -> tera::Context {
+    let c = &site.config;
+    let mut ctx = tera::Context::new();
+    ctx.insert(
+        "site",
+        &SiteView {
+            title: &c.title,
+            description: c.description.as_deref(),
+            language: &c.language,
+            base_url: c.base_url(),
+            report_email: c.report_email.as_ref().map(|e| e.as_str()),
+            quick_exit_url: c.quick_exit_url.as_ref().map(|u| u.as_str()),
+            stale_after_days: c.stale_after_days,
+        },
+    );
+    ctx.insert("base", base);
+    ctx.insert("language", &c.language);
+    let hotlines: Vec<HotlineView> = c
+        .hotlines
+        .iter()
+        .map(|h| HotlineView { name: &h.name, phone: Phone::from(&h.phone), hours: h.hours.as_deref(), note: h.note.as_deref() })
+        .collect();
+    ctx.insert("hotlines", &hotlines);
+    let kinds: Vec<KindView> = NAV_KINDS
+        .iter()
+        .map(|k| KindView { value: k.as_str(), label: k.label(), folder: k.folder(), url: format!("{base}{}/", k.folder()) })
+        .collect();
+    ctx.insert("kinds", &kinds);
+    let dims: Vec<DimView> = Dim::ALL
+        .iter()
+        .map(|d| DimView { key: d.key(), label: d.label(), url: format!("{base}{}/", d.key()) })
+        .collect();
+    ctx.insert("dimensions", &dims);
+    ctx.insert("today", &site.today.to_string());
+    ctx.insert("today_ja", &view::plain_date_ja(site.today));
+    ctx
+}
+
+impl<'s> Prep<'s> {
+    fn cards(&self, idx: &[usize]) -> Vec<&Card> {
+        idx.iter().map(|&i| &self.cards[i]).collect()
+    }
+
+    fn home_crumb(&self) -> Crumb {
+        Crumb { name: "ホーム".to_string(), url: Some(self.base.clone()) }
+    }
+
+    /// A job for the page at site-relative directory `dir` (raw UTF-8, `""` for the top).
+    #[allow(clippy::too_many_arguments)]
+    fn job(
+        &self,
+        dir: &str,
+        template: &'static str,
+        title: &str,
+        description: Option<&str>,
+        breadcrumbs: Vec<Crumb>,
+        ctx: tera::Context,
+    ) -> Job {
+        let mut full = self.base_ctx.clone();
+        let path = encode_path(dir);
+        full.insert(
+            "page",
+            &PageMeta {
+                title,
+                url: format!("{}{}", self.base, path),
+                canonical: Some(format!("{}{}", self.site.config.base_url(), path)),
+                path,
+                description: description.or(self.site.config.description.as_deref()),
+                template,
+                breadcrumbs,
+            },
+        );
+        full.extend(ctx);
+        Job { file: index_file(dir), template, ctx: full }
+    }
+
+    fn term_view(&self, dim: Dim, value: &str, children: Vec<TermView>) -> TermView {
+        let count = self.by_term[dim.index()].get(value).map(|(a, b)| a.len() + b.len()).unwrap_or(0);
+        TermView {
+            name: value.to_string(),
+            label: value.rsplit('/').next().unwrap_or(value).to_string(),
+            url: self.terms.url(dim, value).unwrap_or_default(),
+            count,
+            children,
+        }
+    }
+
+    /// Terms of a dimension; for areas the tree of nodes (top level, with children).
+    fn term_views(&self, dim: Dim) -> Vec<TermView> {
+        let vocab = &self.site.config.vocabulary;
+        match dim {
+            Dim::Areas => self.area_children(None),
+            Dim::Categories => vocab.categories.iter().map(|v| self.term_view(dim, v, vec![])).collect(),
+            Dim::Audience => vocab.audience.iter().map(|v| self.term_view(dim, v, vec![])).collect(),
+            Dim::Methods => vocab.methods.iter().map(|v| self.term_view(dim, v, vec![])).collect(),
+        }
+    }
+
+    fn area_children(&self, parent: Option<&str>) -> Vec<TermView> {
+        self.area_nodes
+            .iter()
+            .filter(|n| n.rsplit_once('/').map(|(p, _)| p) == parent)
+            .map(|n| {
+                let children = self.area_children(Some(n));
+                self.term_view(Dim::Areas, n, children)
+            })
+            .collect()
+    }
+
+    fn terms_vocab(&self, dim: Dim) -> Vec<&str> {
+        let vocab = &self.site.config.vocabulary;
+        match dim {
+            Dim::Categories => vocab.categories.iter().map(String::as_str).collect(),
+            Dim::Areas => self.area_nodes.iter().map(String::as_str).collect(),
+            Dim::Audience => vocab.audience.iter().map(String::as_str).collect(),
+            Dim::Methods => vocab.methods.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+fn index_job(p: &Prep) -> Job {
+    let site = p.site;
+    let mut ctx = tera::Context::new();
+    ctx.insert("upcoming_events", &p.cards(&p.upcoming[..p.upcoming.len().min(5)]));
+    let mut recent: Vec<usize> = (0..site.entries.len())
+        .filter(|&i| p.listed[i] && site.entries[i].kind != Kind::Page && site.entries[i].fields.verified.is_some())
+        .collect();
+    recent.sort_by(|&a, &b| {
+        let (ea, eb) = (&site.entries[a], &site.entries[b]);
+        (eb.fields.verified, &ea.slug).cmp(&(ea.fields.verified, &eb.slug))
+    });
+    recent.truncate(6);
+    ctx.insert("recent", &p.cards(&recent));
+    let mut browse = BTreeMap::new();
+    for d in Dim::ALL {
+        browse.insert(d.key(), p.term_views(d));
+    }
+    ctx.insert("browse", &browse);
+    ctx.insert("pages", &p.cards(&pages_order(site)));
+    p.job("", "index.html", &site.config.title, None, vec![], ctx)
+}
+
+/// Pages (articles) not closed, by `order` then title.
+fn pages_order(site: &Site) -> Vec<usize> {
+    let mut idx: Vec<usize> = (0..site.entries.len())
+        .filter(|&i| site.entries[i].kind == Kind::Page && site.entries[i].status() != Status::Closed)
+        .collect();
+    idx.sort_by(|&a, &b| {
+        let (ea, eb) = (&site.entries[a], &site.entries[b]);
+        (ea.fields.order.unwrap_or(i32::MAX), ea.name(), &ea.slug).cmp(&(eb.fields.order.unwrap_or(i32::MAX), eb.name(), &eb.slug))
+    });
+    idx
+}
+
+fn kind_value(p: &Prep, k: Kind) -> KindView {
+    KindView { value: k.as_str(), label: k.label(), folder: k.folder(), url: format!("{}{}/", p.base, k.folder()) }
+}
+
+fn list_jobs(p: &Prep) -> Vec<Job> {
+    let site = p.site;
+    let mut jobs = Vec::new();
+    for kind in [Kind::Center, Kind::Organization, Kind::Cafeteria] {
+        let items: Vec<usize> = p.kana_order.iter().copied().filter(|&i| site.entries[i].kind == kind && p.listed[i]).collect();
+        let mut groups: Vec<Group> = Vec::new();
+        for &i in &items {
+            let (label, id) = view::kana_row(&view::kana_key(&site.entries[i]));
+            match groups.last_mut() {
+                Some(g) if g.id == id => g.items.push(&p.cards[i]),
+                _ => groups.push(Group { label, id, items: vec![&p.cards[i]] }),
+            }
+        }
+        let mut ctx = tera::Context::new();
+        ctx.insert("kind", &kind_value(p, kind));
+        ctx.insert("items", &p.cards(&items));
+        ctx.insert("groups", &groups);
+        let crumbs = vec![p.home_crumb(), Crumb { name: kind.label().to_string(), url: None }];
+        jobs.push(p.job(&format!("{}/", kind.folder()), "list.html", kind.label(), None, crumbs, ctx));
+    }
+    // Pages.
+    let mut ctx = tera::Context::new();
+    ctx.insert("kind", &kind_value(p, Kind::Page));
+    ctx.insert("items", &p.cards(&pages_order(site)));
+    ctx.insert("groups", &Vec::<Group>::new());
+    let crumbs = vec![p.home_crumb(), Crumb { name: Kind::Page.label().to_string(), url: None }];
+    jobs.push(p.job("pages/", "list.html", Kind::Page.label(), None, crumbs, ctx));
+    // Events.
+    let mut ctx = tera::Context::new();
+    ctx.insert("kind", &kind_value(p, Kind::Event));
+    ctx.insert("upcoming", &p.cards(&p.upcoming));
+    ctx.insert("past", &p.cards(&p.past));
+    let crumbs = vec![p.home_crumb(), Crumb { name: Kind::Event.label().to_string(), url: None }];
+    jobs.push(p.job("events/", "events.html", Kind::Event.label(), None, crumbs, ctx));
+    jobs
+}
+
+fn browse_jobs(p: &Prep) -> Vec<Job> {
+    let mut jobs = Vec::new();
+    for dim in Dim::ALL {
+        let dim_view = DimView { key: dim.key(), label: dim.label(), url: format!("{}{}/", p.base, dim.key()) };
+        let title = format!("{}からさがす", dim.label());
+        let mut ctx = tera::Context::new();
+        ctx.insert("dimension", &dim_view);
+        ctx.insert("terms", &p.term_views(dim));
+        let crumbs = vec![p.home_crumb(), Crumb { name: title.clone(), url: None }];
+        jobs.push(p.job(&format!("{}/", dim.key()), "terms.html", &title, None, crumbs, ctx));
+
+        let empty = (Vec::new(), Vec::new());
+        for value in p.terms_vocab(dim) {
+            let Some(dir) = p.terms.dirs[dim.index()].dir(value) else { continue };
+            let (items, events) = p.by_term[dim.index()].get(value).unwrap_or(&empty);
+            let mut sections: Vec<Section> = SECTION_KINDS
+                .iter()
+                .map(|k| Section { kind: k.as_str(), label: k.label(), items: Vec::new() })
+                .collect();
+            for &i in items {
+                if let Some(s) = SECTION_KINDS.iter().position(|k| *k == p.site.entries[i].kind) {
+                    sections[s].items.push(&p.cards[i]);
+                }
+            }
+            sections.retain(|s| !s.items.is_empty());
+            let children = if dim == Dim::Areas { p.area_children(Some(value)) } else { vec![] };
+            let term = p.term_view(dim, value, children);
+            let mut crumbs = vec![p.home_crumb(), Crumb { name: title.clone(), url: Some(dim_view.url.clone()) }];
+            let mut parent = None;
+            if dim == Dim::Areas {
+                let mut prefix = String::new();
+                let parts: Vec<&str> = value.split('/').collect();
+                for part in &parts[..parts.len() - 1] {
+                    if !prefix.is_empty() {
+                        prefix.push('/');
+                    }
+                    prefix.push_str(part);
+                    let link = Link { name: part.to_string(), url: p.terms.url(dim, &prefix).unwrap_or_default() };
+                    crumbs.push(Crumb { name: link.name.clone(), url: Some(link.url.clone()) });
+                    parent = Some(link);
+                }
+            }
+            crumbs.push(Crumb { name: term.label.clone(), url: None });
+            let page_title = match dim {
+                Dim::Areas => format!("{}の相談先・居場所", view::area_label(value)),
+                Dim::Categories => format!("{value}の相談先・居場所"),
+                Dim::Audience => format!("{value}向けの相談先・居場所"),
+                Dim::Methods => format!("{value}で相談できるところ"),
+            };
+            let mut ctx = tera::Context::new();
+            ctx.insert("dimension", &dim_view);
+            ctx.insert("term", &term);
+            ctx.insert("parent", &parent);
+            ctx.insert("sections", &sections);
+            ctx.insert("events", &p.cards(events));
+            jobs.push(p.job(dir, "term.html", &page_title, None, crumbs, ctx));
+        }
+    }
+    jobs
+}
+
+fn search_job(p: &Prep) -> Job {
+    #[derive(Serialize)]
+    struct KindOpt {
+        value: &'static str,
+        label: &'static str,
+    }
+    #[derive(Serialize)]
+    struct Vocab<'a> {
+        categories: &'a [String],
+        areas: &'a [String],
+        audience: &'a [String],
+        methods: &'a [String],
+        kinds: Vec<KindOpt>,
+    }
+    let v = &p.site.config.vocabulary;
+    let mut ctx = tera::Context::new();
+    ctx.insert(
+        "vocabulary",
+        &Vocab {
+            categories: &v.categories,
+            areas: &v.areas,
+            audience: &v.audience,
+            methods: &v.methods,
+            kinds: NAV_KINDS.iter().map(|k| KindOpt { value: k.as_str(), label: k.label() }).collect(),
+        },
+    );
+    let crumbs = vec![p.home_crumb(), Crumb { name: "キーワードでさがす".to_string(), url: None }];
+    p.job("search/", "search.html", "キーワードでさがす", None, crumbs, ctx)
+}
+
+fn not_found_job(p: &Prep) -> Job {
+    let mut job = p.job("", "404.html", "ページが見つかりません", None, vec![], tera::Context::new());
+    let mut meta = job.ctx.get("page").cloned().unwrap_or_default();
+    if let Some(m) = meta.as_object_mut() {
+        m.insert("canonical".into(), tera::Value::Null);
+    }
+    job.ctx.insert("page", &meta);
+    job.file = "404.html".to_string();
+    job
+}
+
+fn entry_template(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Event => "event.html",
+        Kind::Page => "page.html",
+        _ => "entry.html",
+    }
+}
+
+fn entry_job(p: &Prep, i: usize) -> Job {
+    let site = p.site;
+    let e: &Entry = &site.entries[i];
+    let v = view::entry_view(site, e, &p.base, p.times[i].as_ref(), &p.terms);
+    let split = |m: &BTreeMap<&str, (Vec<usize>, Vec<usize>)>| {
+        let (up, past) = m.get(e.slug.as_str()).map(|(a, b)| (a.as_slice(), b.as_slice())).unwrap_or((&[], &[]));
+        Split { upcoming: p.cards(up), past: p.cards(past) }
+    };
+    let mut ctx = tera::Context::new();
+    ctx.insert("place_events", &split(&p.by_place));
+    ctx.insert("organized_events", &split(&p.by_organizer));
+    ctx.insert("operated", &p.cards(p.by_operator.get(e.slug.as_str()).map(Vec::as_slice).unwrap_or(&[])));
+    let crumbs = vec![
+        p.home_crumb(),
+        Crumb { name: e.kind.label().to_string(), url: Some(format!("{}{}/", p.base, e.kind.folder())) },
+        Crumb { name: e.name().to_string(), url: None },
+    ];
+    let description = e.fields.summary.as_deref();
+    ctx.insert("entry", &v);
+    p.job(&e.url_path(), entry_template(e.kind), e.name(), description, crumbs, ctx)
+}
+
+fn render_job(theme: &Theme, job: &Job) -> Result<OutputFile, RenderError> {
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| theme.tera.render(job.template, &job.ctx)));
+    match result {
+        Ok(Ok(html)) => Ok(OutputFile { path: job.file.clone(), bytes: html.into_bytes() }),
+        Ok(Err(e)) => Err(RenderError::Template {
+            template: job.template.to_string(),
+            file: theme.template_origin(job.template),
+            page: Some(job.file.clone()),
+            message: error_chain(&e),
+        }),
+        Err(_) => Err(RenderError::Template {
+            template: job.template.to_string(),
+            file: theme.template_origin(job.template),
+            page: Some(job.file.clone()),
+            message: "the template engine panicked".to_string(),
+        }),
+    }
+}
+
+fn xml_escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+fn sitemap(site: &Site, pages: &[(String, Option<String>)]) -> String {
+    let base_url = site.config.base_url();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for (path, lastmod) in pages {
+        out.push_str("<url><loc>");
+        out.push_str(&xml_escape(&format!("{base_url}{path}")));
+        out.push_str("</loc>");
+        if let Some(d) = lastmod {
+            out.push_str("<lastmod>");
+            out.push_str(d);
+            out.push_str("</lastmod>");
+        }
+        out.push_str("</url>\n");
+    }
+    out.push_str("</urlset>\n");
+    out
+}
+
+pub fn render(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, RenderError> {
+    let p = prepare(site);
+
+    let mut jobs = vec![index_job(&p)];
+    jobs.extend(list_jobs(&p));
+    jobs.extend(browse_jobs(&p));
+    jobs.push(search_job(&p));
+    jobs.push(not_found_job(&p));
+
+    let mut results: Vec<Result<OutputFile, RenderError>> = jobs.par_iter().map(|j| render_job(theme, j)).collect();
+    let entry_results: Vec<Result<OutputFile, RenderError>> =
+        (0..site.entries.len()).into_par_iter().map(|i| render_job(theme, &entry_job(&p, i))).collect();
+    results.extend(entry_results);
+
+    let mut files: Vec<OutputFile> = Vec::with_capacity(results.len() + 8);
+    for r in results {
+        files.push(r?);
+    }
+
+    // Sitemap: every page but the 404, with `verified` as lastmod for entries.
+    let mut urls: Vec<(String, Option<String>)> = files
+        .iter()
+        .filter(|f| f.path != "404.html")
+        .map(|f| (encode_path(f.path.strip_suffix("index.html").unwrap_or(&f.path)), None))
+        .collect();
+    let lastmod: BTreeMap<String, String> = site
+        .entries
+        .iter()
+        .filter_map(|e| Some((encode_path(&e.url_path()), e.fields.verified?.to_string())))
+        .collect();
+    for (path, lm) in urls.iter_mut() {
+        *lm = lastmod.get(path).cloned();
+    }
+    urls.sort();
+    files.push(OutputFile { path: "sitemap.xml".into(), bytes: sitemap(site, &urls).into_bytes() });
+
+    let static_files: BTreeSet<&str> = theme.static_files().map(|(p, _)| p).collect();
+    if !static_files.contains("robots.txt") {
+        let robots = format!("User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n", site.config.base_url());
+        files.push(OutputFile { path: "robots.txt".into(), bytes: robots.into_bytes() });
+    }
+
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    for w in files.windows(2) {
+        if w[0].path == w[1].path {
+            return Err(RenderError::Collision { path: w[0].path.clone(), first: "a page".into(), second: "another page".into() });
+        }
+    }
+    let generated: BTreeSet<String> = files.iter().map(|f| f.path.clone()).collect();
+    for (path, bytes) in theme.static_files() {
+        if generated.contains(path) {
+            return Err(RenderError::Collision {
+                path: path.to_string(),
+                first: "a generated page".into(),
+                second: format!("the theme's static/{path}"),
+            });
+        }
+        files.push(OutputFile { path: path.to_string(), bytes: bytes.to_vec() });
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}

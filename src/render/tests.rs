@@ -1,0 +1,530 @@
+//! Render tests: a small site built in code.
+
+use super::*;
+use crate::config::SiteConfig;
+use crate::model::{Entry, EntryFields, Kind, Slug};
+use std::path::Path;
+
+const CSP: &str = "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; worker-src 'self'; base-uri 'none'; form-action 'self'; object-src 'none'\">";
+
+fn config(base_url: &str) -> SiteConfig {
+    let toml = format!(
+        r#"
+title = "テスト支援ポータル"
+base_url = "{base_url}"
+report_email = "portal@example.jp"
+quick_exit_url = "https://weather.example.jp/"
+description = "テスト用のポータルです。"
+
+[vocabulary]
+categories = ["ひきこもり", "居場所", "食"]
+audience = ["本人", "家族", "支援者", "誰でも"]
+methods = ["電話", "来所", "オンライン"]
+areas = ["広島市/中区", "広島市/東区", "廿日市市"]
+
+[[hotlines]]
+name = "よりそいホットライン"
+phone = "0120-279-338"
+hours = "24時間"
+
+[[hotlines]]
+name = "いのちの電話"
+phone = "0120-783-556"
+hours = "毎日16時〜21時"
+"#
+    );
+    toml::from_str(&toml).expect("test config")
+}
+
+fn entry(kind: Kind, slug: &str, yaml: &str, body: &str) -> Entry {
+    let fields: EntryFields = serde_yaml::from_str(yaml).unwrap_or_else(|e| panic!("{slug}: {e}"));
+    Entry {
+        kind,
+        slug: Slug::parse(slug).unwrap(),
+        source: format!("content/{}/{slug}.md", kind.folder()).into(),
+        fields,
+        body: body.to_string(),
+    }
+}
+
+fn entries() -> Vec<Entry> {
+    vec![
+        entry(
+            Kind::Center,
+            "chubu-center",
+            r#"
+name: 広島ひきこもり相談支援センター(中部)
+kana: ひろしまひきこもりそうだんしえんせんたーちゅうぶ
+summary: ご本人やご家族の相談を、電話・来所で受けています。
+categories: [ひきこもり]
+audience: [本人, 家族]
+methods: [電話, 来所]
+area: 広島市/中区
+address: 広島県広島市中区八丁堀1-1
+geo: {lat: 34.3948, lon: 132.4635}
+access: 電停「八丁堀」から徒歩3分
+phone: ["082-555-0101", "0120-555-010"]
+email: chubu@example.jp
+website: https://chubu.example.jp/
+free: true
+anonymous: true
+hours:
+  - {days: [mon, tue, wed, thu, fri], open: "09:00", close: "17:00"}
+  - {weekday: sat, nth: 2, open: "10:00", close: "12:00", note: 家族相談の日}
+hours_note: 祝日・年末年始は休み
+min_age: 15
+languages: [日本語, やさしい日本語]
+operator: foot-and-work
+verified: 2024-01-10
+"#,
+            "## 相談のながれ\n\nまずはお電話ください。<script>alert('x')</script>\n\n[危ない](javascript:alert(1))と[安全](https://example.jp/)\n",
+        ),
+        entry(
+            Kind::Center,
+            "higashi-closed",
+            r#"
+name: 東区の閉鎖した窓口
+kana: ひがしくのへいさしたまどぐち
+area: 広島市/東区
+categories: [ひきこもり]
+status: closed
+verified: 2026-10-01
+"#,
+            "",
+        ),
+        entry(
+            Kind::Cafeteria,
+            "higashi-shokudo",
+            r#"
+name: ひがし みんな食堂
+kana: ひがしみんなしょくどう
+summary: 東区の地域食堂。
+categories: [食, 居場所]
+audience: [誰でも]
+area: 広島市/東区
+phone: 082-555-0202
+status: paused
+operator: foot-and-work
+verified: 2026-10-20
+"#,
+            "どなたでもどうぞ。",
+        ),
+        entry(
+            Kind::Cafeteria,
+            "hatsukaichi-ibasho",
+            r#"
+name: 廿日市の居場所カフェ
+kana: はつかいちのいばしょかふぇ
+categories: [居場所]
+audience: [本人]
+area: 廿日市市
+verified: 2026-11-01
+"#,
+            "",
+        ),
+        entry(
+            Kind::Organization,
+            "foot-and-work",
+            r#"
+name: 特定非営利活動法人 FOOT&WORK
+kana: ふっとあんどわーく
+summary: 安芸地区で居場所づくりに取り組むNPO法人です。
+categories: [ひきこもり, 居場所]
+audience: [本人, 家族, 支援者]
+area: 広島市/中区
+phone: 082-555-0821
+verified: 2026-10-02
+"#,
+            "活動の紹介です。",
+        ),
+        entry(
+            Kind::Event,
+            "forum-2026",
+            r#"
+name: ひきこもり支援フォーラム
+kana: ひきこもりしえんふぉーらむ
+categories: [ひきこもり]
+audience: [支援者, 家族]
+area: 広島市/中区
+starts: "2026-12-05T13:30"
+ends: "2026-12-05T16:30"
+place: chubu-center
+online: https://live.example.jp/forum
+registration: https://example.jp/forum/
+capacity: 80
+free: true
+organizer: foot-and-work
+verified: 2026-11-18
+"#,
+            "講演と交流会です。",
+        ),
+        entry(
+            Kind::Event,
+            "old-seminar",
+            r#"
+name: 家族セミナー(終了)
+kana: かぞくせみなー
+audience: [家族]
+area: 広島市/中区
+starts: "2026-03-01T10:00"
+ends: "2026-03-01T12:00"
+venue: 中区 市民ホール
+registration: 電話で前日まで
+organizer: foot-and-work
+verified: 2026-02-01
+"#,
+            "",
+        ),
+        entry(
+            Kind::Page,
+            "how-to-consult",
+            "title: 相談のしかた\nsummary: はじめて相談する方へ。\norder: 1\n",
+            "# はじめに\n\n電話でも、来所でも大丈夫です。[^1]\n\n[^1]: 予約が必要な窓口もあります。\n",
+        ),
+    ]
+}
+
+fn site_with(base_url: &str) -> Site {
+    let now: jiff::Timestamp = "2026-11-21T03:00:00Z".parse().unwrap();
+    let tz = jiff::tz::TimeZone::fixed(jiff::tz::offset(9));
+    Site::new(config(base_url), tz, entries(), now)
+}
+
+fn site() -> Site {
+    site_with("https://portal.example.jp/")
+}
+
+fn builtin() -> Theme {
+    Theme::resolve(Path::new("/nonexistent-portal-root"), "hiroshima").expect("built-in theme")
+}
+
+fn page<'a>(files: &'a [OutputFile], path: &str) -> &'a str {
+    let f = files
+        .iter()
+        .find(|f| f.path == path)
+        .unwrap_or_else(|| panic!("no {path}; have: {:?}", files.iter().map(|f| &f.path).collect::<Vec<_>>()));
+    std::str::from_utf8(&f.bytes).unwrap()
+}
+
+fn render() -> Vec<OutputFile> {
+    render_site(&site(), &builtin()).unwrap_or_else(|e| panic!("{e}"))
+}
+
+#[test]
+fn entry_page_has_contact_hours_notices_and_map() {
+    let files = render();
+    let html = page(&files, "centers/chubu-center/index.html");
+    assert!(html.contains("href=\"tel:0825550101\""), "tel link");
+    assert!(html.contains("href=\"tel:0120555010\""), "second tel link");
+    assert!(html.contains("月〜金 9:00〜17:00"), "weekly hours");
+    assert!(html.contains("毎月第2土曜 10:00〜12:00<span class=\"hours-note\">(家族相談の日)</span>"), "monthly hours with note");
+    assert!(html.contains("祝日・年末年始は休み"), "hours_note");
+    assert!(
+        html.contains("この情報は2024年1月10日に確認されたものです。最新の情報は直接お問い合わせください"),
+        "stale notice"
+    );
+    assert!(
+        html.contains("https://www.openstreetmap.org/?mlat=34.3948&amp;mlon=132.4635#map=17/34.3948/132.4635"),
+        "OSM link"
+    );
+    assert!(html.contains("<h1>広島ひきこもり相談支援センター(中部)</h1>"));
+    assert_eq!(html.matches("<h1").count(), 1, "one h1");
+    assert!(html.contains("href=\"https://chubu.example.jp/\" rel=\"noopener noreferrer\""), "website");
+    assert!(html.contains("href=\"mailto:chubu@example.jp\""), "mail");
+    assert!(html.contains("15歳以上"), "ages");
+    assert!(html.contains("<a href=\"/foot-and-work/\"") || html.contains("<a href=\"/organizations/foot-and-work/\">特定非営利活動法人 FOOT&amp;WORK</a>"), "operator link");
+    // The report link names the entry in its percent-encoded subject.
+    let subject = urls::encode_component("情報の誤りの報告: 広島ひきこもり相談支援センター(中部)");
+    assert!(html.contains(&format!("mailto:portal@example.jp?subject={subject}&amp;body=")), "report link");
+    // Events held here.
+    assert!(html.contains("ここで開かれるイベント") && html.contains("/events/forum-2026/"), "events here");
+    // Category links are percent-encoded.
+    assert!(html.contains(&format!("href=\"/categories/{}/\"", urls::encode_path("ひきこもり"))));
+    // The fresh entry has no stale notice.
+    let fresh = page(&files, "organizations/foot-and-work/index.html");
+    assert!(!fresh.contains("notice-stale"));
+    assert!(fresh.contains("主催するイベント") && fresh.contains("/events/forum-2026/"));
+    assert!(fresh.contains("運営している窓口・居場所") && fresh.contains("/centers/chubu-center/"));
+}
+
+#[test]
+fn event_page_in_plain_japanese() {
+    let files = render();
+    let html = page(&files, "events/forum-2026/index.html");
+    assert!(html.contains("2026年12月5日(土) 13:30〜16:30"), "{html}");
+    assert!(html.contains("datetime=\"2026-12-05T13:30+09:00\""));
+    assert!(html.contains("会場でもオンラインでも参加できます"));
+    assert!(html.contains("<a href=\"/centers/chubu-center/\">広島ひきこもり相談支援センター(中部)</a>"));
+    assert!(html.contains("広島県広島市中区八丁堀1-1"), "place address");
+    assert!(html.contains("80人"));
+    assert!(html.contains("href=\"https://example.jp/forum/\""));
+    let old = page(&files, "events/old-seminar/index.html");
+    assert!(old.contains("このイベントは終了しました"));
+    assert!(old.contains("電話で前日まで"));
+    let list = page(&files, "events/index.html");
+    let (upcoming, past) = list.split_once("終わったイベント").unwrap();
+    assert!(upcoming.contains("forum-2026") && !upcoming.contains("old-seminar"));
+    assert!(past.contains("old-seminar"));
+}
+
+#[test]
+fn closed_and_paused_in_lists() {
+    let files = render();
+    let list = page(&files, "centers/index.html");
+    assert!(list.contains("chubu-center"));
+    assert!(!list.contains("higashi-closed"), "closed entry listed");
+    let closed = page(&files, "centers/higashi-closed/index.html");
+    assert!(closed.contains("この窓口は閉鎖しました"));
+    let cafes = page(&files, "cafeterias/index.html");
+    assert!(cafes.contains("higashi-shokudo") && cafes.contains("休止中"));
+    // 五十音: は行 (はつかいち) before ひ (ひがし) — both in は行.
+    let a = cafes.find("hatsukaichi-ibasho").unwrap();
+    let b = cafes.find("higashi-shokudo").unwrap();
+    assert!(a < b);
+    let area = page(&files, "areas/広島市/東区/index.html");
+    assert!(!area.contains("higashi-closed"));
+}
+
+#[test]
+fn area_hierarchy() {
+    let files = render();
+    let parent = page(&files, "areas/広島市/index.html");
+    assert!(parent.contains("/centers/chubu-center/"), "中区 entry on 広島市");
+    assert!(parent.contains("/cafeterias/higashi-shokudo/"), "東区 entry on 広島市");
+    assert!(!parent.contains("/cafeterias/hatsukaichi-ibasho/"));
+    let ward = format!("href=\"/areas/{}/\"", urls::encode_path("広島市/中区"));
+    assert!(parent.contains(&ward), "link to ward");
+    let naka = page(&files, "areas/広島市/中区/index.html");
+    assert!(naka.contains("/centers/chubu-center/") && !naka.contains("/cafeterias/higashi-shokudo/"));
+    assert!(naka.contains("/events/forum-2026/"), "upcoming event in area");
+    assert!(!naka.contains("/events/old-seminar/"), "past event not in browse");
+    assert!(page(&files, "areas/index.html").contains(&ward));
+    for p in ["categories/index.html", "categories/食/index.html", "audience/家族/index.html", "methods/電話/index.html"] {
+        page(&files, p);
+    }
+}
+
+#[test]
+fn markdown_body_is_sanitized() {
+    let files = render();
+    let html = page(&files, "centers/chubu-center/index.html");
+    assert!(!html.contains("alert("), "script survived");
+    assert!(!html.contains("javascript:"), "javascript: link survived");
+    assert!(html.contains("<a href=\"https://example.jp/\" rel=\"noopener noreferrer\">安全</a>"));
+    // The only scripts are the theme's own external ones.
+    assert_eq!(html.matches("<script").count(), 1);
+    assert!(html.contains("<script src=\"/site.js\" defer></script>"));
+    assert!(!html.contains("style=\""), "no inline styles");
+    let pg = page(&files, "pages/how-to-consult/index.html");
+    assert!(pg.contains("<h2>はじめに</h2>") && pg.contains("id=\"fn-1\""));
+}
+
+#[test]
+fn base_path_prefixes_links() {
+    let files = render_site(&site_with("https://city.example.jp/sub/"), &builtin()).unwrap();
+    let html = page(&files, "centers/chubu-center/index.html");
+    assert!(html.contains("<meta name=\"tsunagu-base\" content=\"/sub/\">"));
+    assert!(html.contains("href=\"/sub/style.css\""));
+    assert!(html.contains("href=\"/sub/organizations/foot-and-work/\""));
+    assert!(html.contains("href=\"/sub/centers/\""));
+    assert!(html.contains("<link rel=\"canonical\" href=\"https://city.example.jp/sub/centers/chubu-center/\">"));
+    for f in files.iter().filter(|f| f.path.ends_with(".html")) {
+        let text = std::str::from_utf8(&f.bytes).unwrap();
+        for (pos, _) in text.match_indices("href=\"/") {
+            assert!(text[pos..].starts_with("href=\"/sub/"), "{}: unprefixed link at {}", f.path, &text[pos..pos + 60.min(text.len() - pos)]);
+        }
+        for (pos, _) in text.match_indices("action=\"/") {
+            assert!(text[pos..].starts_with("action=\"/sub/"), "{}", f.path);
+        }
+    }
+    let search = page(&files, "search/index.html");
+    assert!(search.contains("<script src=\"/sub/search/search.js\" defer></script>"));
+    let sitemap = page(&files, "sitemap.xml");
+    assert!(sitemap.contains("<loc>https://city.example.jp/sub/</loc>"));
+    assert!(sitemap.contains("<loc>https://city.example.jp/sub/centers/chubu-center/</loc><lastmod>2024-01-10</lastmod>"));
+    assert!(page(&files, "robots.txt").contains("Sitemap: https://city.example.jp/sub/sitemap.xml"));
+}
+
+#[test]
+fn every_page_has_csp_landmarks_and_hotlines() {
+    let files = render();
+    let html_files: Vec<&OutputFile> = files.iter().filter(|f| f.path.ends_with(".html")).collect();
+    assert!(html_files.len() > 20);
+    for f in html_files {
+        let text = std::str::from_utf8(&f.bytes).unwrap();
+        assert!(text.contains(CSP), "{}: CSP meta", f.path);
+        assert!(text.contains("<html lang=\"ja\">"), "{}", f.path);
+        assert!(text.contains("<a class=\"skip-link\" href=\"#main\">"), "{}", f.path);
+        assert!(text.contains("<main id=\"main\""), "{}", f.path);
+        assert!(text.contains("<header") && text.contains("<nav") && text.contains("<footer"), "{}", f.path);
+        assert_eq!(text.matches("<h1").count(), 1, "{}: one h1", f.path);
+        assert!(text.contains("href=\"tel:0120279338\""), "{}: hotline", f.path);
+        assert!(text.contains("data-quick-exit>すぐに閉じる</a>"), "{}: quick exit", f.path);
+        assert!(!text.contains("style=\"") && !text.contains("<style"), "{}: inline style", f.path);
+        assert!(!text.contains("<script>"), "{}: inline script", f.path);
+        // No request to another host: the only absolute URLs are links.
+        for attr in ["src=\"http", "href=\"//", "src=\"//"] {
+            assert!(!text.contains(attr), "{}: {attr}", f.path);
+        }
+        assert_eq!(text.matches("id=\"hotlines\"").count(), 1, "{}", f.path);
+    }
+}
+
+#[test]
+fn top_page() {
+    let files = render();
+    let html = page(&files, "index.html");
+    assert!(html.contains("<form class=\"search-form\" method=\"get\" action=\"/search/\""));
+    assert!(html.contains("name=\"q\""));
+    assert!(html.contains("悩みを聞いてほしい") && html.contains("支援につなげたい"));
+    assert!(html.contains(&format!("href=\"/audience/{}/\"", urls::encode_path("家族"))));
+    assert!(html.contains("/pages/how-to-consult/"));
+    assert!(html.contains("/events/forum-2026/") && !html.contains("/events/old-seminar/\""), "upcoming only");
+    let recent = html.split("最近確認した情報").nth(1).unwrap();
+    let a = recent.find("/events/forum-2026/").unwrap();
+    let b = recent.find("/cafeterias/hatsukaichi-ibasho/").unwrap();
+    assert!(a < b, "verified desc");
+    assert!(!recent.contains("higashi-closed"));
+}
+
+#[test]
+fn search_404_sitemap_static() {
+    let files = render();
+    let search = page(&files, "search/index.html");
+    assert!(search.contains("<script src=\"/search/search.js\" defer></script>"));
+    assert!(search.contains("name=\"q\""), "search-app.html included");
+    let nf = page(&files, "404.html");
+    assert!(nf.contains("ページが見つかりません") && nf.contains("noindex") && !nf.contains("rel=\"canonical\""));
+    let sitemap = page(&files, "sitemap.xml");
+    assert!(sitemap.contains(&format!("<loc>https://portal.example.jp/areas/{}/</loc>", urls::encode_path("広島市/中区"))));
+    assert!(!sitemap.contains("404"));
+    assert!(!sitemap.contains("<lastmod>2026-") || sitemap.contains("<lastmod>2026-11-18</lastmod>"));
+    for p in ["style.css", "site.js", "favicon.svg", "robots.txt"] {
+        page(&files, p);
+    }
+    let js = page(&files, "site.js");
+    assert!(js.contains("'serviceWorker' in navigator") && js.contains("base + 'sw.js'"));
+}
+
+#[test]
+fn renders_are_byte_identical() {
+    let a = render();
+    let b = render();
+    assert_eq!(a.len(), b.len());
+    for (x, y) in a.iter().zip(&b) {
+        assert_eq!(x.path, y.path);
+        assert!(x.bytes == y.bytes, "{} differs", x.path);
+    }
+    let mut sorted: Vec<&str> = a.iter().map(|f| f.path.as_str()).collect();
+    sorted.sort();
+    assert_eq!(sorted, a.iter().map(|f| f.path.as_str()).collect::<Vec<_>>());
+}
+
+fn temp_portal(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("tsunagu-render-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn portal_overrides() {
+    let root = temp_portal("override");
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    std::fs::create_dir_all(root.join("static")).unwrap();
+    std::fs::write(root.join("templates/404.html"), "<p>{{ site.title }}: 見つかりません {{ \"<b>\" }}</p>").unwrap();
+    std::fs::write(root.join("static/style.css"), "body{color:#000}").unwrap();
+    std::fs::write(root.join("static/extra.txt"), "extra").unwrap();
+    let theme = Theme::resolve(&root, "hiroshima").unwrap();
+    let files = render_site(&site(), &theme).unwrap();
+    // Autoescape stays on for overrides.
+    assert_eq!(page(&files, "404.html"), "<p>テスト支援ポータル: 見つかりません &lt;b&gt;</p>");
+    assert_eq!(page(&files, "style.css"), "body{color:#000}");
+    assert_eq!(page(&files, "extra.txt"), "extra");
+    assert!(page(&files, "index.html").contains("悩みを聞いてほしい"), "other templates stay built-in");
+
+    // The portal's own themes/NAME replaces the built-in file by file.
+    std::fs::create_dir_all(root.join("themes/hiroshima/templates")).unwrap();
+    std::fs::write(root.join("themes/hiroshima/templates/page.html"), "PAGE {{ entry.name }}").unwrap();
+    let theme = Theme::resolve(&root, "hiroshima").unwrap();
+    let files = render_site(&site(), &theme).unwrap();
+    assert_eq!(page(&files, "pages/how-to-consult/index.html"), "PAGE 相談のしかた");
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn template_errors_are_clear() {
+    let root = temp_portal("errors");
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    std::fs::write(root.join("templates/entry.html"), "{% if %}broken").unwrap();
+    let err = Theme::resolve(&root, "hiroshima").unwrap_err();
+    let msg = err.to_string();
+    assert!(matches!(err, RenderError::Template { .. }), "{msg}");
+    assert!(msg.contains("entry.html") && msg.contains(&root.join("templates/entry.html").display().to_string()), "{msg}");
+
+    std::fs::write(root.join("templates/entry.html"), "{{ entry.no.such.field }}").unwrap();
+    let theme = Theme::resolve(&root, "hiroshima").unwrap();
+    let err = render_site(&site(), &theme).unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.contains("entry.html") && msg.contains("while rendering `centers/"), "{msg}");
+
+    std::fs::write(root.join("templates/entry.html"), "{% extends \"nope.html\" %}").unwrap();
+    let msg = Theme::resolve(&root, "hiroshima").unwrap_err().to_string();
+    assert!(msg.contains("entry.html") && msg.contains("nope.html"), "{msg}");
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn unknown_theme() {
+    let root = temp_portal("unknown");
+    std::fs::create_dir_all(root.join("themes/mine/templates")).unwrap();
+    let err = Theme::resolve(&root, "nosuch").unwrap_err();
+    let msg = err.to_string();
+    assert!(matches!(err, RenderError::UnknownTheme { .. }));
+    assert!(msg.contains("nosuch") && msg.contains("hiroshima") && msg.contains("mine"), "{msg}");
+    assert!(Theme::resolve(&root, "../hiroshima").is_err());
+    // A portal-only theme must have every template.
+    let msg = Theme::resolve(&root, "mine").unwrap_err().to_string();
+    assert!(msg.contains("index.html") && msg.contains("entry.html"), "{msg}");
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn snapshot_entry_page() {
+    let files = render();
+    insta::assert_snapshot!("entry_page", page(&files, "centers/chubu-center/index.html"));
+}
+
+#[test]
+fn snapshot_top_page() {
+    let files = render();
+    insta::assert_snapshot!("top_page", page(&files, "index.html"));
+}
+
+/// 10,000 entries: run with `cargo test --release --lib render::tests::scale -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn scale() {
+    let base = entries();
+    let mut many = Vec::new();
+    for i in 0..10_000 {
+        let mut e = base[i % base.len()].clone();
+        e.slug = Slug::parse(&format!("{}-{i}", e.slug)).unwrap();
+        e.fields.place = None;
+        e.fields.operator = None;
+        e.fields.organizer = None;
+        if e.kind == Kind::Page {
+            e.kind = Kind::Center;
+            e.fields.name = Some(format!("窓口{i}"));
+        }
+        many.push(e);
+    }
+    let now: jiff::Timestamp = "2026-11-21T03:00:00Z".parse().unwrap();
+    let site = Site::new(config("https://portal.example.jp/"), jiff::tz::TimeZone::fixed(jiff::tz::offset(9)), many, now);
+    let theme = builtin();
+    let t = std::time::Instant::now();
+    let files = render_site(&site, &theme).unwrap();
+    let elapsed = t.elapsed();
+    let bytes: usize = files.iter().map(|f| f.bytes.len()).sum();
+    eprintln!("{} files, {} bytes in {:?}", files.len(), bytes, elapsed);
+}

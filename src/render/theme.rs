@@ -1,0 +1,278 @@
+//! Themes: built-in ones embedded at compile time, layered with the
+//! portal's own files, compiled once into one [`tera::Tera`].
+
+use super::RenderError;
+use include_dir::{include_dir, Dir};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+static BUILTIN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes");
+
+/// Templates every theme must have (after layering).
+pub const REQUIRED_TEMPLATES: &[&str] = &[
+    "index.html",
+    "list.html",
+    "events.html",
+    "entry.html",
+    "event.html",
+    "page.html",
+    "terms.html",
+    "term.html",
+    "search.html",
+    "404.html",
+];
+
+/// Where one theme file came from, for error messages.
+#[derive(Debug, Clone)]
+pub(crate) enum Origin {
+    BuiltIn(String),
+    Portal(PathBuf),
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Origin::BuiltIn(p) => write!(f, "{p} (built-in theme)"),
+            Origin::Portal(p) => write!(f, "{}", p.display()),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct ThemeFile {
+    pub bytes: Vec<u8>,
+    pub origin: Origin,
+}
+
+/// A resolved theme: its templates compiled into tera, its static files.
+pub struct Theme {
+    pub(crate) name: String,
+    /// `templates/…` and `static/…` paths → contents, after layering.
+    pub(crate) files: BTreeMap<String, ThemeFile>,
+    pub(crate) tera: tera::Tera,
+}
+
+impl std::fmt::Debug for Theme {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Theme").field("name", &self.name).field("files", &self.files.keys().collect::<Vec<_>>()).finish()
+    }
+}
+
+/// The names of the built-in themes.
+pub fn builtin_names() -> Vec<String> {
+    let mut names: Vec<String> = BUILTIN
+        .dirs()
+        .filter_map(|d| d.path().file_name()?.to_str().map(str::to_string))
+        .collect();
+    names.sort();
+    names
+}
+
+fn collect_builtin(dir: &'static Dir<'static>, out: &mut BTreeMap<String, ThemeFile>, strip: &Path) {
+    for f in dir.files() {
+        let Ok(rel) = f.path().strip_prefix(strip) else { continue };
+        let Some(rel) = rel.to_str() else { continue };
+        let rel = rel.replace('\\', "/");
+        if (rel.starts_with("templates/") || rel.starts_with("static/")) && !hidden(&rel) {
+            out.insert(
+                rel,
+                ThemeFile { bytes: f.contents().to_vec(), origin: Origin::BuiltIn(format!("themes/{}", f.path().display())) },
+            );
+        }
+    }
+    for d in dir.dirs() {
+        collect_builtin(d, out, strip);
+    }
+}
+
+fn hidden(rel: &str) -> bool {
+    rel.split('/').any(|p| p.starts_with('.') || p.ends_with('~'))
+}
+
+/// Adds every file under `dir` as `prefix/<relative path>`, replacing files of the same name.
+fn collect_dir(dir: &Path, prefix: &str, out: &mut BTreeMap<String, ThemeFile>) -> Result<(), RenderError> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    for item in walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name() {
+        let item = item.map_err(|e| RenderError::Io {
+            path: e.path().map(Path::to_path_buf).unwrap_or_else(|| dir.to_path_buf()),
+            message: e.to_string(),
+        })?;
+        if !item.file_type().is_file() {
+            continue;
+        }
+        let Ok(rel) = item.path().strip_prefix(dir) else { continue };
+        let rel: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+        let rel = format!("{prefix}/{}", rel.join("/"));
+        if hidden(&rel) {
+            continue;
+        }
+        let bytes = std::fs::read(item.path())
+            .map_err(|e| RenderError::Io { path: item.path().to_path_buf(), message: e.to_string() })?;
+        out.insert(rel, ThemeFile { bytes, origin: Origin::Portal(item.path().to_path_buf()) });
+    }
+    Ok(())
+}
+
+impl Theme {
+    /// The built-in theme of that name (embedded at compile time from
+    /// `themes/NAME/`), with the portal's own `themes/NAME/` (if present,
+    /// it replaces the built-in one file by file), then `templates/` and
+    /// `static/` at the portal root overriding files of the same name. An
+    /// unknown name (no portal `themes/NAME` and no built-in) is an error
+    /// listing the known ones.
+    pub fn resolve(portal_root: &Path, name: &str) -> Result<Theme, RenderError> {
+        let plain_name = !name.is_empty()
+            && !name.starts_with('.')
+            && name.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_' || c == '.');
+        let builtin = if plain_name { BUILTIN.get_dir(name) } else { None };
+        let portal_theme = portal_root.join("themes").join(name);
+        let has_portal_theme = plain_name && portal_theme.is_dir();
+        if builtin.is_none() && !has_portal_theme {
+            let mut known: BTreeSet<String> = builtin_names().into_iter().collect();
+            if let Ok(rd) = std::fs::read_dir(portal_root.join("themes")) {
+                for e in rd.flatten() {
+                    if e.path().is_dir() {
+                        if let Some(n) = e.file_name().to_str() {
+                            if !n.starts_with('.') {
+                                known.insert(n.to_string());
+                            }
+                        }
+                    }
+                }
+            }
+            return Err(RenderError::UnknownTheme {
+                name: name.to_string(),
+                known: known.into_iter().collect::<Vec<_>>().join(", "),
+            });
+        }
+        let mut files = BTreeMap::new();
+        if let Some(dir) = builtin {
+            collect_builtin(dir, &mut files, dir.path());
+        }
+        if has_portal_theme {
+            collect_dir(&portal_theme.join("templates"), "templates", &mut files)?;
+            collect_dir(&portal_theme.join("static"), "static", &mut files)?;
+        }
+        collect_dir(&portal_root.join("templates"), "templates", &mut files)?;
+        collect_dir(&portal_root.join("static"), "static", &mut files)?;
+        let tera = build_tera(name, &files)?;
+        Ok(Theme { name: name.to_string(), files, tera })
+    }
+
+    /// The theme's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Static files: output path (relative to the output root) → contents.
+    pub(crate) fn static_files(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        self.files
+            .iter()
+            .filter_map(|(k, f)| k.strip_prefix("static/").map(|p| (p, f.bytes.as_slice())))
+    }
+
+    /// The file a template came from (for messages).
+    pub(crate) fn template_origin(&self, template: &str) -> String {
+        template_origin(&self.files, template)
+    }
+}
+
+fn template_origin(files: &BTreeMap<String, ThemeFile>, template: &str) -> String {
+    match files.get(&format!("templates/{template}")) {
+        Some(f) => f.origin.to_string(),
+        None if template == SEARCH_APP => "search-app.html (built into tsunagu)".to_string(),
+        None => format!("templates/{template}"),
+    }
+}
+
+pub(crate) const SEARCH_APP: &str = "search-app.html";
+
+/// Escapes text for HTML text and quoted attributes. Unlike tera's default
+/// it leaves `/` alone so URLs stay readable.
+pub fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len() + input.len() / 8);
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The whole chain of a tera error, outermost first.
+pub(crate) fn error_chain(e: &tera::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        let text = s.to_string();
+        if parts.last() != Some(&text) {
+            parts.push(text);
+        }
+        source = s.source();
+    }
+    parts.join(": ")
+}
+
+/// `urlencode` filter (tera's own is behind a feature we do not enable):
+/// percent-encodes everything but unreserved characters.
+fn urlencode_filter(value: &tera::Value, _: &std::collections::HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
+    let s = tera::try_get_value!("urlencode", "value", String, value);
+    Ok(tera::Value::String(super::urls::encode_component(&s)))
+}
+
+fn build_tera(theme: &str, files: &BTreeMap<String, ThemeFile>) -> Result<tera::Tera, RenderError> {
+    let mut sources: Vec<(String, String)> = Vec::new();
+    for (path, file) in files {
+        let Some(name) = path.strip_prefix("templates/") else { continue };
+        let text = String::from_utf8(file.bytes.clone()).map_err(|_| RenderError::Template {
+            template: name.to_string(),
+            file: file.origin.to_string(),
+            page: None,
+            message: "the file is not UTF-8 text".to_string(),
+        })?;
+        // Parse each template alone first so a syntax error names its file.
+        if let Err(e) = tera::Template::new(name, None, &text) {
+            return Err(RenderError::Template {
+                template: name.to_string(),
+                file: file.origin.to_string(),
+                page: None,
+                message: error_chain(&e),
+            });
+        }
+        sources.push((name.to_string(), text));
+    }
+    if !files.contains_key(&format!("templates/{SEARCH_APP}")) {
+        sources.push((SEARCH_APP.to_string(), crate::search_assets::SEARCH_APP_TEMPLATE.to_string()));
+    }
+    let missing: Vec<&str> = REQUIRED_TEMPLATES
+        .iter()
+        .copied()
+        .filter(|t| !sources.iter().any(|(n, _)| n == t))
+        .collect();
+    if !missing.is_empty() {
+        return Err(RenderError::MissingTemplates { theme: theme.to_string(), missing: missing.join(", ") });
+    }
+    let mut tera = tera::Tera::default();
+    tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+    tera.set_escape_fn(escape_html);
+    tera.register_filter("urlencode", urlencode_filter);
+    if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
+        let message = error_chain(&e);
+        // Inheritance and macro errors name the template in quotes.
+        let template = sources
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .find(|n| message.contains(&format!("'{n}'")) || message.contains(&format!("`{n}`")))
+            .unwrap_or("(theme)")
+            .to_string();
+        return Err(RenderError::Template { file: template_origin(files, &template), template, page: None, message });
+    }
+    Ok(tera)
+}
