@@ -17,6 +17,7 @@ pub mod model;
 pub mod pipeline;
 pub mod render;
 pub mod search_assets;
+pub mod serve;
 pub mod site;
 pub mod validate;
 pub mod write;

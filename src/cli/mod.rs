@@ -4,6 +4,7 @@
 mod build;
 mod check;
 mod search;
+mod serve;
 
 use crate::diagnostics::{self, Diagnostics, Format, SourceMap};
 use clap::{Parser, Subcommand};
@@ -53,6 +54,9 @@ pub enum Command {
         after_help = "Example:\n  tsunagu search ひきこもり 家族\n  tsunagu search --json --kind event --area 広島市 相談会"
     )]
     Search(search::SearchArgs),
+    /// Build and preview the portal on http://127.0.0.1:1111/.
+    #[command(after_help = "Example:\n  tsunagu serve --root my-portal --port 8080")]
+    Serve(serve::ServeArgs),
 }
 
 pub fn main() -> ExitCode {
@@ -61,6 +65,7 @@ pub fn main() -> ExitCode {
         Command::Build(args) => build::run(args),
         Command::Check(args) => check::run(args),
         Command::Search(args) => search::run(args),
+        Command::Serve(args) => serve::run(args),
     }
 }
 

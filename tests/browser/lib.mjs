@@ -1,0 +1,71 @@
+// Shared helpers for the browser tests: start `tsunagu serve` on a free
+// loopback port and launch Debian's Chromium through playwright-core.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import fs from 'node:fs';
+import { chromium } from 'playwright-core';
+
+export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+export function tsunaguBinary() {
+  for (const profile of ['release', 'debug']) {
+    const p = path.join(repo, 'target', profile, 'tsunagu');
+    if (fs.existsSync(p)) return p;
+  }
+  throw new Error('build tsunagu first: cargo build --release');
+}
+
+/** Starts `tsunagu serve --port 0` and resolves with { url, stop }. */
+export function serve(root = repo, extraArgs = []) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(tsunaguBinary(), ['serve', '--root', root, '--port', '0', ...extraArgs], {
+      env: { ...process.env, SOURCE_DATE_EPOCH: process.env.SOURCE_DATE_EPOCH ?? '1795219200', NO_COLOR: '1' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    const timer = setTimeout(() => reject(new Error(`tsunagu serve did not start:\n${stderr}`)), 60_000);
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+      const m = stderr.match(/at (http:\/\/127\.0\.0\.1:\d+\/)/);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ url: m[1], child, stop: () => child.kill('SIGTERM'), stderr: () => stderr });
+      }
+    });
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`tsunagu serve exited with ${code}:\n${stderr}`));
+    });
+  });
+}
+
+/** Headless Chromium with the flags this closed network needs. */
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/**
+ * Records every request a page makes that does not go to `origin`: the
+ * portal must never contact another host.
+ */
+export function watchForeignRequests(page, origin) {
+  const foreign = [];
+  page.on('request', (req) => {
+    const u = req.url();
+    if (!u.startsWith(origin) && !u.startsWith('data:') && !u.startsWith('blob:')) foreign.push(u);
+  });
+  return foreign;
+}
