@@ -149,7 +149,11 @@ fn every_fixture_prints_exactly_its_expected_jsonl() {
         }
 
         if bless() {
-            std::fs::write(&expected_path, &stdout).unwrap();
+            // Write then rename, so tests reading expected.jsonl in
+            // parallel never see a half-written file.
+            let tmp = expected_path.with_extension("jsonl.new");
+            std::fs::write(&tmp, &stdout).unwrap();
+            std::fs::rename(&tmp, &expected_path).unwrap();
         } else {
             let expected = std::fs::read_to_string(&expected_path)
                 .unwrap_or_else(|_| panic!("{name}: no expected.jsonl"));
@@ -357,4 +361,34 @@ fn content_md_examples_are_the_docs_examples_fixture() {
         expected, "",
         "the docs examples must pass without errors or warnings"
     );
+}
+
+/// The outputs quoted in docs/diagnostics.md are the fixtures' real
+/// output: re-blessing a fixture without updating the docs fails here.
+#[test]
+fn diagnostics_md_quotes_real_output() {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let docs = std::fs::read_to_string(manifest.join("docs/diagnostics.md")).expect("docs/diagnostics.md");
+    let mut all = BTreeSet::new();
+    for name in fixtures() {
+        let expected =
+            std::fs::read_to_string(fixtures_dir().join(&name).join("expected.jsonl")).unwrap();
+        all.extend(expected.lines().map(str::to_string));
+    }
+    let mut quoted = 0;
+    for line in docs.lines().filter(|l| l.starts_with("{\"file\":")) {
+        let v: serde_json::Value = serde_json::from_str(line)
+            .unwrap_or_else(|e| panic!("docs/diagnostics.md: not JSON ({e}): {line}"));
+        let code = v["code"].as_str().unwrap();
+        // Build-only codes cannot come from a `check` fixture.
+        if ["write-failed", "render-failed", "index-failed"].contains(&code) {
+            continue;
+        }
+        assert!(
+            all.contains(line),
+            "docs/diagnostics.md quotes output no fixture prints any more (update the docs):\n{line}"
+        );
+        quoted += 1;
+    }
+    assert!(quoted > 30, "only {quoted} outputs quoted");
 }
