@@ -7,6 +7,121 @@
 
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::mpsc::{channel, Receiver, Sender};
+use std::sync::{Arc, Mutex};
+
+/// Path of the live-reload script the preview adds to every HTML page.
+pub const LIVE_SCRIPT_PATH: &str = "/__tsunagu/live.js";
+/// Path of the Server-Sent Events stream the script listens to.
+pub const LIVE_EVENTS_PATH: &str = "/__tsunagu/events";
+
+/// The preview's script: reloads on `reload`, shows the build error as a
+/// banner on `error` (text only, never HTML). An external file, so the
+/// pages' Content-Security-Policy (`script-src 'self'`) allows it.
+const LIVE_SCRIPT: &str = r#"(function () {
+  var banner = null;
+  function show(text) {
+    if (!banner) {
+      banner = document.createElement('pre');
+      banner.id = 'tsunagu-build-error';
+      banner.setAttribute('role', 'alert');
+      banner.className = 'tsunagu-build-error';
+      // CSSOM properties, not a style attribute: allowed by the page's CSP.
+      var st = banner.style;
+      st.position = 'sticky'; st.top = '0'; st.zIndex = '1000'; st.margin = '0';
+      st.padding = '1em'; st.background = '#fff4f2'; st.color = '#8a1c0c';
+      st.borderBottom = '4px solid #c0392b'; st.whiteSpace = 'pre-wrap'; st.font = '14px/1.5 monospace';
+      document.body.insertBefore(banner, document.body.firstChild);
+    }
+    banner.textContent = 'ビルドエラー (build error): 前回の正常な版を表示しています\n\n' + text;
+  }
+  var source = new EventSource('/__tsunagu/events');
+  source.addEventListener('reload', function () { location.reload(); });
+  source.addEventListener('error-report', function (e) { show(JSON.parse(e.data)); });
+})();
+"#;
+
+/// Open live-reload connections; each rebuild is broadcast to all.
+#[derive(Clone, Default)]
+pub struct Live {
+    clients: Arc<Mutex<Vec<Sender<String>>>>,
+    /// The current build error, sent to tabs that connect while it lasts.
+    error: Arc<Mutex<Option<String>>>,
+}
+
+impl Live {
+    /// Tells every open tab to reload (the build succeeded).
+    pub fn reload(&self) {
+        if let Ok(mut e) = self.error.lock() {
+            *e = None;
+        }
+        self.broadcast("event: reload\ndata: ok\n\n".to_string());
+    }
+
+    /// Shows `text` as a banner in every open tab (the build failed).
+    pub fn error(&self, text: &str) {
+        let data = serde_json::to_string(text).unwrap_or_else(|_| "\"build error\"".into());
+        if let Ok(mut e) = self.error.lock() {
+            *e = Some(data.clone());
+        }
+        self.broadcast(format!("event: error-report\ndata: {data}\n\n"));
+    }
+
+    fn broadcast(&self, message: String) {
+        if let Ok(mut clients) = self.clients.lock() {
+            clients.retain(|c| c.send(message.clone()).is_ok());
+        }
+    }
+
+    fn subscribe(&self) -> Receiver<String> {
+        let (tx, rx) = channel();
+        if let Some(data) = self.error.lock().ok().and_then(|e| e.clone()) {
+            // A tab opened while the build is broken sees the banner at once.
+            if tx
+                .send(format!("event: error-report\ndata: {data}\n\n"))
+                .is_err()
+            {
+                return rx;
+            }
+        }
+        if let Ok(mut clients) = self.clients.lock() {
+            clients.push(tx);
+        }
+        rx
+    }
+}
+
+/// Streams events to one tab until it goes away. Written straight to the
+/// socket (no chunked encoding, which would buffer) and flushed per event;
+/// the body ends when the connection closes, as HTTP/1.1 allows.
+fn stream_events(request: tiny_http::Request, rx: Receiver<String>) {
+    use std::io::Write;
+    use std::sync::mpsc::RecvTimeoutError;
+    let mut out = request.into_writer();
+    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n: connected\n\n";
+    if out
+        .write_all(head.as_bytes())
+        .and_then(|()| out.flush())
+        .is_err()
+    {
+        return;
+    }
+    loop {
+        let message = match rx.recv_timeout(std::time::Duration::from_secs(15)) {
+            Ok(m) => m,
+            // A comment keeps the connection from idling out.
+            Err(RecvTimeoutError::Timeout) => ": keep-alive\n\n".to_string(),
+            Err(RecvTimeoutError::Disconnected) => return,
+        };
+        if out
+            .write_all(message.as_bytes())
+            .and_then(|()| out.flush())
+            .is_err()
+        {
+            return; // the tab was closed
+        }
+    }
+}
 
 /// What to send for a request path.
 #[derive(Debug, PartialEq, Eq)]
@@ -83,15 +198,48 @@ pub fn content_type(path: &Path) -> &'static str {
     }
 }
 
-/// Serves `root` until the process ends. Blocking.
-pub fn serve_forever(server: &tiny_http::Server, root: &Path) -> io::Result<()> {
+/// Serves `root` until the process ends. Blocking. With `live`, HTML pages
+/// get the live-reload script and `/__tsunagu/events` streams rebuilds.
+pub fn serve_forever(
+    server: &tiny_http::Server,
+    root: &Path,
+    live: Option<&Live>,
+) -> io::Result<()> {
     let root = root.canonicalize()?;
     for request in server.incoming_requests() {
-        if let Err(e) = respond(request, &root) {
+        if let Some(live) = live {
+            let path = request.url().split('?').next().unwrap_or("");
+            if path == LIVE_EVENTS_PATH {
+                let rx = live.subscribe();
+                // Each stream gets its own thread so it never blocks pages.
+                std::thread::spawn(move || stream_events(request, rx));
+                continue;
+            }
+            if path == LIVE_SCRIPT_PATH {
+                let response = tiny_http::Response::from_string(LIVE_SCRIPT)
+                    .with_header(header("Content-Type", "text/javascript; charset=utf-8"))
+                    .with_header(header("Cache-Control", "no-cache"));
+                if let Err(e) = request.respond(response) {
+                    eprintln!("serve: {e}");
+                }
+                continue;
+            }
+        }
+        if let Err(e) = respond(request, &root, live.is_some()) {
             eprintln!("serve: {e}");
         }
     }
     Ok(())
+}
+
+/// Adds the live-reload script before `</body>` (or at the end).
+fn with_live_script(html: Vec<u8>) -> Vec<u8> {
+    let tag = format!("<script src=\"{LIVE_SCRIPT_PATH}\" defer></script>");
+    let text = String::from_utf8_lossy(&html);
+    match text.rfind("</body>") {
+        Some(i) => format!("{}{tag}{}", &text[..i], &text[i..]).into_bytes(),
+        None => format!("{text}{tag}").into_bytes(),
+    }
 }
 
 fn header(name: &str, value: &str) -> tiny_http::Header {
@@ -101,7 +249,7 @@ fn header(name: &str, value: &str) -> tiny_http::Header {
     })
 }
 
-fn respond(request: tiny_http::Request, root: &Path) -> io::Result<()> {
+fn respond(request: tiny_http::Request, root: &Path, live: bool) -> io::Result<()> {
     if !matches!(
         request.method(),
         tiny_http::Method::Get | tiny_http::Method::Head
@@ -109,6 +257,13 @@ fn respond(request: tiny_http::Request, root: &Path) -> io::Result<()> {
         return request.respond(tiny_http::Response::empty(405));
     }
     match resolve(root, request.url()) {
+        Resolved::File(path) if live && content_type(&path).starts_with("text/html") => {
+            let html = with_live_script(std::fs::read(&path)?);
+            let response = tiny_http::Response::from_data(html)
+                .with_header(header("Content-Type", "text/html; charset=utf-8"))
+                .with_header(header("Cache-Control", "no-cache"));
+            request.respond(response)
+        }
         Resolved::File(path) => {
             let file = std::fs::File::open(&path)?;
             let response = tiny_http::Response::from_file(file)
@@ -119,19 +274,18 @@ fn respond(request: tiny_http::Request, root: &Path) -> io::Result<()> {
         Resolved::Redirect(to) => {
             request.respond(tiny_http::Response::empty(301).with_header(header("Location", &to)))
         }
-        Resolved::NotFound => {
-            let page = root.join("404.html");
-            match std::fs::File::open(&page) {
-                Ok(file) => request.respond(
-                    tiny_http::Response::from_file(file)
+        Resolved::NotFound => match std::fs::read(root.join("404.html")) {
+            Ok(html) => {
+                let html = if live { with_live_script(html) } else { html };
+                request.respond(
+                    tiny_http::Response::from_data(html)
                         .with_status_code(404)
                         .with_header(header("Content-Type", "text/html; charset=utf-8")),
-                ),
-                Err(_) => request.respond(
-                    tiny_http::Response::from_string("404 Not Found").with_status_code(404),
-                ),
+                )
             }
-        }
+            Err(_) => request
+                .respond(tiny_http::Response::from_string("404 Not Found").with_status_code(404)),
+        },
     }
 }
 

@@ -23,13 +23,23 @@ fn tsunagu(args: &[&str]) -> Output {
 }
 
 fn build(root: &Path, out: &Path, extra: &[&str]) -> Output {
-    let mut args = vec!["build", "--root", root.to_str().unwrap(), "--out", out.to_str().unwrap()];
+    let mut args = vec![
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
     args.extend_from_slice(extra);
     tsunagu(&args)
 }
 
 fn assert_ok(o: &Output) {
-    assert!(o.status.success(), "build failed:\n{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "build failed:\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }
 
 /// Every file under `dir` with its bytes, keyed by relative path.
@@ -39,7 +49,12 @@ fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         .map(|e| e.unwrap())
         .filter(|e| e.file_type().is_file())
         .map(|e| {
-            let rel = e.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
             (rel, std::fs::read(e.path()).unwrap())
         })
         .collect()
@@ -49,13 +64,20 @@ fn html_files(files: &BTreeMap<String, Vec<u8>>) -> impl Iterator<Item = (&Strin
     files
         .iter()
         .filter(|(p, _)| p.ends_with(".html"))
-        .map(|(p, b)| (p, Html::parse_document(std::str::from_utf8(b).expect("utf-8 html"))))
+        .map(|(p, b)| {
+            (
+                p,
+                Html::parse_document(std::str::from_utf8(b).expect("utf-8 html")),
+            )
+        })
 }
 
 /// A site-internal URL path (`/centers/foo/`) → the file that serves it.
 fn target_exists(files: &BTreeMap<String, Vec<u8>>, url_path: &str) -> bool {
     let path = url_path.split(['?', '#']).next().unwrap_or("");
-    let decoded = percent_encoding::percent_decode_str(path).decode_utf8_lossy().into_owned();
+    let decoded = percent_encoding::percent_decode_str(path)
+        .decode_utf8_lossy()
+        .into_owned();
     let rel = decoded.trim_start_matches('/');
     if rel.is_empty() {
         return files.contains_key("index.html");
@@ -79,13 +101,20 @@ fn build_demo(extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
 fn every_internal_link_and_resource_of_the_demo_resolves() {
     let (_tmp, out) = build_demo(&[]);
     let files = tree(&out);
-    let sel = Selector::parse("a[href], link[href], script[src], img[src], form[action], iframe[src]").unwrap();
+    let sel =
+        Selector::parse("a[href], link[href], script[src], img[src], form[action], iframe[src]")
+            .unwrap();
     let mut broken = Vec::new();
     let mut foreign_loads = Vec::new();
     for (page, doc) in html_files(&files) {
         for el in doc.select(&sel) {
             let v = el.value();
-            let (attr, url) = match v.attr("href").map(|h| ("href", h)).or_else(|| v.attr("src").map(|s| ("src", s))).or_else(|| v.attr("action").map(|a| ("action", a))) {
+            let (attr, url) = match v
+                .attr("href")
+                .map(|h| ("href", h))
+                .or_else(|| v.attr("src").map(|s| ("src", s)))
+                .or_else(|| v.attr("action").map(|a| ("action", a)))
+            {
                 Some(x) => x,
                 None => continue,
             };
@@ -96,17 +125,32 @@ fn every_internal_link_and_resource_of_the_demo_resolves() {
                 }
                 continue;
             }
-            if url.starts_with("tel:") || url.starts_with("mailto:") || url.starts_with('#') || url.is_empty() {
+            if url.starts_with("tel:")
+                || url.starts_with("mailto:")
+                || url.starts_with('#')
+                || url.is_empty()
+            {
                 continue;
             }
-            assert!(url.starts_with('/'), "{page}: relative URL {url} (pages must use base-path URLs)");
+            assert!(
+                url.starts_with('/'),
+                "{page}: relative URL {url} (pages must use base-path URLs)"
+            );
             if !target_exists(&files, url) {
                 broken.push(format!("{page}: {url}"));
             }
         }
     }
-    assert!(broken.is_empty(), "broken internal links:\n{}", broken.join("\n"));
-    assert!(foreign_loads.is_empty(), "resources from other hosts:\n{}", foreign_loads.join("\n"));
+    assert!(
+        broken.is_empty(),
+        "broken internal links:\n{}",
+        broken.join("\n")
+    );
+    assert!(
+        foreign_loads.is_empty(),
+        "resources from other hosts:\n{}",
+        foreign_loads.join("\n")
+    );
 }
 
 #[test]
@@ -128,7 +172,10 @@ fn every_page_has_lang_one_h1_a_skip_link_and_the_hotlines() {
         assert!(doc.select(&main).next().is_some(), "{page}: main landmark");
         assert!(doc.select(&csp).next().is_some(), "{page}: CSP meta");
         let text = String::from_utf8_lossy(&files[page]);
-        assert!(text.contains(&first_hotline), "{page}: hotline {first_hotline} missing");
+        assert!(
+            text.contains(&first_hotline),
+            "{page}: hotline {first_hotline} missing"
+        );
     }
 }
 
@@ -153,30 +200,53 @@ fn a_failed_build_leaves_the_previous_output_untouched() {
     let before = tree(&out);
     assert!(!before.is_empty());
 
-    std::fs::write(portal.join("content/centers/broken.md"), "---\nname: [unclosed\n---\n").unwrap();
+    std::fs::write(
+        portal.join("content/centers/broken.md"),
+        "---\nname: [unclosed\n---\n",
+    )
+    .unwrap();
     let o = build(&portal, &out, &[]);
     assert_eq!(o.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&o.stderr);
     assert!(stderr.contains("content/centers/broken.md"), "{stderr}");
     assert!(stderr.contains("nothing was written"), "{stderr}");
     assert_eq!(tree(&out), before, "the previous output must be unchanged");
-    let leftovers: Vec<_> = std::fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).filter(|n| n.to_string_lossy().contains("tsunagu-")).collect();
-    assert!(leftovers.is_empty(), "temporary folders left behind: {leftovers:?}");
+    let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().contains("tsunagu-"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "temporary folders left behind: {leftovers:?}"
+    );
 }
 
 #[test]
 fn a_sub_path_base_url_prefixes_every_link() {
     let (_tmp, out) = build_demo(&["--base-url", "https://city.example.jp/hikikomori/"]);
     let files = tree(&out);
-    let sel = Selector::parse("a[href^='/'], link[href^='/'], script[src^='/'], form[action^='/']").unwrap();
+    let sel = Selector::parse("a[href^='/'], link[href^='/'], script[src^='/'], form[action^='/']")
+        .unwrap();
     for (page, doc) in html_files(&files) {
         for el in doc.select(&sel) {
-            let url = el.value().attr("href").or(el.value().attr("src")).or(el.value().attr("action")).unwrap();
-            assert!(url.starts_with("/hikikomori/"), "{page}: {url} is outside the sub-path");
+            let url = el
+                .value()
+                .attr("href")
+                .or(el.value().attr("src"))
+                .or(el.value().attr("action"))
+                .unwrap();
+            assert!(
+                url.starts_with("/hikikomori/"),
+                "{page}: {url} is outside the sub-path"
+            );
         }
     }
     let sitemap = String::from_utf8_lossy(&files["sitemap.xml"]);
-    assert!(sitemap.contains("<loc>https://city.example.jp/hikikomori/</loc>"), "{sitemap}");
+    assert!(
+        sitemap.contains("<loc>https://city.example.jp/hikikomori/</loc>"),
+        "{sitemap}"
+    );
 }
 
 #[test]
@@ -188,7 +258,10 @@ fn drafts_are_built_only_when_asked() {
     let out = tmp.path().join("public");
     assert_ok(&build(&portal, &out, &[]));
     assert!(!out.join("centers/soon/index.html").exists());
-    assert!(!String::from_utf8_lossy(&std::fs::read(out.join("centers/index.html")).unwrap()).contains("準備中の窓口"));
+    assert!(
+        !String::from_utf8_lossy(&std::fs::read(out.join("centers/index.html")).unwrap())
+            .contains("準備中の窓口")
+    );
     assert_ok(&build(&portal, &out, &["--drafts"]));
     assert!(out.join("centers/soon/index.html").exists());
 }
@@ -202,13 +275,31 @@ fn a_closed_entry_keeps_its_page_but_leaves_lists_and_search() {
     let out = tmp.path().join("public");
     assert_ok(&build(&portal, &out, &[]));
     let page = std::fs::read_to_string(out.join("cafeterias/gone/index.html")).unwrap();
-    assert!(page.contains("閉鎖") || page.contains("終了"), "the page says it closed");
+    assert!(
+        page.contains("閉鎖") || page.contains("終了"),
+        "the page says it closed"
+    );
     let list = std::fs::read_to_string(out.join("cafeterias/index.html")).unwrap();
-    assert!(!list.contains("おわった食堂"), "closed entries are not listed");
-    let o = tsunagu(&["search", "--json", "--root", portal.to_str().unwrap(), "--out", out.to_str().unwrap(), "おわった"]);
+    assert!(
+        !list.contains("おわった食堂"),
+        "closed entries are not listed"
+    );
+    let o = tsunagu(&[
+        "search",
+        "--json",
+        "--root",
+        portal.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "おわった",
+    ]);
     assert!(o.status.success());
     let hits: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(hits.as_array().map(Vec::len), Some(0), "closed entries are not searchable: {hits}");
+    assert_eq!(
+        hits.as_array().map(Vec::len),
+        Some(0),
+        "closed entries are not searchable: {hits}"
+    );
 }
 
 #[test]
@@ -218,7 +309,15 @@ fn search_json_is_ranked_and_has_the_documented_fields() {
     copy_dir(&repo().join("tests/fixtures/portals/small"), &portal);
     let out = tmp.path().join("public");
     assert_ok(&build(&portal, &out, &[]));
-    let o = tsunagu(&["search", "--json", "--root", portal.to_str().unwrap(), "--out", out.to_str().unwrap(), "相談"]);
+    let o = tsunagu(&[
+        "search",
+        "--json",
+        "--root",
+        portal.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "相談",
+    ]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let hits: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
     assert!(hits.len() >= 2);
@@ -230,12 +329,29 @@ fn search_json_is_ranked_and_has_the_documented_fields() {
         }
     }
     let scores: Vec<f64> = hits.iter().map(|h| h["score"].as_f64().unwrap()).collect();
-    assert!(scores.windows(2).all(|w| w[0] >= w[1]), "best first: {scores:?}");
+    assert!(
+        scores.windows(2).all(|w| w[0] >= w[1]),
+        "best first: {scores:?}"
+    );
     // Filters: --kind and a hierarchical --area.
-    let o = tsunagu(&["search", "--json", "--root", portal.to_str().unwrap(), "--out", out.to_str().unwrap(), "--area", "広島市", "相談"]);
+    let o = tsunagu(&[
+        "search",
+        "--json",
+        "--root",
+        portal.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--area",
+        "広島市",
+        "相談",
+    ]);
     let hits: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
     assert!(!hits.is_empty());
-    assert!(hits.iter().all(|h| h["area"].as_str().unwrap_or("").starts_with("広島市")), "{hits:?}");
+    assert!(
+        hits.iter()
+            .all(|h| h["area"].as_str().unwrap_or("").starts_with("広島市")),
+        "{hits:?}"
+    );
 }
 
 fn copy_dir(from: &Path, to: &Path) {
