@@ -368,7 +368,8 @@ fn content_md_examples_are_the_docs_examples_fixture() {
 #[test]
 fn diagnostics_md_quotes_real_output() {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let docs = std::fs::read_to_string(manifest.join("docs/diagnostics.md")).expect("docs/diagnostics.md");
+    let docs =
+        std::fs::read_to_string(manifest.join("docs/diagnostics.md")).expect("docs/diagnostics.md");
     let mut all = BTreeSet::new();
     for name in fixtures() {
         let expected =
