@@ -5,7 +5,9 @@
 //! `expected.jsonl`: the exact lines `tsunagu check --format json` prints
 //! for it (file, line, column, severity, code, field, message, help).
 //! Folders named `accepted-*` and `docs-examples` prove what must be
-//! accepted: their `expected.jsonl` holds no error.
+//! accepted: their `expected.jsonl` holds no error. `odd-inputs` collects
+//! hostile or unusual input (deep nesting, NUL bytes, CR-only line ends,
+//! YAML anchors, huge numbers) that must be reported, never crash.
 //!
 //! The binary runs with `SOURCE_DATE_EPOCH=1795219200` (2026-11-21) so
 //! stale warnings do not change with the calendar, from inside
