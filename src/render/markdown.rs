@@ -55,8 +55,15 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 
 /// Markdown to sanitized HTML.
 pub fn to_html(md: &str) -> String {
-    let demote = Parser::new_ext(md, options())
-        .any(|e| matches!(e, Event::Start(Tag::Heading { level: HeadingLevel::H1, .. })));
+    let demote = Parser::new_ext(md, options()).any(|e| {
+        matches!(
+            e,
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H1,
+                ..
+            })
+        )
+    });
     // Footnote numbers in order of first reference, then of definition.
     let mut numbers: BTreeMap<String, usize> = BTreeMap::new();
     for e in Parser::new_ext(md, options()) {
@@ -67,7 +74,7 @@ pub fn to_html(md: &str) -> String {
     }
     let mut referenced: HashSet<usize> = HashSet::new();
     let mut open_footnote: Vec<usize> = Vec::new();
-    let events = Parser::new_ext(md, options()).map(|e| match e {
+    let events = strike_only_double(md).map(|e| match e {
         Event::Start(Tag::Heading { level, id, classes, attrs }) if demote => {
             Event::Start(Tag::Heading { level: demoted(level), id, classes, attrs })
         }
@@ -99,6 +106,34 @@ pub fn to_html(md: &str) -> String {
     CLEANER.clean(&html).to_string()
 }
 
+/// The events of `md`, with strikethrough only for `~~double~~` tildes:
+/// in Japanese a single `~` is a wave dash (「10時~12時」「~家族ができること~」),
+/// so a single-tilde "strikethrough" gets its tildes back as text.
+fn strike_only_double(md: &str) -> impl Iterator<Item = Event<'_>> {
+    let mut stack: Vec<bool> = Vec::new();
+    Parser::new_ext(md, options())
+        .into_offset_iter()
+        .map(move |(e, range)| match e {
+            Event::Start(Tag::Strikethrough) => {
+                let double = md[range.start..].starts_with("~~");
+                stack.push(double);
+                if double {
+                    e
+                } else {
+                    Event::Text(md[range.start..range.start + 1].to_string().into())
+                }
+            }
+            Event::End(TagEnd::Strikethrough) => {
+                if stack.pop().unwrap_or(true) {
+                    e
+                } else {
+                    Event::Text(md[range.end - 1..range.end].to_string().into())
+                }
+            }
+            e => e,
+        })
+}
+
 fn demoted(level: HeadingLevel) -> HeadingLevel {
     match level {
         HeadingLevel::H1 => HeadingLevel::H2,
@@ -114,7 +149,7 @@ fn demoted(level: HeadingLevel) -> HeadingLevel {
 pub fn to_plain_text(md: &str) -> String {
     let mut out = String::with_capacity(md.len());
     let mut in_html_block = false;
-    for e in Parser::new_ext(md, options()) {
+    for e in strike_only_double(md) {
         match e {
             Event::Text(t) | Event::Code(t) if !in_html_block => out.push_str(&t),
             Event::Text(_) | Event::Code(_) => {}
@@ -166,11 +201,17 @@ mod tests {
         assert!(!html.to_lowercase().contains("javascript:"), "{html}");
         assert!(!html.contains("data:text"), "{html}");
         assert!(!html.contains("vbscript"), "{html}");
-        assert!(!html.contains("onclick") && !html.contains("onerror"), "{html}");
+        assert!(
+            !html.contains("onclick") && !html.contains("onerror"),
+            "{html}"
+        );
         assert!(!html.contains("tracker.example"), "{html}");
         assert!(!html.contains("<style"), "{html}");
         assert!(html.contains("<h2>見出し</h2>"), "{html}");
-        assert!(html.contains("href=\"https://example.jp/\" rel=\"noopener noreferrer\""), "{html}");
+        assert!(
+            html.contains("href=\"https://example.jp/\" rel=\"noopener noreferrer\""),
+            "{html}"
+        );
         assert!(html.contains("href=\"tel:0120279338\""), "{html}");
         assert!(html.contains("href=\"mailto:a@example.jp\""), "{html}");
         assert!(html.contains("href=\"../pages/about/\""), "{html}");
@@ -178,12 +219,22 @@ mod tests {
 
     #[test]
     fn tables_footnotes_strikethrough() {
-        let md = "本文[^a]と[^main]。\n\n| 年齢 | 人数 |\n|---|---|\n| 15〜39 | 54万 |\n\n~~古い~~\n\n[^a]: 注1\n[^main]: 注2\n";
+        let md = "本文[^a]と[^main]。\n\n| 年齢 | 人数 |\n|---|---|\n| 15〜39 | 54万 |\n\n~~古い~~ 講演「ひきこもり ~長期化させないために~」 10時~12時\n\n[^a]: 注1\n[^main]: 注2\n";
         let html = to_html(md);
-        assert!(html.contains("<table>") && html.contains("<td>15〜39</td>"), "{html}");
+        assert!(
+            html.contains("<table>") && html.contains("<td>15〜39</td>"),
+            "{html}"
+        );
         assert!(html.contains("<del>古い</del>"), "{html}");
+        assert!(
+            html.contains("講演「ひきこもり ~長期化させないために~」 10時~12時"),
+            "{html}"
+        );
         assert!(html.contains("<sup class=\"footnote-ref\" id=\"fnref-1\"><a href=\"#fn-1\" rel=\"noopener noreferrer\">1</a></sup>"), "{html}");
-        assert!(html.contains("<div class=\"footnote\" id=\"fn-2\">"), "{html}");
+        assert!(
+            html.contains("<div class=\"footnote\" id=\"fn-2\">"),
+            "{html}"
+        );
         assert!(!html.contains("id=\"main\""), "{html}");
     }
 

@@ -75,7 +75,12 @@ pub struct OutputFile {
 pub enum RenderError {
     /// A template failed to parse or render; `message` is tera's whole error chain.
     #[error("template `{template}` ({file}){}: {message}", page.as_ref().map(|p| format!(" while rendering `{p}`")).unwrap_or_default())]
-    Template { template: String, file: String, page: Option<String>, message: String },
+    Template {
+        template: String,
+        file: String,
+        page: Option<String>,
+        message: String,
+    },
     #[error("theme `{name}` not found: there is no themes/{name}/ in the portal and no built-in theme of that name (known themes: {known})")]
     UnknownTheme { name: String, known: String },
     #[error("theme `{theme}` lacks templates every theme needs: {missing} (copy them from the built-in theme `hiroshima`)")]
@@ -83,7 +88,11 @@ pub enum RenderError {
     #[error("reading theme file {}: {message}", path.display())]
     Io { path: PathBuf, message: String },
     #[error("two outputs want the same file `{path}`: {first} and {second}")]
-    Collision { path: String, first: String, second: String },
+    Collision {
+        path: String,
+        first: String,
+        second: String,
+    },
 }
 
 /// Renders every page of the site, the sitemap, `robots.txt` and the

@@ -11,7 +11,13 @@ use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// The kinds with list pages, in navigation order.
-const NAV_KINDS: [Kind; 5] = [Kind::Center, Kind::Cafeteria, Kind::Organization, Kind::Event, Kind::Page];
+const NAV_KINDS: [Kind; 5] = [
+    Kind::Center,
+    Kind::Cafeteria,
+    Kind::Organization,
+    Kind::Event,
+    Kind::Page,
+];
 /// The order of kinds in browse pages (events get their own section).
 const SECTION_KINDS: [Kind; 3] = [Kind::Center, Kind::Cafeteria, Kind::Organization];
 
@@ -53,7 +59,9 @@ struct Terms {
 
 impl Terms {
     fn url(&self, dim: Dim, v: &str) -> Option<String> {
-        self.dirs[dim.index()].dir(v).map(|d| format!("{}{}", self.base, encode_path(d)))
+        self.dirs[dim.index()]
+            .dir(v)
+            .map(|d| format!("{}{}", self.base, encode_path(d)))
     }
 }
 
@@ -210,7 +218,13 @@ fn prepare(site: &Site) -> Prep<'_> {
     let entries = &site.entries;
     let times: Vec<Option<EventTimes>> = entries
         .par_iter()
-        .map(|e| if e.kind == Kind::Event { view::event_times(&e.fields, &site.timezone) } else { None })
+        .map(|e| {
+            if e.kind == Kind::Event {
+                view::event_times(&e.fields, &site.timezone)
+            } else {
+                None
+            }
+        })
         .collect();
     let cards: Vec<Card> = entries
         .par_iter()
@@ -223,13 +237,20 @@ fn prepare(site: &Site) -> Prep<'_> {
 
     let now = site.now;
     let open = |i: usize| entries[i].status() != Status::Closed;
-    let mut events: Vec<usize> = (0..entries.len()).filter(|&i| entries[i].kind == Kind::Event && open(i)).collect();
+    let mut events: Vec<usize> = (0..entries.len())
+        .filter(|&i| entries[i].kind == Kind::Event && open(i))
+        .collect();
     let start_key = |i: usize| times[i].as_ref().map(|t| t.start);
     // Events without a start sort after all others.
     events.sort_by(|&a, &b| {
-        (start_key(a).is_none(), start_key(a), &entries[a].slug).cmp(&(start_key(b).is_none(), start_key(b), &entries[b].slug))
+        (start_key(a).is_none(), start_key(a), &entries[a].slug).cmp(&(
+            start_key(b).is_none(),
+            start_key(b),
+            &entries[b].slug,
+        ))
     });
-    let (upcoming, mut past): (Vec<usize>, Vec<usize>) = events.iter().partition(|&&i| is_upcoming(&times[i], now));
+    let (upcoming, mut past): (Vec<usize>, Vec<usize>) =
+        events.iter().partition(|&&i| is_upcoming(&times[i], now));
     past.reverse();
 
     let listed: Vec<bool> = (0..entries.len())
@@ -247,7 +268,11 @@ fn prepare(site: &Site) -> Prep<'_> {
             for (map, slug) in [(&mut by_place, &f.place), (&mut by_organizer, &f.organizer)] {
                 if let Some(s) = slug {
                     let slot = map.entry(s.as_str()).or_default();
-                    if is_up { slot.0.push(i) } else { slot.1.push(i) }
+                    if is_up {
+                        slot.0.push(i)
+                    } else {
+                        slot.1.push(i)
+                    }
                 }
             }
         }
@@ -255,7 +280,12 @@ fn prepare(site: &Site) -> Prep<'_> {
 
     let mut by_operator: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     let mut by_term: [BTreeMap<&str, (Vec<usize>, Vec<usize>)>; 4] = Default::default();
-    fn push<'k>(map: &mut BTreeMap<&'k str, (Vec<usize>, Vec<usize>)>, key: &'k str, i: usize, is_event: bool) {
+    fn push<'k>(
+        map: &mut BTreeMap<&'k str, (Vec<usize>, Vec<usize>)>,
+        key: &'k str,
+        i: usize,
+        is_event: bool,
+    ) {
         let slot = map.entry(key).or_default();
         if is_event {
             slot.1.push(i)
@@ -265,7 +295,12 @@ fn prepare(site: &Site) -> Prep<'_> {
     }
     // Non-events in 五十音 order, then upcoming events by start.
     let event_order = upcoming.iter().copied();
-    for i in kana_order.iter().copied().filter(|&i| entries[i].kind != Kind::Event).chain(event_order) {
+    for i in kana_order
+        .iter()
+        .copied()
+        .filter(|&i| entries[i].kind != Kind::Event)
+        .chain(event_order)
+    {
         if !listed[i] || entries[i].kind == Kind::Page {
             continue;
         }
@@ -275,7 +310,11 @@ fn prepare(site: &Site) -> Prep<'_> {
         if let Some(op) = &f.operator {
             by_operator.entry(op.as_str()).or_default().push(i);
         }
-        for (dim, values) in [(Dim::Categories, &f.categories), (Dim::Audience, &f.audience), (Dim::Methods, &f.methods)] {
+        for (dim, values) in [
+            (Dim::Categories, &f.categories),
+            (Dim::Audience, &f.audience),
+            (Dim::Methods, &f.methods),
+        ] {
             for v in values.iter().flatten() {
                 push(&mut by_term[dim.index()], v.as_str(), i, is_event);
             }
@@ -327,17 +366,31 @@ fn base_context(site: &Site, base: &str) -> tera::Context {
     let hotlines: Vec<HotlineView> = c
         .hotlines
         .iter()
-        .map(|h| HotlineView { name: &h.name, phone: Phone::from(&h.phone), hours: h.hours.as_deref(), note: h.note.as_deref() })
+        .map(|h| HotlineView {
+            name: &h.name,
+            phone: Phone::from(&h.phone),
+            hours: h.hours.as_deref(),
+            note: h.note.as_deref(),
+        })
         .collect();
     ctx.insert("hotlines", &hotlines);
     let kinds: Vec<KindView> = NAV_KINDS
         .iter()
-        .map(|k| KindView { value: k.as_str(), label: k.label(), folder: k.folder(), url: format!("{base}{}/", k.folder()) })
+        .map(|k| KindView {
+            value: k.as_str(),
+            label: k.label(),
+            folder: k.folder(),
+            url: format!("{base}{}/", k.folder()),
+        })
         .collect();
     ctx.insert("kinds", &kinds);
     let dims: Vec<DimView> = Dim::ALL
         .iter()
-        .map(|d| DimView { key: d.key(), label: d.label(), url: format!("{base}{}/", d.key()) })
+        .map(|d| DimView {
+            key: d.key(),
+            label: d.label(),
+            url: format!("{base}{}/", d.key()),
+        })
         .collect();
     ctx.insert("dimensions", &dims);
     ctx.insert("today", &site.today.to_string());
@@ -351,7 +404,10 @@ impl<'s> Prep<'s> {
     }
 
     fn home_crumb(&self) -> Crumb {
-        Crumb { name: "ホーム".to_string(), url: Some(self.base.clone()) }
+        Crumb {
+            name: "ホーム".to_string(),
+            url: Some(self.base.clone()),
+        }
     }
 
     /// A job for the page at site-relative directory `dir` (raw UTF-8, `""` for the top).
@@ -380,11 +436,18 @@ impl<'s> Prep<'s> {
             },
         );
         full.extend(ctx);
-        Job { file: index_file(dir), template, ctx: full }
+        Job {
+            file: index_file(dir),
+            template,
+            ctx: full,
+        }
     }
 
     fn term_view(&self, dim: Dim, value: &str, children: Vec<TermView>) -> TermView {
-        let count = self.by_term[dim.index()].get(value).map(|(a, b)| a.len() + b.len()).unwrap_or(0);
+        let count = self.by_term[dim.index()]
+            .get(value)
+            .map(|(a, b)| a.len() + b.len())
+            .unwrap_or(0);
         TermView {
             name: value.to_string(),
             label: value.rsplit('/').next().unwrap_or(value).to_string(),
@@ -399,9 +462,21 @@ impl<'s> Prep<'s> {
         let vocab = &self.site.config.vocabulary;
         match dim {
             Dim::Areas => self.area_children(None),
-            Dim::Categories => vocab.categories.iter().map(|v| self.term_view(dim, v, vec![])).collect(),
-            Dim::Audience => vocab.audience.iter().map(|v| self.term_view(dim, v, vec![])).collect(),
-            Dim::Methods => vocab.methods.iter().map(|v| self.term_view(dim, v, vec![])).collect(),
+            Dim::Categories => vocab
+                .categories
+                .iter()
+                .map(|v| self.term_view(dim, v, vec![]))
+                .collect(),
+            Dim::Audience => vocab
+                .audience
+                .iter()
+                .map(|v| self.term_view(dim, v, vec![]))
+                .collect(),
+            Dim::Methods => vocab
+                .methods
+                .iter()
+                .map(|v| self.term_view(dim, v, vec![]))
+                .collect(),
         }
     }
 
@@ -430,9 +505,16 @@ impl<'s> Prep<'s> {
 fn index_job(p: &Prep) -> Job {
     let site = p.site;
     let mut ctx = tera::Context::new();
-    ctx.insert("upcoming_events", &p.cards(&p.upcoming[..p.upcoming.len().min(5)]));
+    ctx.insert(
+        "upcoming_events",
+        &p.cards(&p.upcoming[..p.upcoming.len().min(5)]),
+    );
     let mut recent: Vec<usize> = (0..site.entries.len())
-        .filter(|&i| p.listed[i] && site.entries[i].kind != Kind::Page && site.entries[i].fields.verified.is_some())
+        .filter(|&i| {
+            p.listed[i]
+                && site.entries[i].kind != Kind::Page
+                && site.entries[i].fields.verified.is_some()
+        })
         .collect();
     recent.sort_by(|&a, &b| {
         let (ea, eb) = (&site.entries[a], &site.entries[b]);
@@ -452,84 +534,172 @@ fn index_job(p: &Prep) -> Job {
 /// Pages (articles) not closed, by `order` then title.
 fn pages_order(site: &Site) -> Vec<usize> {
     let mut idx: Vec<usize> = (0..site.entries.len())
-        .filter(|&i| site.entries[i].kind == Kind::Page && site.entries[i].status() != Status::Closed)
+        .filter(|&i| {
+            site.entries[i].kind == Kind::Page && site.entries[i].status() != Status::Closed
+        })
         .collect();
     idx.sort_by(|&a, &b| {
         let (ea, eb) = (&site.entries[a], &site.entries[b]);
-        (ea.fields.order.unwrap_or(i32::MAX), ea.name(), &ea.slug).cmp(&(eb.fields.order.unwrap_or(i32::MAX), eb.name(), &eb.slug))
+        (ea.fields.order.unwrap_or(i32::MAX), ea.name(), &ea.slug).cmp(&(
+            eb.fields.order.unwrap_or(i32::MAX),
+            eb.name(),
+            &eb.slug,
+        ))
     });
     idx
 }
 
 fn kind_value(p: &Prep, k: Kind) -> KindView {
-    KindView { value: k.as_str(), label: k.label(), folder: k.folder(), url: format!("{}{}/", p.base, k.folder()) }
+    KindView {
+        value: k.as_str(),
+        label: k.label(),
+        folder: k.folder(),
+        url: format!("{}{}/", p.base, k.folder()),
+    }
 }
 
 fn list_jobs(p: &Prep) -> Vec<Job> {
     let site = p.site;
     let mut jobs = Vec::new();
     for kind in [Kind::Center, Kind::Organization, Kind::Cafeteria] {
-        let items: Vec<usize> = p.kana_order.iter().copied().filter(|&i| site.entries[i].kind == kind && p.listed[i]).collect();
+        let items: Vec<usize> = p
+            .kana_order
+            .iter()
+            .copied()
+            .filter(|&i| site.entries[i].kind == kind && p.listed[i])
+            .collect();
         let mut groups: Vec<Group> = Vec::new();
         for &i in &items {
             let (label, id) = view::kana_row(&view::kana_key(&site.entries[i]));
             match groups.last_mut() {
                 Some(g) if g.id == id => g.items.push(&p.cards[i]),
-                _ => groups.push(Group { label, id, items: vec![&p.cards[i]] }),
+                _ => groups.push(Group {
+                    label,
+                    id,
+                    items: vec![&p.cards[i]],
+                }),
             }
         }
         let mut ctx = tera::Context::new();
         ctx.insert("kind", &kind_value(p, kind));
         ctx.insert("items", &p.cards(&items));
         ctx.insert("groups", &groups);
-        let crumbs = vec![p.home_crumb(), Crumb { name: kind.label().to_string(), url: None }];
-        jobs.push(p.job(&format!("{}/", kind.folder()), "list.html", kind.label(), None, crumbs, ctx));
+        let crumbs = vec![
+            p.home_crumb(),
+            Crumb {
+                name: kind.label().to_string(),
+                url: None,
+            },
+        ];
+        jobs.push(p.job(
+            &format!("{}/", kind.folder()),
+            "list.html",
+            kind.label(),
+            None,
+            crumbs,
+            ctx,
+        ));
     }
     // Pages.
     let mut ctx = tera::Context::new();
     ctx.insert("kind", &kind_value(p, Kind::Page));
     ctx.insert("items", &p.cards(&pages_order(site)));
     ctx.insert("groups", &Vec::<Group>::new());
-    let crumbs = vec![p.home_crumb(), Crumb { name: Kind::Page.label().to_string(), url: None }];
+    let crumbs = vec![
+        p.home_crumb(),
+        Crumb {
+            name: Kind::Page.label().to_string(),
+            url: None,
+        },
+    ];
     jobs.push(p.job("pages/", "list.html", Kind::Page.label(), None, crumbs, ctx));
     // Events.
     let mut ctx = tera::Context::new();
     ctx.insert("kind", &kind_value(p, Kind::Event));
     ctx.insert("upcoming", &p.cards(&p.upcoming));
     ctx.insert("past", &p.cards(&p.past));
-    let crumbs = vec![p.home_crumb(), Crumb { name: Kind::Event.label().to_string(), url: None }];
-    jobs.push(p.job("events/", "events.html", Kind::Event.label(), None, crumbs, ctx));
+    let crumbs = vec![
+        p.home_crumb(),
+        Crumb {
+            name: Kind::Event.label().to_string(),
+            url: None,
+        },
+    ];
+    jobs.push(p.job(
+        "events/",
+        "events.html",
+        Kind::Event.label(),
+        None,
+        crumbs,
+        ctx,
+    ));
     jobs
 }
 
 fn browse_jobs(p: &Prep) -> Vec<Job> {
     let mut jobs = Vec::new();
     for dim in Dim::ALL {
-        let dim_view = DimView { key: dim.key(), label: dim.label(), url: format!("{}{}/", p.base, dim.key()) };
+        let dim_view = DimView {
+            key: dim.key(),
+            label: dim.label(),
+            url: format!("{}{}/", p.base, dim.key()),
+        };
         let title = format!("{}からさがす", dim.label());
         let mut ctx = tera::Context::new();
         ctx.insert("dimension", &dim_view);
         ctx.insert("terms", &p.term_views(dim));
-        let crumbs = vec![p.home_crumb(), Crumb { name: title.clone(), url: None }];
-        jobs.push(p.job(&format!("{}/", dim.key()), "terms.html", &title, None, crumbs, ctx));
+        let crumbs = vec![
+            p.home_crumb(),
+            Crumb {
+                name: title.clone(),
+                url: None,
+            },
+        ];
+        jobs.push(p.job(
+            &format!("{}/", dim.key()),
+            "terms.html",
+            &title,
+            None,
+            crumbs,
+            ctx,
+        ));
 
         let empty = (Vec::new(), Vec::new());
         for value in p.terms_vocab(dim) {
-            let Some(dir) = p.terms.dirs[dim.index()].dir(value) else { continue };
+            let Some(dir) = p.terms.dirs[dim.index()].dir(value) else {
+                continue;
+            };
             let (items, events) = p.by_term[dim.index()].get(value).unwrap_or(&empty);
             let mut sections: Vec<Section> = SECTION_KINDS
                 .iter()
-                .map(|k| Section { kind: k.as_str(), label: k.label(), items: Vec::new() })
+                .map(|k| Section {
+                    kind: k.as_str(),
+                    label: k.label(),
+                    items: Vec::new(),
+                })
                 .collect();
             for &i in items {
-                if let Some(s) = SECTION_KINDS.iter().position(|k| *k == p.site.entries[i].kind) {
+                if let Some(s) = SECTION_KINDS
+                    .iter()
+                    .position(|k| *k == p.site.entries[i].kind)
+                {
                     sections[s].items.push(&p.cards[i]);
                 }
             }
             sections.retain(|s| !s.items.is_empty());
-            let children = if dim == Dim::Areas { p.area_children(Some(value)) } else { vec![] };
+            let children = if dim == Dim::Areas {
+                p.area_children(Some(value))
+            } else {
+                vec![]
+            };
             let term = p.term_view(dim, value, children);
-            let mut crumbs = vec![p.home_crumb(), Crumb { name: title.clone(), url: Some(dim_view.url.clone()) }];
+            let mut crumbs = vec![
+                p.home_crumb(),
+                Crumb {
+                    name: title.clone(),
+                    url: Some(dim_view.url.clone()),
+                },
+            ];
             let mut parent = None;
             if dim == Dim::Areas {
                 let mut prefix = String::new();
@@ -539,12 +709,21 @@ fn browse_jobs(p: &Prep) -> Vec<Job> {
                         prefix.push('/');
                     }
                     prefix.push_str(part);
-                    let link = Link { name: part.to_string(), url: p.terms.url(dim, &prefix).unwrap_or_default() };
-                    crumbs.push(Crumb { name: link.name.clone(), url: Some(link.url.clone()) });
+                    let link = Link {
+                        name: part.to_string(),
+                        url: p.terms.url(dim, &prefix).unwrap_or_default(),
+                    };
+                    crumbs.push(Crumb {
+                        name: link.name.clone(),
+                        url: Some(link.url.clone()),
+                    });
                     parent = Some(link);
                 }
             }
-            crumbs.push(Crumb { name: term.label.clone(), url: None });
+            crumbs.push(Crumb {
+                name: term.label.clone(),
+                url: None,
+            });
             let page_title = match dim {
                 Dim::Areas => format!("{}の相談先・居場所", view::area_label(value)),
                 Dim::Categories => format!("{value}の相談先・居場所"),
@@ -586,15 +765,41 @@ fn search_job(p: &Prep) -> Job {
             areas: &v.areas,
             audience: &v.audience,
             methods: &v.methods,
-            kinds: NAV_KINDS.iter().map(|k| KindOpt { value: k.as_str(), label: k.label() }).collect(),
+            kinds: NAV_KINDS
+                .iter()
+                .map(|k| KindOpt {
+                    value: k.as_str(),
+                    label: k.label(),
+                })
+                .collect(),
         },
     );
-    let crumbs = vec![p.home_crumb(), Crumb { name: "キーワードでさがす".to_string(), url: None }];
-    p.job("search/", "search.html", "キーワードでさがす", None, crumbs, ctx)
+    let crumbs = vec![
+        p.home_crumb(),
+        Crumb {
+            name: "キーワードでさがす".to_string(),
+            url: None,
+        },
+    ];
+    p.job(
+        "search/",
+        "search.html",
+        "キーワードでさがす",
+        None,
+        crumbs,
+        ctx,
+    )
 }
 
 fn not_found_job(p: &Prep) -> Job {
-    let mut job = p.job("", "404.html", "ページが見つかりません", None, vec![], tera::Context::new());
+    let mut job = p.job(
+        "",
+        "404.html",
+        "ページが見つかりません",
+        None,
+        vec![],
+        tera::Context::new(),
+    );
     let mut meta = job.ctx.get("page").cloned().unwrap_or_default();
     if let Some(m) = meta.as_object_mut() {
         m.insert("canonical".into(), tera::Value::Null);
@@ -617,27 +822,59 @@ fn entry_job(p: &Prep, i: usize) -> Job {
     let e: &Entry = &site.entries[i];
     let v = view::entry_view(site, e, &p.base, p.times[i].as_ref(), &p.terms);
     let split = |m: &BTreeMap<&str, (Vec<usize>, Vec<usize>)>| {
-        let (up, past) = m.get(e.slug.as_str()).map(|(a, b)| (a.as_slice(), b.as_slice())).unwrap_or((&[], &[]));
-        Split { upcoming: p.cards(up), past: p.cards(past) }
+        let (up, past) = m
+            .get(e.slug.as_str())
+            .map(|(a, b)| (a.as_slice(), b.as_slice()))
+            .unwrap_or((&[], &[]));
+        Split {
+            upcoming: p.cards(up),
+            past: p.cards(past),
+        }
     };
     let mut ctx = tera::Context::new();
     ctx.insert("place_events", &split(&p.by_place));
     ctx.insert("organized_events", &split(&p.by_organizer));
-    ctx.insert("operated", &p.cards(p.by_operator.get(e.slug.as_str()).map(Vec::as_slice).unwrap_or(&[])));
+    ctx.insert(
+        "operated",
+        &p.cards(
+            p.by_operator
+                .get(e.slug.as_str())
+                .map(Vec::as_slice)
+                .unwrap_or(&[]),
+        ),
+    );
     let crumbs = vec![
         p.home_crumb(),
-        Crumb { name: e.kind.label().to_string(), url: Some(format!("{}{}/", p.base, e.kind.folder())) },
-        Crumb { name: e.name().to_string(), url: None },
+        Crumb {
+            name: e.kind.label().to_string(),
+            url: Some(format!("{}{}/", p.base, e.kind.folder())),
+        },
+        Crumb {
+            name: e.name().to_string(),
+            url: None,
+        },
     ];
     let description = e.fields.summary.as_deref();
     ctx.insert("entry", &v);
-    p.job(&e.url_path(), entry_template(e.kind), e.name(), description, crumbs, ctx)
+    p.job(
+        &e.url_path(),
+        entry_template(e.kind),
+        e.name(),
+        description,
+        crumbs,
+        ctx,
+    )
 }
 
 fn render_job(theme: &Theme, job: &Job) -> Result<OutputFile, RenderError> {
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| theme.tera.render(job.template, &job.ctx)));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        theme.tera.render(job.template, &job.ctx)
+    }));
     match result {
-        Ok(Ok(html)) => Ok(OutputFile { path: job.file.clone(), bytes: html.into_bytes() }),
+        Ok(Ok(html)) => Ok(OutputFile {
+            path: job.file.clone(),
+            bytes: html.into_bytes(),
+        }),
         Ok(Err(e)) => Err(RenderError::Template {
             template: job.template.to_string(),
             file: theme.template_origin(job.template),
@@ -654,7 +891,10 @@ fn render_job(theme: &Theme, job: &Job) -> Result<OutputFile, RenderError> {
 }
 
 fn xml_escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 fn sitemap(site: &Site, pages: &[(String, Option<String>)]) -> String {
@@ -684,9 +924,12 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, RenderError
     jobs.push(search_job(&p));
     jobs.push(not_found_job(&p));
 
-    let mut results: Vec<Result<OutputFile, RenderError>> = jobs.par_iter().map(|j| render_job(theme, j)).collect();
-    let entry_results: Vec<Result<OutputFile, RenderError>> =
-        (0..site.entries.len()).into_par_iter().map(|i| render_job(theme, &entry_job(&p, i))).collect();
+    let mut results: Vec<Result<OutputFile, RenderError>> =
+        jobs.par_iter().map(|j| render_job(theme, j)).collect();
+    let entry_results: Vec<Result<OutputFile, RenderError>> = (0..site.entries.len())
+        .into_par_iter()
+        .map(|i| render_job(theme, &entry_job(&p, i)))
+        .collect();
     results.extend(entry_results);
 
     let mut files: Vec<OutputFile> = Vec::with_capacity(results.len() + 8);
@@ -698,7 +941,12 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, RenderError
     let mut urls: Vec<(String, Option<String>)> = files
         .iter()
         .filter(|f| f.path != "404.html")
-        .map(|f| (encode_path(f.path.strip_suffix("index.html").unwrap_or(&f.path)), None))
+        .map(|f| {
+            (
+                encode_path(f.path.strip_suffix("index.html").unwrap_or(&f.path)),
+                None,
+            )
+        })
         .collect();
     let lastmod: BTreeMap<String, String> = site
         .entries
@@ -709,18 +957,31 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, RenderError
         *lm = lastmod.get(path).cloned();
     }
     urls.sort();
-    files.push(OutputFile { path: "sitemap.xml".into(), bytes: sitemap(site, &urls).into_bytes() });
+    files.push(OutputFile {
+        path: "sitemap.xml".into(),
+        bytes: sitemap(site, &urls).into_bytes(),
+    });
 
     let static_files: BTreeSet<&str> = theme.static_files().map(|(p, _)| p).collect();
     if !static_files.contains("robots.txt") {
-        let robots = format!("User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n", site.config.base_url());
-        files.push(OutputFile { path: "robots.txt".into(), bytes: robots.into_bytes() });
+        let robots = format!(
+            "User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n",
+            site.config.base_url()
+        );
+        files.push(OutputFile {
+            path: "robots.txt".into(),
+            bytes: robots.into_bytes(),
+        });
     }
 
     files.sort_by(|a, b| a.path.cmp(&b.path));
     for w in files.windows(2) {
         if w[0].path == w[1].path {
-            return Err(RenderError::Collision { path: w[0].path.clone(), first: "a page".into(), second: "another page".into() });
+            return Err(RenderError::Collision {
+                path: w[0].path.clone(),
+                first: "a page".into(),
+                second: "another page".into(),
+            });
         }
     }
     let generated: BTreeSet<String> = files.iter().map(|f| f.path.clone()).collect();
@@ -732,7 +993,10 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, RenderError
                 second: format!("the theme's static/{path}"),
             });
         }
-        files.push(OutputFile { path: path.to_string(), bytes: bytes.to_vec() });
+        files.push(OutputFile {
+            path: path.to_string(),
+            bytes: bytes.to_vec(),
+        });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)

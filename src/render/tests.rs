@@ -199,10 +199,12 @@ fn builtin() -> Theme {
 }
 
 fn page<'a>(files: &'a [OutputFile], path: &str) -> &'a str {
-    let f = files
-        .iter()
-        .find(|f| f.path == path)
-        .unwrap_or_else(|| panic!("no {path}; have: {:?}", files.iter().map(|f| &f.path).collect::<Vec<_>>()));
+    let f = files.iter().find(|f| f.path == path).unwrap_or_else(|| {
+        panic!(
+            "no {path}; have: {:?}",
+            files.iter().map(|f| &f.path).collect::<Vec<_>>()
+        )
+    });
     std::str::from_utf8(&f.bytes).unwrap()
 }
 
@@ -217,29 +219,56 @@ fn entry_page_has_contact_hours_notices_and_map() {
     assert!(html.contains("href=\"tel:0825550101\""), "tel link");
     assert!(html.contains("href=\"tel:0120555010\""), "second tel link");
     assert!(html.contains("月〜金 9:00〜17:00"), "weekly hours");
-    assert!(html.contains("毎月第2土曜 10:00〜12:00<span class=\"hours-note\">(家族相談の日)</span>"), "monthly hours with note");
+    assert!(
+        html.contains("毎月第2土曜 10:00〜12:00<span class=\"hours-note\">(家族相談の日)</span>"),
+        "monthly hours with note"
+    );
     assert!(html.contains("祝日・年末年始は休み"), "hours_note");
     assert!(
-        html.contains("この情報は2024年1月10日に確認されたものです。最新の情報は直接お問い合わせください"),
+        html.contains(
+            "この情報は2024年1月10日に確認されたものです。最新の情報は直接お問い合わせください"
+        ),
         "stale notice"
     );
     assert!(
-        html.contains("https://www.openstreetmap.org/?mlat=34.3948&amp;mlon=132.4635#map=17/34.3948/132.4635"),
+        html.contains(
+            "https://www.openstreetmap.org/?mlat=34.3948&amp;mlon=132.4635#map=17/34.3948/132.4635"
+        ),
         "OSM link"
     );
     assert!(html.contains("<h1>広島ひきこもり相談支援センター(中部)</h1>"));
     assert_eq!(html.matches("<h1").count(), 1, "one h1");
-    assert!(html.contains("href=\"https://chubu.example.jp/\" rel=\"noopener noreferrer\""), "website");
+    assert!(
+        html.contains("href=\"https://chubu.example.jp/\" rel=\"noopener noreferrer\""),
+        "website"
+    );
     assert!(html.contains("href=\"mailto:chubu@example.jp\""), "mail");
     assert!(html.contains("15歳以上"), "ages");
-    assert!(html.contains("<a href=\"/foot-and-work/\"") || html.contains("<a href=\"/organizations/foot-and-work/\">特定非営利活動法人 FOOT&amp;WORK</a>"), "operator link");
+    assert!(
+        html.contains("<a href=\"/foot-and-work/\"")
+            || html.contains(
+                "<a href=\"/organizations/foot-and-work/\">特定非営利活動法人 FOOT&amp;WORK</a>"
+            ),
+        "operator link"
+    );
     // The report link names the entry in its percent-encoded subject.
     let subject = urls::encode_component("情報の誤りの報告: 広島ひきこもり相談支援センター(中部)");
-    assert!(html.contains(&format!("mailto:portal@example.jp?subject={subject}&amp;body=")), "report link");
+    assert!(
+        html.contains(&format!(
+            "mailto:portal@example.jp?subject={subject}&amp;body="
+        )),
+        "report link"
+    );
     // Events held here.
-    assert!(html.contains("ここで開かれるイベント") && html.contains("/events/forum-2026/"), "events here");
+    assert!(
+        html.contains("ここで開かれるイベント") && html.contains("/events/forum-2026/"),
+        "events here"
+    );
     // Category links are percent-encoded.
-    assert!(html.contains(&format!("href=\"/categories/{}/\"", urls::encode_path("ひきこもり"))));
+    assert!(html.contains(&format!(
+        "href=\"/categories/{}/\"",
+        urls::encode_path("ひきこもり")
+    )));
     // The fresh entry has no stale notice.
     let fresh = page(&files, "organizations/foot-and-work/index.html");
     assert!(!fresh.contains("notice-stale"));
@@ -254,7 +283,8 @@ fn event_page_in_plain_japanese() {
     assert!(html.contains("2026年12月5日(土) 13:30〜16:30"), "{html}");
     assert!(html.contains("datetime=\"2026-12-05T13:30+09:00\""));
     assert!(html.contains("会場でもオンラインでも参加できます"));
-    assert!(html.contains("<a href=\"/centers/chubu-center/\">広島ひきこもり相談支援センター(中部)</a>"));
+    assert!(html
+        .contains("<a href=\"/centers/chubu-center/\">広島ひきこもり相談支援センター(中部)</a>"));
     assert!(html.contains("広島県広島市中区八丁堀1-1"), "place address");
     assert!(html.contains("80人"));
     assert!(html.contains("href=\"https://example.jp/forum/\""));
@@ -289,17 +319,36 @@ fn closed_and_paused_in_lists() {
 fn area_hierarchy() {
     let files = render();
     let parent = page(&files, "areas/広島市/index.html");
-    assert!(parent.contains("/centers/chubu-center/"), "中区 entry on 広島市");
-    assert!(parent.contains("/cafeterias/higashi-shokudo/"), "東区 entry on 広島市");
+    assert!(
+        parent.contains("/centers/chubu-center/"),
+        "中区 entry on 広島市"
+    );
+    assert!(
+        parent.contains("/cafeterias/higashi-shokudo/"),
+        "東区 entry on 広島市"
+    );
     assert!(!parent.contains("/cafeterias/hatsukaichi-ibasho/"));
     let ward = format!("href=\"/areas/{}/\"", urls::encode_path("広島市/中区"));
     assert!(parent.contains(&ward), "link to ward");
     let naka = page(&files, "areas/広島市/中区/index.html");
-    assert!(naka.contains("/centers/chubu-center/") && !naka.contains("/cafeterias/higashi-shokudo/"));
-    assert!(naka.contains("/events/forum-2026/"), "upcoming event in area");
-    assert!(!naka.contains("/events/old-seminar/"), "past event not in browse");
+    assert!(
+        naka.contains("/centers/chubu-center/") && !naka.contains("/cafeterias/higashi-shokudo/")
+    );
+    assert!(
+        naka.contains("/events/forum-2026/"),
+        "upcoming event in area"
+    );
+    assert!(
+        !naka.contains("/events/old-seminar/"),
+        "past event not in browse"
+    );
     assert!(page(&files, "areas/index.html").contains(&ward));
-    for p in ["categories/index.html", "categories/食/index.html", "audience/家族/index.html", "methods/電話/index.html"] {
+    for p in [
+        "categories/index.html",
+        "categories/食/index.html",
+        "audience/家族/index.html",
+        "methods/電話/index.html",
+    ] {
         page(&files, p);
     }
 }
@@ -327,11 +376,18 @@ fn base_path_prefixes_links() {
     assert!(html.contains("href=\"/sub/style.css\""));
     assert!(html.contains("href=\"/sub/organizations/foot-and-work/\""));
     assert!(html.contains("href=\"/sub/centers/\""));
-    assert!(html.contains("<link rel=\"canonical\" href=\"https://city.example.jp/sub/centers/chubu-center/\">"));
+    assert!(html.contains(
+        "<link rel=\"canonical\" href=\"https://city.example.jp/sub/centers/chubu-center/\">"
+    ));
     for f in files.iter().filter(|f| f.path.ends_with(".html")) {
         let text = std::str::from_utf8(&f.bytes).unwrap();
         for (pos, _) in text.match_indices("href=\"/") {
-            assert!(text[pos..].starts_with("href=\"/sub/"), "{}: unprefixed link at {}", f.path, &text[pos..pos + 60.min(text.len() - pos)]);
+            assert!(
+                text[pos..].starts_with("href=\"/sub/"),
+                "{}: unprefixed link at {}",
+                f.path,
+                &text[pos..pos + 60.min(text.len() - pos)]
+            );
         }
         for (pos, _) in text.match_indices("action=\"/") {
             assert!(text[pos..].starts_with("action=\"/sub/"), "{}", f.path);
@@ -341,7 +397,9 @@ fn base_path_prefixes_links() {
     assert!(search.contains("<script src=\"/sub/search/search.js\" defer></script>"));
     let sitemap = page(&files, "sitemap.xml");
     assert!(sitemap.contains("<loc>https://city.example.jp/sub/</loc>"));
-    assert!(sitemap.contains("<loc>https://city.example.jp/sub/centers/chubu-center/</loc><lastmod>2024-01-10</lastmod>"));
+    assert!(sitemap.contains(
+        "<loc>https://city.example.jp/sub/centers/chubu-center/</loc><lastmod>2024-01-10</lastmod>"
+    ));
     assert!(page(&files, "robots.txt").contains("Sitemap: https://city.example.jp/sub/sitemap.xml"));
 }
 
@@ -354,13 +412,33 @@ fn every_page_has_csp_landmarks_and_hotlines() {
         let text = std::str::from_utf8(&f.bytes).unwrap();
         assert!(text.contains(CSP), "{}: CSP meta", f.path);
         assert!(text.contains("<html lang=\"ja\">"), "{}", f.path);
-        assert!(text.contains("<a class=\"skip-link\" href=\"#main\">"), "{}", f.path);
+        assert!(
+            text.contains("<a class=\"skip-link\" href=\"#main\">"),
+            "{}",
+            f.path
+        );
         assert!(text.contains("<main id=\"main\""), "{}", f.path);
-        assert!(text.contains("<header") && text.contains("<nav") && text.contains("<footer"), "{}", f.path);
+        assert!(
+            text.contains("<header") && text.contains("<nav") && text.contains("<footer"),
+            "{}",
+            f.path
+        );
         assert_eq!(text.matches("<h1").count(), 1, "{}: one h1", f.path);
-        assert!(text.contains("href=\"tel:0120279338\""), "{}: hotline", f.path);
-        assert!(text.contains("data-quick-exit>すぐに閉じる</a>"), "{}: quick exit", f.path);
-        assert!(!text.contains("style=\"") && !text.contains("<style"), "{}: inline style", f.path);
+        assert!(
+            text.contains("href=\"tel:0120279338\""),
+            "{}: hotline",
+            f.path
+        );
+        assert!(
+            text.contains("data-quick-exit>すぐに閉じる</a>"),
+            "{}: quick exit",
+            f.path
+        );
+        assert!(
+            !text.contains("style=\"") && !text.contains("<style"),
+            "{}: inline style",
+            f.path
+        );
         assert!(!text.contains("<script>"), "{}: inline script", f.path);
         // No request to another host: the only absolute URLs are links.
         for attr in ["src=\"http", "href=\"//", "src=\"//"] {
@@ -377,9 +455,15 @@ fn top_page() {
     assert!(html.contains("<form class=\"search-form\" method=\"get\" action=\"/search/\""));
     assert!(html.contains("name=\"q\""));
     assert!(html.contains("悩みを聞いてほしい") && html.contains("支援につなげたい"));
-    assert!(html.contains(&format!("href=\"/audience/{}/\"", urls::encode_path("家族"))));
+    assert!(html.contains(&format!(
+        "href=\"/audience/{}/\"",
+        urls::encode_path("家族")
+    )));
     assert!(html.contains("/pages/how-to-consult/"));
-    assert!(html.contains("/events/forum-2026/") && !html.contains("/events/old-seminar/\""), "upcoming only");
+    assert!(
+        html.contains("/events/forum-2026/") && !html.contains("/events/old-seminar/\""),
+        "upcoming only"
+    );
     let recent = html.split("最近確認した情報").nth(1).unwrap();
     let a = recent.find("/events/forum-2026/").unwrap();
     let b = recent.find("/cafeterias/hatsukaichi-ibasho/").unwrap();
@@ -394,11 +478,20 @@ fn search_404_sitemap_static() {
     assert!(search.contains("<script src=\"/search/search.js\" defer></script>"));
     assert!(search.contains("name=\"q\""), "search-app.html included");
     let nf = page(&files, "404.html");
-    assert!(nf.contains("ページが見つかりません") && nf.contains("noindex") && !nf.contains("rel=\"canonical\""));
+    assert!(
+        nf.contains("ページが見つかりません")
+            && nf.contains("noindex")
+            && !nf.contains("rel=\"canonical\"")
+    );
     let sitemap = page(&files, "sitemap.xml");
-    assert!(sitemap.contains(&format!("<loc>https://portal.example.jp/areas/{}/</loc>", urls::encode_path("広島市/中区"))));
+    assert!(sitemap.contains(&format!(
+        "<loc>https://portal.example.jp/areas/{}/</loc>",
+        urls::encode_path("広島市/中区")
+    )));
     assert!(!sitemap.contains("404"));
-    assert!(!sitemap.contains("<lastmod>2026-") || sitemap.contains("<lastmod>2026-11-18</lastmod>"));
+    assert!(
+        !sitemap.contains("<lastmod>2026-") || sitemap.contains("<lastmod>2026-11-18</lastmod>")
+    );
     for p in ["style.css", "site.js", "favicon.svg", "robots.txt"] {
         page(&files, p);
     }
@@ -417,11 +510,15 @@ fn renders_are_byte_identical() {
     }
     let mut sorted: Vec<&str> = a.iter().map(|f| f.path.as_str()).collect();
     sorted.sort();
-    assert_eq!(sorted, a.iter().map(|f| f.path.as_str()).collect::<Vec<_>>());
+    assert_eq!(
+        sorted,
+        a.iter().map(|f| f.path.as_str()).collect::<Vec<_>>()
+    );
 }
 
 fn temp_portal(name: &str) -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!("tsunagu-render-test-{name}-{}", std::process::id()));
+    let dir =
+        std::env::temp_dir().join(format!("tsunagu-render-test-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
@@ -432,23 +529,40 @@ fn portal_overrides() {
     let root = temp_portal("override");
     std::fs::create_dir_all(root.join("templates")).unwrap();
     std::fs::create_dir_all(root.join("static")).unwrap();
-    std::fs::write(root.join("templates/404.html"), "<p>{{ site.title }}: 見つかりません {{ \"<b>\" }}</p>").unwrap();
+    std::fs::write(
+        root.join("templates/404.html"),
+        "<p>{{ site.title }}: 見つかりません {{ \"<b>\" }}</p>",
+    )
+    .unwrap();
     std::fs::write(root.join("static/style.css"), "body{color:#000}").unwrap();
     std::fs::write(root.join("static/extra.txt"), "extra").unwrap();
     let theme = Theme::resolve(&root, "hiroshima").unwrap();
     let files = render_site(&site(), &theme).unwrap();
     // Autoescape stays on for overrides.
-    assert_eq!(page(&files, "404.html"), "<p>テスト支援ポータル: 見つかりません &lt;b&gt;</p>");
+    assert_eq!(
+        page(&files, "404.html"),
+        "<p>テスト支援ポータル: 見つかりません &lt;b&gt;</p>"
+    );
     assert_eq!(page(&files, "style.css"), "body{color:#000}");
     assert_eq!(page(&files, "extra.txt"), "extra");
-    assert!(page(&files, "index.html").contains("悩みを聞いてほしい"), "other templates stay built-in");
+    assert!(
+        page(&files, "index.html").contains("悩みを聞いてほしい"),
+        "other templates stay built-in"
+    );
 
     // The portal's own themes/NAME replaces the built-in file by file.
     std::fs::create_dir_all(root.join("themes/hiroshima/templates")).unwrap();
-    std::fs::write(root.join("themes/hiroshima/templates/page.html"), "PAGE {{ entry.name }}").unwrap();
+    std::fs::write(
+        root.join("themes/hiroshima/templates/page.html"),
+        "PAGE {{ entry.name }}",
+    )
+    .unwrap();
     let theme = Theme::resolve(&root, "hiroshima").unwrap();
     let files = render_site(&site(), &theme).unwrap();
-    assert_eq!(page(&files, "pages/how-to-consult/index.html"), "PAGE 相談のしかた");
+    assert_eq!(
+        page(&files, "pages/how-to-consult/index.html"),
+        "PAGE 相談のしかた"
+    );
     let _ = std::fs::remove_dir_all(&root);
 }
 
@@ -460,17 +574,35 @@ fn template_errors_are_clear() {
     let err = Theme::resolve(&root, "hiroshima").unwrap_err();
     let msg = err.to_string();
     assert!(matches!(err, RenderError::Template { .. }), "{msg}");
-    assert!(msg.contains("entry.html") && msg.contains(&root.join("templates/entry.html").display().to_string()), "{msg}");
+    assert!(
+        msg.contains("entry.html")
+            && msg.contains(&root.join("templates/entry.html").display().to_string()),
+        "{msg}"
+    );
 
-    std::fs::write(root.join("templates/entry.html"), "{{ entry.no.such.field }}").unwrap();
+    std::fs::write(
+        root.join("templates/entry.html"),
+        "{{ entry.no.such.field }}",
+    )
+    .unwrap();
     let theme = Theme::resolve(&root, "hiroshima").unwrap();
     let err = render_site(&site(), &theme).unwrap_err();
     let msg = err.to_string();
-    assert!(msg.contains("entry.html") && msg.contains("while rendering `centers/"), "{msg}");
+    assert!(
+        msg.contains("entry.html") && msg.contains("while rendering `centers/"),
+        "{msg}"
+    );
 
-    std::fs::write(root.join("templates/entry.html"), "{% extends \"nope.html\" %}").unwrap();
+    std::fs::write(
+        root.join("templates/entry.html"),
+        "{% extends \"nope.html\" %}",
+    )
+    .unwrap();
     let msg = Theme::resolve(&root, "hiroshima").unwrap_err().to_string();
-    assert!(msg.contains("entry.html") && msg.contains("nope.html"), "{msg}");
+    assert!(
+        msg.contains("entry.html") && msg.contains("nope.html"),
+        "{msg}"
+    );
     let _ = std::fs::remove_dir_all(&root);
 }
 
@@ -481,18 +613,27 @@ fn unknown_theme() {
     let err = Theme::resolve(&root, "nosuch").unwrap_err();
     let msg = err.to_string();
     assert!(matches!(err, RenderError::UnknownTheme { .. }));
-    assert!(msg.contains("nosuch") && msg.contains("hiroshima") && msg.contains("mine"), "{msg}");
+    assert!(
+        msg.contains("nosuch") && msg.contains("hiroshima") && msg.contains("mine"),
+        "{msg}"
+    );
     assert!(Theme::resolve(&root, "../hiroshima").is_err());
     // A portal-only theme must have every template.
     let msg = Theme::resolve(&root, "mine").unwrap_err().to_string();
-    assert!(msg.contains("index.html") && msg.contains("entry.html"), "{msg}");
+    assert!(
+        msg.contains("index.html") && msg.contains("entry.html"),
+        "{msg}"
+    );
     let _ = std::fs::remove_dir_all(&root);
 }
 
 #[test]
 fn snapshot_entry_page() {
     let files = render();
-    insta::assert_snapshot!("entry_page", page(&files, "centers/chubu-center/index.html"));
+    insta::assert_snapshot!(
+        "entry_page",
+        page(&files, "centers/chubu-center/index.html")
+    );
 }
 
 #[test]
@@ -520,7 +661,12 @@ fn scale() {
         many.push(e);
     }
     let now: jiff::Timestamp = "2026-11-21T03:00:00Z".parse().unwrap();
-    let site = Site::new(config("https://portal.example.jp/"), jiff::tz::TimeZone::fixed(jiff::tz::offset(9)), many, now);
+    let site = Site::new(
+        config("https://portal.example.jp/"),
+        jiff::tz::TimeZone::fixed(jiff::tz::offset(9)),
+        many,
+        now,
+    );
     let theme = builtin();
     let t = std::time::Instant::now();
     let files = render_site(&site, &theme).unwrap();

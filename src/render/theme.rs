@@ -54,7 +54,10 @@ pub struct Theme {
 
 impl std::fmt::Debug for Theme {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Theme").field("name", &self.name).field("files", &self.files.keys().collect::<Vec<_>>()).finish()
+        f.debug_struct("Theme")
+            .field("name", &self.name)
+            .field("files", &self.files.keys().collect::<Vec<_>>())
+            .finish()
     }
 }
 
@@ -68,15 +71,24 @@ pub fn builtin_names() -> Vec<String> {
     names
 }
 
-fn collect_builtin(dir: &'static Dir<'static>, out: &mut BTreeMap<String, ThemeFile>, strip: &Path) {
+fn collect_builtin(
+    dir: &'static Dir<'static>,
+    out: &mut BTreeMap<String, ThemeFile>,
+    strip: &Path,
+) {
     for f in dir.files() {
-        let Ok(rel) = f.path().strip_prefix(strip) else { continue };
+        let Ok(rel) = f.path().strip_prefix(strip) else {
+            continue;
+        };
         let Some(rel) = rel.to_str() else { continue };
         let rel = rel.replace('\\', "/");
         if (rel.starts_with("templates/") || rel.starts_with("static/")) && !hidden(&rel) {
             out.insert(
                 rel,
-                ThemeFile { bytes: f.contents().to_vec(), origin: Origin::BuiltIn(format!("themes/{}", f.path().display())) },
+                ThemeFile {
+                    bytes: f.contents().to_vec(),
+                    origin: Origin::BuiltIn(format!("themes/{}", f.path().display())),
+                },
             );
         }
     }
@@ -86,31 +98,55 @@ fn collect_builtin(dir: &'static Dir<'static>, out: &mut BTreeMap<String, ThemeF
 }
 
 fn hidden(rel: &str) -> bool {
-    rel.split('/').any(|p| p.starts_with('.') || p.ends_with('~'))
+    rel.split('/')
+        .any(|p| p.starts_with('.') || p.ends_with('~'))
 }
 
 /// Adds every file under `dir` as `prefix/<relative path>`, replacing files of the same name.
-fn collect_dir(dir: &Path, prefix: &str, out: &mut BTreeMap<String, ThemeFile>) -> Result<(), RenderError> {
+fn collect_dir(
+    dir: &Path,
+    prefix: &str,
+    out: &mut BTreeMap<String, ThemeFile>,
+) -> Result<(), RenderError> {
     if !dir.is_dir() {
         return Ok(());
     }
-    for item in walkdir::WalkDir::new(dir).follow_links(true).sort_by_file_name() {
+    for item in walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
         let item = item.map_err(|e| RenderError::Io {
-            path: e.path().map(Path::to_path_buf).unwrap_or_else(|| dir.to_path_buf()),
+            path: e
+                .path()
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| dir.to_path_buf()),
             message: e.to_string(),
         })?;
         if !item.file_type().is_file() {
             continue;
         }
-        let Ok(rel) = item.path().strip_prefix(dir) else { continue };
-        let rel: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+        let Ok(rel) = item.path().strip_prefix(dir) else {
+            continue;
+        };
+        let rel: Vec<String> = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
         let rel = format!("{prefix}/{}", rel.join("/"));
         if hidden(&rel) {
             continue;
         }
-        let bytes = std::fs::read(item.path())
-            .map_err(|e| RenderError::Io { path: item.path().to_path_buf(), message: e.to_string() })?;
-        out.insert(rel, ThemeFile { bytes, origin: Origin::Portal(item.path().to_path_buf()) });
+        let bytes = std::fs::read(item.path()).map_err(|e| RenderError::Io {
+            path: item.path().to_path_buf(),
+            message: e.to_string(),
+        })?;
+        out.insert(
+            rel,
+            ThemeFile {
+                bytes,
+                origin: Origin::Portal(item.path().to_path_buf()),
+            },
+        );
     }
     Ok(())
 }
@@ -125,8 +161,14 @@ impl Theme {
     pub fn resolve(portal_root: &Path, name: &str) -> Result<Theme, RenderError> {
         let plain_name = !name.is_empty()
             && !name.starts_with('.')
-            && name.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_' || c == '.');
-        let builtin = if plain_name { BUILTIN.get_dir(name) } else { None };
+            && name
+                .chars()
+                .all(|c| c.is_alphanumeric() || c == '-' || c == '_' || c == '.');
+        let builtin = if plain_name {
+            BUILTIN.get_dir(name)
+        } else {
+            None
+        };
         let portal_theme = portal_root.join("themes").join(name);
         let has_portal_theme = plain_name && portal_theme.is_dir();
         if builtin.is_none() && !has_portal_theme {
@@ -158,7 +200,11 @@ impl Theme {
         collect_dir(&portal_root.join("templates"), "templates", &mut files)?;
         collect_dir(&portal_root.join("static"), "static", &mut files)?;
         let tera = build_tera(name, &files)?;
-        Ok(Theme { name: name.to_string(), files, tera })
+        Ok(Theme {
+            name: name.to_string(),
+            files,
+            tera,
+        })
     }
 
     /// The theme's name.
@@ -222,7 +268,10 @@ pub(crate) fn error_chain(e: &tera::Error) -> String {
 
 /// `urlencode` filter (tera's own is behind a feature we do not enable):
 /// percent-encodes everything but unreserved characters.
-fn urlencode_filter(value: &tera::Value, _: &std::collections::HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
+fn urlencode_filter(
+    value: &tera::Value,
+    _: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
     let s = tera::try_get_value!("urlencode", "value", String, value);
     Ok(tera::Value::String(super::urls::encode_component(&s)))
 }
@@ -230,7 +279,9 @@ fn urlencode_filter(value: &tera::Value, _: &std::collections::HashMap<String, t
 fn build_tera(theme: &str, files: &BTreeMap<String, ThemeFile>) -> Result<tera::Tera, RenderError> {
     let mut sources: Vec<(String, String)> = Vec::new();
     for (path, file) in files {
-        let Some(name) = path.strip_prefix("templates/") else { continue };
+        let Some(name) = path.strip_prefix("templates/") else {
+            continue;
+        };
         let text = String::from_utf8(file.bytes.clone()).map_err(|_| RenderError::Template {
             template: name.to_string(),
             file: file.origin.to_string(),
@@ -249,7 +300,10 @@ fn build_tera(theme: &str, files: &BTreeMap<String, ThemeFile>) -> Result<tera::
         sources.push((name.to_string(), text));
     }
     if !files.contains_key(&format!("templates/{SEARCH_APP}")) {
-        sources.push((SEARCH_APP.to_string(), crate::search_assets::SEARCH_APP_TEMPLATE.to_string()));
+        sources.push((
+            SEARCH_APP.to_string(),
+            crate::search_assets::SEARCH_APP_TEMPLATE.to_string(),
+        ));
     }
     let missing: Vec<&str> = REQUIRED_TEMPLATES
         .iter()
@@ -257,7 +311,10 @@ fn build_tera(theme: &str, files: &BTreeMap<String, ThemeFile>) -> Result<tera::
         .filter(|t| !sources.iter().any(|(n, _)| n == t))
         .collect();
     if !missing.is_empty() {
-        return Err(RenderError::MissingTemplates { theme: theme.to_string(), missing: missing.join(", ") });
+        return Err(RenderError::MissingTemplates {
+            theme: theme.to_string(),
+            missing: missing.join(", "),
+        });
     }
     let mut tera = tera::Tera::default();
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
@@ -272,7 +329,12 @@ fn build_tera(theme: &str, files: &BTreeMap<String, ThemeFile>) -> Result<tera::
             .find(|n| message.contains(&format!("'{n}'")) || message.contains(&format!("`{n}`")))
             .unwrap_or("(theme)")
             .to_string();
-        return Err(RenderError::Template { file: template_origin(files, &template), template, page: None, message });
+        return Err(RenderError::Template {
+            file: template_origin(files, &template),
+            template,
+            page: None,
+            message,
+        });
     }
     Ok(tera)
 }

@@ -35,7 +35,9 @@ fn encode(s: &str, keep_slash: bool) -> String {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     let mut out = String::with_capacity(s.len() * 3);
     for &b in s.as_bytes() {
-        let keep = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') || (keep_slash && b == b'/');
+        let keep = b.is_ascii_alphanumeric()
+            || matches!(b, b'-' | b'.' | b'_' | b'~')
+            || (keep_slash && b == b'/');
         if keep {
             out.push(b as char);
         } else {
@@ -115,7 +117,10 @@ mod tests {
 
     #[test]
     fn encodes() {
-        assert_eq!(encode_path("areas/広島市/"), "areas/%E5%BA%83%E5%B3%B6%E5%B8%82/");
+        assert_eq!(
+            encode_path("areas/広島市/"),
+            "areas/%E5%BA%83%E5%B3%B6%E5%B8%82/"
+        );
         assert_eq!(encode_component("a b&c/"), "a%20b%26c%2F");
         assert_eq!(disk_segment("A B:C"), "A-B-C");
         assert_eq!(disk_segment("生活　困窮"), "生活-困窮");

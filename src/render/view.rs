@@ -35,7 +35,10 @@ pub struct Phone {
 
 impl Phone {
     pub fn from(p: &crate::model::PhoneNumber) -> Phone {
-        Phone { display: p.display().to_string(), href: p.tel_href() }
+        Phone {
+            display: p.display().to_string(),
+            href: p.tel_href(),
+        }
     }
 }
 
@@ -92,7 +95,13 @@ fn weekday_ja(w: Weekday) -> &'static str {
 
 /// 「2026年12月5日(土)」.
 pub fn date_ja(d: Date) -> String {
-    format!("{}年{}月{}日({})", d.year(), d.month(), d.day(), weekday_ja(d.weekday()))
+    format!(
+        "{}年{}月{}日({})",
+        d.year(),
+        d.month(),
+        d.day(),
+        weekday_ja(d.weekday())
+    )
 }
 
 /// 「12月5日(土)」.
@@ -195,7 +204,11 @@ pub fn card(entry: &Entry, base: &str, times: Option<&EventTimes>) -> Card {
         draft: f.draft.unwrap_or(false),
         area: f.area.as_deref().map(area_label),
         free: f.free,
-        phone: f.phone.as_ref().and_then(|p| p.as_slice().first()).map(Phone::from),
+        phone: f
+            .phone
+            .as_ref()
+            .and_then(|p| p.as_slice().first())
+            .map(Phone::from),
         when: times.map(|t| t.when.clone()),
         date: times.map(|t| t.start_date.to_string()),
         verified: f.verified.map(|d| d.to_string()),
@@ -322,16 +335,32 @@ fn term_links(values: &Option<Vec<String>>, url: impl Fn(&str) -> Option<String>
     values
         .iter()
         .flatten()
-        .map(|v| TermLink { name: v.clone(), url: url(v) })
+        .map(|v| TermLink {
+            name: v.clone(),
+            url: url(v),
+        })
         .collect()
 }
 
-pub fn entry_view(site: &Site, entry: &Entry, base: &str, times: Option<&EventTimes>, terms: &dyn TermUrls) -> EntryView {
+pub fn entry_view(
+    site: &Site,
+    entry: &Entry,
+    base: &str,
+    times: Option<&EventTimes>,
+    terms: &dyn TermUrls,
+) -> EntryView {
     let f = &entry.fields;
     let card = card(entry, base, times);
-    let permalink = format!("{}{}", site.config.base_url(), encode_path(&entry.url_path()));
+    let permalink = format!(
+        "{}{}",
+        site.config.base_url(),
+        encode_path(&entry.url_path())
+    );
     let link_to = |slug: &crate::model::Slug| {
-        site.get(slug).map(|e| Link { name: e.name().to_string(), url: format!("{base}{}", e.url_path()) })
+        site.get(slug).map(|e| Link {
+            name: e.name().to_string(),
+            url: format!("{base}{}", e.url_path()),
+        })
     };
     let area_links = f
         .area
@@ -344,7 +373,10 @@ pub fn entry_view(site: &Site, entry: &Entry, base: &str, times: Option<&EventTi
                         prefix.push('/');
                     }
                     prefix.push_str(part);
-                    TermLink { name: part.to_string(), url: terms.area(&prefix) }
+                    TermLink {
+                        name: part.to_string(),
+                        url: terms.area(&prefix),
+                    }
                 })
                 .collect()
         })
@@ -352,15 +384,24 @@ pub fn entry_view(site: &Site, entry: &Entry, base: &str, times: Option<&EventTi
     let report_url = site.config.report_email.as_ref().map(|email| {
         let subject = format!("情報の誤りの報告: {}", entry.name());
         let body = format!("ページ: {permalink}\n\n誤りの内容:\n");
-        format!("mailto:{}?subject={}&body={}", email.as_str(), encode_component(&subject), encode_component(&body))
+        format!(
+            "mailto:{}?subject={}&body={}",
+            email.as_str(),
+            encode_component(&subject),
+            encode_component(&body)
+        )
     });
-    let place = f.place.as_ref().and_then(|slug| site.get(slug)).map(|p| PlaceView {
-        name: p.name().to_string(),
-        url: format!("{base}{}", p.url_path()),
-        address: p.fields.address.clone(),
-        access: p.fields.access.clone(),
-        osm_url: p.fields.geo.map(|g| osm_url(g.lat, g.lon)),
-    });
+    let place = f
+        .place
+        .as_ref()
+        .and_then(|slug| site.get(slug))
+        .map(|p| PlaceView {
+            name: p.name().to_string(),
+            url: format!("{base}{}", p.url_path()),
+            address: p.fields.address.clone(),
+            access: p.fields.access.clone(),
+            osm_url: p.fields.geo.map(|g| osm_url(g.lat, g.lon)),
+        });
     let (attendance, attendance_label, online_url) = if entry.kind == Kind::Event {
         let in_person = f.venue.is_some() || f.place.is_some() || f.address.is_some();
         let (online, url) = match &f.online {
@@ -379,16 +420,27 @@ pub fn entry_view(site: &Site, entry: &Entry, base: &str, times: Option<&EventTi
         (None, None, None)
     };
     EntryView {
-        body_html: if entry.body.trim().is_empty() { String::new() } else { super::markdown::to_html(&entry.body) },
+        body_html: if entry.body.trim().is_empty() {
+            String::new()
+        } else {
+            super::markdown::to_html(&entry.body)
+        },
         categories: term_links(&f.categories, |v| terms.category(v)),
         audience: term_links(&f.audience, |v| terms.audience(v)),
         methods: term_links(&f.methods, |v| terms.method(v)),
         area_links,
         address: f.address.clone(),
-        geo: f.geo.map(|g| Geo { lat: g.lat, lon: g.lon }),
+        geo: f.geo.map(|g| Geo {
+            lat: g.lat,
+            lon: g.lon,
+        }),
         osm_url: f.geo.map(|g| osm_url(g.lat, g.lon)),
         access: f.access.clone(),
-        phones: f.phone.as_ref().map(|p| p.as_slice().iter().map(Phone::from).collect()).unwrap_or_default(),
+        phones: f
+            .phone
+            .as_ref()
+            .map(|p| p.as_slice().iter().map(Phone::from).collect())
+            .unwrap_or_default(),
         email: f.email.as_ref().map(|e| e.as_str().to_string()),
         mailto: f.email.as_ref().map(|e| format!("mailto:{}", e.as_str())),
         website: f.website.as_ref().map(|w| w.as_str().to_string()),
@@ -426,8 +478,14 @@ pub fn entry_view(site: &Site, entry: &Entry, base: &str, times: Option<&EventTi
         attendance_label,
         online_url,
         registration: f.registration.as_ref().map(|r| match r {
-            Registration::Url(u) => RegistrationView { text: None, url: Some(u.as_str().to_string()) },
-            Registration::Text(t) => RegistrationView { text: Some(t.clone()), url: None },
+            Registration::Url(u) => RegistrationView {
+                text: None,
+                url: Some(u.as_str().to_string()),
+            },
+            Registration::Text(t) => RegistrationView {
+                text: Some(t.clone()),
+                url: None,
+            },
         }),
         capacity: f.capacity,
         organizer: f.organizer.as_ref().and_then(link_to),
