@@ -1,0 +1,514 @@
+//! Results, and the Markdown section written into docs/benchmarks.md.
+
+use crate::gen::{self, Counts};
+use crate::measure::{dir_stats, median, Sample};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub const START: &str = "<!-- build-bench:start -->";
+pub const END: &str = "<!-- build-bench:end -->";
+
+/// The 10,000-entry target.
+pub const TARGET_ENTRIES: usize = 10_000;
+pub const TARGET_MS: f64 = 1000.0;
+pub const TARGET_MB: f64 = 250.0;
+
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// "memory" or "disk".
+    pub label: &'static str,
+    pub dir: PathBuf,
+    /// File system type (`tmpfs`, `ext2/ext3`, `overlayfs`…).
+    pub fs: String,
+}
+
+impl Target {
+    pub fn describe(&self) -> String {
+        format!("{} ({})", self.label, self.fs)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Stat {
+    pub median_ms: f64,
+    pub min_ms: f64,
+    pub max_ms: f64,
+    /// The largest peak RSS over the runs.
+    pub rss_kib: Option<u64>,
+}
+
+impl Stat {
+    pub fn of(samples: &[Sample]) -> Stat {
+        let ms: Vec<f64> = samples
+            .iter()
+            .map(|s| s.wall.as_secs_f64() * 1000.0)
+            .collect();
+        Stat {
+            median_ms: median(ms.clone()),
+            min_ms: ms.iter().copied().fold(f64::INFINITY, f64::min),
+            max_ms: ms.iter().copied().fold(0.0, f64::max),
+            rss_kib: samples.iter().filter_map(|s| s.rss_kib).max(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct OutputStats {
+    pub bytes: u64,
+    pub files: u64,
+    /// The search index folder inside the output, when present.
+    pub index: Option<(u64, u64)>,
+}
+
+impl OutputStats {
+    pub fn of(out: &Path, index_dir: &str) -> OutputStats {
+        let (bytes, files) = dir_stats(out);
+        let idx = out.join(index_dir);
+        OutputStats {
+            bytes,
+            files,
+            index: idx.is_dir().then(|| dir_stats(&idx)),
+        }
+    }
+}
+
+pub struct TsunaguRun {
+    pub target: Target,
+    pub stat: Stat,
+    pub output: OutputStats,
+    pub built_entries: Option<u64>,
+    pub stages: Vec<(String, f64)>,
+    pub stderr_sample: String,
+}
+
+pub struct HugoRun {
+    pub target: Target,
+    pub hugo: Stat,
+    pub pagefind: Option<Stat>,
+    /// Median over runs of hugo + pagefind.
+    pub combined_median_ms: f64,
+    pub output: OutputStats,
+}
+
+impl HugoRun {
+    pub fn peak_rss(&self) -> Option<u64> {
+        let h = self.hugo.rss_kib;
+        let p = self.pagefind.as_ref().and_then(|p| p.rss_kib);
+        h.max(p)
+    }
+}
+
+pub struct SizeResult {
+    pub n: usize,
+    pub counts: Counts,
+    pub input_bytes: u64,
+    pub input_files: u64,
+    pub generation_s: Option<f64>,
+    /// 1-minute load average when this size's measurements began.
+    pub load_at_start: f64,
+    pub check: Stat,
+    pub check_summary: String,
+    pub tsunagu: Vec<TsunaguRun>,
+    pub hugo: Vec<HugoRun>,
+}
+
+pub struct Machine {
+    pub cores: usize,
+    pub cpu: String,
+    pub mem_gb: f64,
+    pub kernel: String,
+    pub date: String,
+    pub load_avg: f64,
+    pub commit: String,
+}
+
+impl Machine {
+    pub fn probe(repo: &Path) -> Machine {
+        let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+        let cpu = cpuinfo
+            .lines()
+            .find(|l| l.starts_with("model name"))
+            .and_then(|l| l.split_once(':'))
+            .map(|(_, v)| v.trim().to_string())
+            .unwrap_or_else(|| "unknown CPU".into());
+        let mem_gb = std::fs::read_to_string("/proc/meminfo")
+            .ok()
+            .and_then(|m| {
+                m.lines()
+                    .find(|l| l.starts_with("MemTotal:"))
+                    .and_then(|l| l.split_whitespace().nth(1))
+                    .and_then(|kb| kb.parse::<f64>().ok())
+            })
+            .map(|kb| kb * 1024.0 / 1e9)
+            .unwrap_or(0.0);
+        let load_avg = std::fs::read_to_string("/proc/loadavg")
+            .ok()
+            .and_then(|s| s.split_whitespace().next().and_then(|v| v.parse().ok()))
+            .unwrap_or(0.0);
+        let out = |cmd: &mut Command| {
+            cmd.output()
+                .ok()
+                .filter(|o| o.status.success())
+                .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+                .unwrap_or_default()
+        };
+        let head = out(Command::new("git")
+            .args(["rev-parse", "--short", "HEAD"])
+            .current_dir(repo));
+        let dirty = !out(Command::new("git")
+            .args([
+                "status",
+                "--porcelain",
+                "--",
+                "src",
+                "search-index",
+                "themes",
+                "Cargo.toml",
+                "Cargo.lock",
+            ])
+            .current_dir(repo))
+        .is_empty();
+        Machine {
+            cores: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            cpu,
+            mem_gb,
+            kernel: out(Command::new("uname").args(["-sr"])),
+            date: out(Command::new("date").args(["-u", "+%Y-%m-%d %H:%M UTC"])),
+            load_avg,
+            commit: if head.is_empty() {
+                "unknown commit".into()
+            } else if dirty {
+                format!("{head} + uncommitted changes")
+            } else {
+                head
+            },
+        }
+    }
+
+    pub fn summary(&self) -> String {
+        format!(
+            "{} cores ({}), {:.1} GB RAM, {}, load average {:.2}",
+            self.cores, self.cpu, self.mem_gb, self.kernel, self.load_avg
+        )
+    }
+}
+
+pub struct ReportContext {
+    pub command: String,
+    pub runs: usize,
+    pub machine: Machine,
+    pub tsunagu_version: String,
+    pub timings_flag: bool,
+    pub hugo_version: Option<String>,
+    pub pagefind_version: Option<String>,
+    pub hugo_installed: bool,
+    pub pagefind_installed: bool,
+    pub competitors_requested: bool,
+    pub rss_method: String,
+}
+
+pub fn fmt_rss(kib: Option<u64>) -> String {
+    kib.map_or("?".into(), |k| format!("{:.1} MB", k as f64 * 1024.0 / 1e6))
+}
+
+fn mb(bytes: u64) -> String {
+    let v = bytes as f64 / 1e6;
+    if v >= 100.0 {
+        format!("{v:.0} MB")
+    } else if v >= 1.0 {
+        format!("{v:.1} MB")
+    } else {
+        format!("{v:.2} MB")
+    }
+}
+
+fn ms(v: f64) -> String {
+    if v >= 10_000.0 {
+        format!("{:.1} s", v / 1000.0)
+    } else {
+        format!("{v:.0} ms")
+    }
+}
+
+fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn ratio(a: f64, b: f64) -> String {
+    if b > 0.0 && a.is_finite() {
+        format!("{:.1}×", a / b)
+    } else {
+        "–".into()
+    }
+}
+
+pub fn render_markdown(ctx: &ReportContext, results: &[SizeResult]) -> String {
+    let mut s = String::new();
+    let m = &ctx.machine;
+    s.push_str(START);
+    s.push_str("\n## Build benchmark\n\n");
+    s.push_str("_This section is written by `examples/bench.rs`; rerun the command below instead of editing it by hand._\n\n");
+    let _ = writeln!(
+        s,
+        "**Targets:** {} entries built (pages and search index) in under {:.0} s on 2 cores with peak memory under {:.0} MB, and time and memory growing linearly up to 100,000 entries.\n",
+        thousands(TARGET_ENTRIES as u64),
+        TARGET_MS / 1000.0,
+        TARGET_MB
+    );
+    let _ = writeln!(s, "**Command:** `{}`\n", ctx.command);
+    let _ = writeln!(
+        s,
+        "**Measured:** {} on {} cores ({}), {:.1} GB RAM, {}; load average {:.2} at the start. {} at {}.\n",
+        m.date, m.cores, m.cpu, m.mem_gb, m.kernel, m.load_avg, ctx.tsunagu_version, m.commit
+    );
+    let _ = writeln!(
+        s,
+        "**Input:** synthetic portals from the benchmark's generator (v{}, fixed seed): every kind and every field of the content contract, Japanese names with matching readings, Markdown bodies with headings and lists, 15% of the files `.yaml`; `tsunagu check` passes with no errors. Builds run with `SOURCE_DATE_EPOCH={}` (2026-12-01 JST).\n",
+        gen::GEN_VERSION,
+        gen::now_epoch()
+    );
+
+    // ---- main table
+    let _ = writeln!(s, "### `tsunagu build`\n");
+    let _ = writeln!(
+        s,
+        "Wall time is the median of {} runs (each into a freshly removed output folder, after `sync`); peak RSS is the largest over the runs. MB = 10⁶ bytes.\n",
+        ctx.runs
+    );
+    s.push_str("| entries | built | output on | build time (median) | min – max | per 1,000 entries | peak RSS | output | files | search index | 10k target |\n");
+    s.push_str("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
+    for r in results {
+        for t in &r.tsunagu {
+            let index = match t.output.index {
+                Some((b, f)) => format!("{} ({} files)", mb(b), thousands(f)),
+                None => "none".into(),
+            };
+            let target = if r.n == TARGET_ENTRIES {
+                let rss_mb = t.stat.rss_kib.map(|k| k as f64 * 1024.0 / 1e6);
+                let time_ok = t.stat.median_ms < TARGET_MS;
+                let mem_ok = rss_mb.is_some_and(|v| v < TARGET_MB);
+                let has_index = t.output.index.is_some_and(|(_, f)| f > 0);
+                match (time_ok, mem_ok) {
+                    _ if t.output.files == 0 => "not yet (no output)".to_string(),
+                    (true, true) if has_index => "met".to_string(),
+                    (true, true) => "met, but no search index yet".to_string(),
+                    (false, true) => "time missed".to_string(),
+                    (true, false) => "memory missed".to_string(),
+                    (false, false) => "time and memory missed".to_string(),
+                }
+            } else {
+                String::new()
+            };
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | **{}** | {} – {} | {} | {} | {} | {} | {} | {} |",
+                thousands(r.n as u64),
+                t.built_entries.map_or("?".into(), thousands),
+                t.target.describe(),
+                ms(t.stat.median_ms),
+                ms(t.stat.min_ms),
+                ms(t.stat.max_ms),
+                ms(t.stat.median_ms * 1000.0 / r.n as f64),
+                fmt_rss(t.stat.rss_kib),
+                mb(t.output.bytes),
+                thousands(t.output.files),
+                index,
+                target
+            );
+        }
+    }
+    s.push('\n');
+    let _ = writeln!(s, "Input sizes:\n");
+    s.push_str("| entries | centers | organizations | events | cafeterias | pages | content files | content size | generated in | load average before measuring |\n");
+    s.push_str("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    for r in results {
+        let c = &r.counts;
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} | {} | {} | {} | {} | {:.2} |",
+            thousands(r.n as u64),
+            thousands(c.center as u64),
+            thousands(c.organization as u64),
+            thousands(c.event as u64),
+            thousands(c.cafeteria as u64),
+            thousands(c.page as u64),
+            thousands(r.input_files),
+            mb(r.input_bytes),
+            r.generation_s
+                .map_or("cached".into(), |g| format!("{g:.1} s")),
+            r.load_at_start
+        );
+    }
+    s.push('\n');
+
+    // ---- validate vs the rest
+    let _ = writeln!(s, "### Where the time goes: `check` vs. `build`\n");
+    s.push_str("`tsunagu check` runs load + validate only; the difference to `build` (output on the memory disk) is render + search index + write.\n\n");
+    s.push_str("| entries | `check` (load + validate) | check peak RSS | `build` | render + index + write | validate share of build |\n");
+    s.push_str("|---:|---:|---:|---:|---:|---:|\n");
+    for r in results {
+        let Some(b) = r.tsunagu.first() else { continue };
+        let rest = (b.stat.median_ms - r.check.median_ms).max(0.0);
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} | {} | {} | {:.0}% |",
+            thousands(r.n as u64),
+            ms(r.check.median_ms),
+            fmt_rss(r.check.rss_kib),
+            ms(b.stat.median_ms),
+            ms(rest),
+            100.0 * r.check.median_ms / b.stat.median_ms.max(1e-9)
+        );
+    }
+    s.push('\n');
+
+    // ---- stages
+    let _ = writeln!(s, "### Stages\n");
+    let any_stages = results
+        .iter()
+        .any(|r| r.tsunagu.iter().any(|t| !t.stages.is_empty()));
+    if any_stages {
+        let _ = writeln!(
+            s,
+            "As printed by `tsunagu build{}` (medians over the runs):\n",
+            if ctx.timings_flag { " --timings" } else { "" }
+        );
+        s.push_str("| entries | output on | stage | time |\n|---:|---|---|---:|\n");
+        for r in results {
+            for t in &r.tsunagu {
+                for (label, v) in &t.stages {
+                    let _ = writeln!(
+                        s,
+                        "| {} | {} | {} | {} |",
+                        thousands(r.n as u64),
+                        t.target.label,
+                        label,
+                        if *v < 10.0 {
+                            format!("{v:.1} ms")
+                        } else {
+                            ms(*v)
+                        }
+                    );
+                }
+            }
+        }
+        s.push('\n');
+    } else {
+        s.push_str("`tsunagu build` does not print per-stage timings yet (the harness passes `--timings` as soon as `tsunagu build --help` lists it, and picks up any `<stage> <n> ms` lines); see the `check` vs. `build` split above.\n\n");
+    }
+
+    // ---- competitors
+    let _ = writeln!(s, "### Hugo + Pagefind on the same entries\n");
+    if !ctx.competitors_requested {
+        s.push_str("Skipped (`--no-competitors`).\n\n");
+    } else if !ctx.hugo_installed {
+        s.push_str("**Not measured: Hugo is not installed** (no `hugo` on PATH). Run with `--install-competitors` (apt-get install hugo, `npm install pagefind` in the work dir) to fill this table.\n\n");
+    } else {
+        let _ = writeln!(
+            s,
+            "The same entries as a minimal Hugo site (front matter + Markdown body, `categories` and `areas` taxonomies, one trivial layout for list and single pages), built with `hugo --quiet`{}. {}; {}.\n",
+            if ctx.pagefind_installed {
+                ", then indexed with `pagefind --site` (entry pages only, via `data-pagefind-body`)"
+            } else {
+                ""
+            },
+            ctx.hugo_version.as_deref().unwrap_or("hugo ?"),
+            match (&ctx.pagefind_installed, &ctx.pagefind_version) {
+                (true, Some(v)) => v.clone(),
+                (true, None) => "pagefind (version unknown)".into(),
+                (false, _) => "**Pagefind is not installed**: Hugo alone is timed".into(),
+            }
+        );
+        s.push_str("| entries | output on | hugo | pagefind | hugo + pagefind | ÷ tsunagu time | peak RSS | ÷ tsunagu RSS | output | files | pagefind index |\n");
+        s.push_str("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for r in results {
+            for h in &r.hugo {
+                let ts = r.tsunagu.iter().find(|t| t.target.label == h.target.label);
+                let t_ms = ts.map_or(f64::NAN, |t| t.stat.median_ms);
+                let t_rss = ts
+                    .and_then(|t| t.stat.rss_kib)
+                    .map_or(f64::NAN, |k| k as f64);
+                let _ = writeln!(
+                    s,
+                    "| {} | {} | {} | {} | **{}** | {} | {} | {} | {} | {} | {} |",
+                    thousands(r.n as u64),
+                    h.target.describe(),
+                    ms(h.hugo.median_ms),
+                    h.pagefind.as_ref().map_or("–".into(), |p| ms(p.median_ms)),
+                    ms(h.combined_median_ms),
+                    ratio(h.combined_median_ms, t_ms),
+                    fmt_rss(h.peak_rss()),
+                    ratio(h.peak_rss().map_or(f64::NAN, |k| k as f64), t_rss),
+                    mb(h.output.bytes),
+                    thousands(h.output.files),
+                    h.output.index.map_or("–".into(), |(b, _)| mb(b)),
+                );
+            }
+        }
+        s.push_str("\n\"÷ tsunagu\" is Hugo (+ Pagefind) divided by `tsunagu build` on the same disk: above 1× means tsunagu is faster / smaller. Peak RSS of Hugo + Pagefind is the larger of the two (they run one after the other).\n\n");
+    }
+
+    // ---- notes
+    s.push_str("### Notes\n\n");
+    let _ = writeln!(s, "- Peak memory: {}.", ctx.rss_method);
+    s.push_str("- The input is in the page cache (the `check` runs read it first); the output folder is removed and `sync` is run before every timed run, so each build writes a complete new site. Writeback to the real disk happens after the build returns, as it would for a user.\n");
+    s.push_str("- Others may be compiling on the same machine while this runs; the load average above says how busy it was. Compare medians, and rerun before drawing conclusions from small differences.\n");
+    s.push_str("- Generated portals are cached in the work dir per size and generator version; `--regenerate` rebuilds them.\n");
+    for r in results {
+        if let Some(t) = r.tsunagu.first() {
+            let last = t.stderr_sample.lines().last().unwrap_or("").trim();
+            if !last.is_empty() {
+                let _ = writeln!(
+                    s,
+                    "- {} entries, `tsunagu build` said: `{}`; `check` said: `{}`",
+                    thousands(r.n as u64),
+                    redact_paths(last),
+                    r.check_summary.trim()
+                );
+            }
+        }
+    }
+    s.push('\n');
+    s.push_str(END);
+    s.push('\n');
+    s
+}
+
+/// Drops the absolute output path from a summary line.
+fn redact_paths(line: &str) -> String {
+    line.split_whitespace()
+        .map(|w| if w.starts_with('/') { "OUT" } else { w })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Replaces the section between the markers in `path` (or appends it, or
+/// creates the file), leaving the rest of the file as it was.
+pub fn write_section(path: &Path, section: &str) -> Result<(), String> {
+    let old = match std::fs::read_to_string(path) {
+        Ok(s) => s,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(format!("{}: {e}", path.display())),
+    };
+    let section = section.trim_end_matches('\n');
+    let new = match (old.find(START), old.find(END)) {
+        (Some(a), Some(b)) if a < b => {
+            format!("{}{}{}", &old[..a], section, &old[b + END.len()..])
+        }
+        _ if old.trim().is_empty() => format!("# Benchmarks\n\n{section}\n"),
+        _ => format!("{}\n\n{section}\n", old.trim_end()),
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    std::fs::write(path, new).map_err(|e| format!("{}: {e}", path.display()))
+}
