@@ -16,6 +16,8 @@ pub mod load;
 pub mod model;
 pub mod pipeline;
 pub mod render;
+pub mod scaffold;
+pub mod schema;
 pub mod search_assets;
 pub mod serve;
 pub mod site;

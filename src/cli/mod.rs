@@ -3,8 +3,11 @@
 
 mod build;
 mod check;
+mod scaffold;
+mod schema;
 mod search;
 mod serve;
+mod stale;
 
 use crate::diagnostics::{self, Diagnostics, Format, SourceMap};
 use clap::{Parser, Subcommand};
@@ -57,6 +60,30 @@ pub enum Command {
     /// Build and preview the portal on http://127.0.0.1:1111/.
     #[command(after_help = "Example:\n  tsunagu serve --root my-portal --port 8080")]
     Serve(serve::ServeArgs),
+    /// List entries whose `verified` date is missing or too old, oldest first.
+    #[command(
+        after_help = "Example:\n  tsunagu stale --days 180\n  tsunagu stale --format csv > recheck.csv"
+    )]
+    Stale(stale::StaleArgs),
+    /// Write a new entry with every field present and explained; never overwrites.
+    #[command(
+        after_help = "Example:\n  tsunagu new center aki-soudan --name \"安芸区ひきこもり相談窓口\""
+    )]
+    New(scaffold::NewArgs),
+    /// Create a new portal folder that builds as it is.
+    #[command(after_help = "Example:\n  tsunagu init my-portal && cd my-portal && tsunagu serve")]
+    Init(scaffold::InitArgs),
+    /// Print the JSON Schema for entries (for editors' YAML completion).
+    #[command(after_help = "Example:\n  tsunagu schema --root . > entry.schema.json")]
+    Schema(schema::SchemaArgs),
+    /// Print shell completions.
+    #[command(
+        after_help = "Example:\n  tsunagu completions bash > ~/.local/share/bash-completion/completions/tsunagu"
+    )]
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
 }
 
 pub fn main() -> ExitCode {
@@ -66,6 +93,16 @@ pub fn main() -> ExitCode {
         Command::Check(args) => check::run(args),
         Command::Search(args) => search::run(args),
         Command::Serve(args) => serve::run(args),
+        Command::Stale(args) => stale::run(args),
+        Command::Schema(args) => schema::run(args),
+        Command::New(args) => scaffold::run_new(args),
+        Command::Init(args) => scaffold::run_init(args),
+        Command::Completions { shell } => {
+            use clap::CommandFactory;
+            let mut buf = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "tsunagu", &mut buf);
+            print_stdout(&String::from_utf8_lossy(&buf))
+        }
     }
 }
 

@@ -114,6 +114,25 @@ impl<'de> Deserialize<'de> for PhoneNumber {
     }
 }
 
+super::string_schema!(
+    PhoneNumber,
+    "PhoneNumber",
+    "^(\\+81|0)[0-9０-９\\-－ ()（）]{8,}$|^[0-9]{3}$|^#[0-9]{4}$",
+    "a Japanese phone number, e.g. 054-221-1582 or 0120-279-338"
+);
+super::string_schema!(
+    HttpUrl,
+    "HttpUrl",
+    "^https?://",
+    "an http:// or https:// link"
+);
+super::string_schema!(
+    Email,
+    "Email",
+    "^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$",
+    "an e-mail address"
+);
+
 /// An absolute `http` or `https` URL. Anything else (`javascript:`,
 /// `data:`, relative paths) is refused at the edge so no stage can link it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -8,8 +8,9 @@ use super::{Date, Email, EventTime, HoursRule, HttpUrl, PhoneNumber, Slug, Statu
 use serde::Deserialize;
 
 /// Every field an entry may have, in the order the docs list them.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "tsunagu entry")]
 pub struct EntryFields {
     // -- every kind except page
     /// Display name (required for every kind except page).
@@ -124,7 +125,7 @@ pub const EVENT_ONLY: &[&str] = &[
 pub const PAGE_FIELDS: &[&str] = &["title", "summary", "order", "draft", "body", "keywords"];
 
 /// WGS84 coordinates in degrees.
-#[derive(Debug, Clone, Copy, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Geo {
     pub lat: f64,
@@ -228,5 +229,40 @@ impl<'de> Deserialize<'de> for Online {
             }
         }
         d.deserialize_any(V)
+    }
+}
+
+impl<T: schemars::JsonSchema> schemars::JsonSchema for OneOrMany<T> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("OneOrMany_{}", T::schema_name()).into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let one = generator.subschema_for::<T>();
+        schemars::json_schema!({ "anyOf": [one, { "type": "array", "items": one }] })
+    }
+}
+
+impl schemars::JsonSchema for Online {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Online".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "true (online) or the meeting link",
+            "anyOf": [{ "type": "boolean" }, { "type": "string", "pattern": "^https?://" }]
+        })
+    }
+}
+
+impl schemars::JsonSchema for Registration {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Registration".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "how to apply, in words, or an https:// form link",
+            "type": "string",
+            "not": { "pattern": "^(javascript|data|vbscript):" }
+        })
     }
 }

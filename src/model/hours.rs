@@ -4,7 +4,19 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// A day of the week.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Deserialize,
+    Serialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Weekday {
     Mon,
@@ -38,7 +50,19 @@ impl Weekday {
 }
 
 /// A day in a weekly rule: a weekday, or `hol` for national holidays.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Deserialize,
+    Serialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Day {
     Mon,
@@ -132,6 +156,22 @@ impl<'de> Deserialize<'de> for TimeOfDay {
     }
 }
 
+super::string_schema!(
+    TimeOfDay,
+    "TimeOfDay",
+    "^([01]?[0-9]|2[0-4]):[0-5][0-9]$",
+    "24-hour time, e.g. \"13:30\""
+);
+
+impl schemars::JsonSchema for HoursRule {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "HoursRule".into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        RawRule::json_schema(generator)
+    }
+}
+
 /// One opening-hours rule.
 ///
 /// Weekly: `{days: [mon, fri], open: "15:00", close: "21:00"}`.
@@ -156,8 +196,11 @@ pub enum HoursRule {
 }
 
 /// The rule as written, before we know which shape it is.
-#[derive(Deserialize)]
+#[derive(Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(
+    description = "{days: [mon, fri], open: \"15:00\", close: \"21:00\"} or {weekday: thu, nth: 3, open: \"13:30\", close: \"16:30\"}"
+)]
 struct RawRule {
     days: Option<Vec<Day>>,
     weekday: Option<Weekday>,

@@ -47,6 +47,29 @@ where
     d.deserialize_str(V { expecting, parse })
 }
 
+/// A JSON Schema for a type read from a YAML string: its pattern and a
+/// description, kept beside the parser so the two are read together.
+macro_rules! string_schema {
+    ($ty:ty, $name:literal, $pattern:expr, $description:literal) => {
+        impl schemars::JsonSchema for $ty {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                $name.into()
+            }
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                schemars::json_schema!({ "type": "string", "pattern": $pattern, "description": $description })
+            }
+        }
+    };
+}
+pub(crate) use string_schema;
+
+string_schema!(
+    Slug,
+    "Slug",
+    "^[a-z0-9]+(-[a-z0-9]+)*$",
+    "the file name (without extension) of another entry"
+);
+
 /// The five kinds of entry. The folder under `content/` names the kind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -170,7 +193,9 @@ impl<'de> serde::Deserialize<'de> for Slug {
 
 /// `status`: open (default), paused (shown with a notice) or closed
 /// (left out of lists and search; its page says it closed).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize, Serialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Status {
     #[default]

@@ -47,6 +47,19 @@ impl<'de> Deserialize<'de> for Date {
     }
 }
 
+super::string_schema!(
+    Date,
+    "Date",
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+    "a date, YYYY-MM-DD"
+);
+super::string_schema!(
+    EventTime,
+    "EventTime",
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2})?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$",
+    "ISO 8601: 2026-12-05T13:30 (site timezone), 2026-12-05T13:30+09:00, or 2026-12-05 for all day"
+);
+
 /// When an event starts or ends: ISO 8601 with a time (`2026-12-05T13:30`),
 /// optionally with an offset (`2026-12-05T13:30+09:00`), or a bare date for
 /// an all-day event. Times without an offset are in the site's timezone.
