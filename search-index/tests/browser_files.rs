@@ -7,7 +7,9 @@ use std::path::Path;
 use tera::{Context, Tera};
 
 fn dist(name: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("wasm/dist").join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("wasm/dist")
+        .join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -27,7 +29,8 @@ fn render(base: &str) -> String {
             "methods": ["電話", "\"来所\""],
         }),
     );
-    tera.render("search.html", &context).expect("template renders")
+    tera.render("search.html", &context)
+        .expect("template renders")
 }
 
 #[test]
@@ -92,7 +95,11 @@ fn wasm_hash_file_matches_the_module() {
     assert_eq!(&bytes[..4], b"\0asm");
     let recorded = dist("tsunagu_search.wasm.sha256");
     let hash = recorded.split_whitespace().next().unwrap_or("");
-    assert_eq!(hash, sha256_hex(&bytes), "dist/tsunagu_search.wasm.sha256 is stale");
+    assert_eq!(
+        hash,
+        sha256_hex(&bytes),
+        "dist/tsunagu_search.wasm.sha256 is stale"
+    );
     assert!(recorded.trim_end().ends_with("  tsunagu_search.wasm"));
 }
 
