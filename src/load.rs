@@ -197,12 +197,14 @@ pub fn decode(bytes: &[u8]) -> Result<String, Diagnostic> {
                 + 1;
             let (_, _, sjis_errors) = encoding_rs::SHIFT_JIS.decode(bytes);
             let looks_sjis = !sjis_errors && bytes.iter().any(|&b| b >= 0x80);
-            let (message, help) = if looks_sjis {
+            // UTF-16 can also decode as Shift_JIS without errors: test it first.
+            let utf16 = bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF");
+            let (message, help) = if looks_sjis && !utf16 {
                 (
                     "this file is not UTF-8: it looks like Shift_JIS",
                     "save it as UTF-8 (in Notepad: 名前を付けて保存 → 文字コード UTF-8; in VS Code: Save with Encoding → UTF-8)",
                 )
-            } else if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+            } else if utf16 {
                 (
                     "this file is not UTF-8: it looks like UTF-16",
                     "save it as UTF-8",

@@ -105,6 +105,16 @@ pub fn check(ctx: &BuildContext) -> Outcome {
             )),
         }
     }
+    // The theme is checked whenever site.toml parses, so it is reported
+    // together with any entry errors.
+    if let Ok((config, _, _)) = validate::validate_config(&loaded.site_toml) {
+        let name = &config.theme;
+        let own = ctx.root.join("themes").join(name).is_dir();
+        let builtin = render::builtin_names();
+        if !own && !builtin.contains(name) {
+            diagnostics.push(validate::unknown_theme(&loaded.site_toml, name, &builtin));
+        }
+    }
     if diagnostics.has_errors() {
         site = None;
     }

@@ -56,7 +56,8 @@ impl Site {
     /// `stale_after_days`.
     pub fn is_stale(&self, entry: &Entry) -> bool {
         match entry.fields.verified {
-            None => entry.kind != Kind::Page,
+            // Events are dated by `starts`; pages are articles.
+            None => !matches!(entry.kind, Kind::Page | Kind::Event),
             Some(d) => {
                 let age = self.today.since(d.0).map(|s| s.get_days()).unwrap_or(0);
                 age > i32::try_from(self.config.stale_after_days).unwrap_or(i32::MAX)

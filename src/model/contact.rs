@@ -192,6 +192,14 @@ impl Email {
         if ok {
             Ok(Email(s.to_string()))
         } else {
+            if s.is_empty() {
+                return Err("the e-mail address is empty: write one (e.g. info@example.jp) or remove the field".into());
+            }
+            if s.contains('＠') {
+                return Err(format!(
+                    "`{raw}` uses a full-width `＠`: write a half-width `@`"
+                ));
+            }
             Err(format!(
                 "`{raw}` is not an e-mail address (expected e.g. info@example.jp)"
             ))

@@ -59,7 +59,7 @@ pub mod view;
 #[cfg(test)]
 mod tests;
 
-pub use theme::{Theme, REQUIRED_TEMPLATES};
+pub use theme::{builtin_names, Theme, REQUIRED_TEMPLATES};
 
 use crate::site::Site;
 use std::path::PathBuf;

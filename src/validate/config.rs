@@ -105,6 +105,35 @@ pub fn validate_config(
     Ok((config, timezone, diags))
 }
 
+/// `theme = "…"` names no theme the portal has and none built in.
+pub fn unknown_theme(text: &str, name: &str, known: &[String]) -> Diagnostic {
+    let near = super::nearest(name, known.iter().map(String::as_str), 1);
+    let help = match near.first() {
+        Some(n) => format!(
+            "did you mean `{n}`? (built-in themes: {}; or add your own in themes/{name}/)",
+            known.join(", ")
+        ),
+        None => format!(
+            "built-in themes: {}; or add your own in themes/{name}/",
+            known.join(", ")
+        ),
+    };
+    let pos = find_key(text, "theme").map(|(l, c)| {
+        let line = text.lines().nth(l - 1).unwrap_or("");
+        (
+            l,
+            line.find('"')
+                .map(|i| line[..i].chars().count() + 1)
+                .unwrap_or(c),
+        )
+    });
+    Diagnostic::error(Code::UnknownTheme, format!("there is no theme `{name}`"))
+        .in_file("site.toml")
+        .at_opt(pos)
+        .field("theme")
+        .help(help)
+}
+
 /// 1-based line and column of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());

@@ -50,22 +50,9 @@ pub fn parse_fields(
         // parser first.
         if diags.is_empty() {
             if let Err(syntax) = serde_yaml::from_str::<serde_yaml::Value>(&text) {
-                let pos = syntax
-                    .location()
-                    .map(|l| (l.line() + split.line_offset, l.column()));
-                let mut message = syntax.to_string();
-                if let Some(l) = syntax.location() {
-                    message = message.replacen(
-                        &format!(" at line {} column {}", l.line(), l.column()),
-                        "",
-                        1,
-                    );
+                if let Some(d) = syntax_error(&syntax, &text, split.line_offset, path) {
+                    return Err((None, dropped, vec![d]));
                 }
-                let d = Diagnostic::error(Code::YamlSyntax, format!("YAML syntax: {message}"))
-                    .in_file(path)
-                    .at_opt(pos)
-                    .help("check this line and the one above: an unclosed quote or bracket, a missing space after `:`, or a tab used for indentation");
-                return Err((None, dropped, vec![d]));
             }
         }
         let pos = err
@@ -101,12 +88,135 @@ pub fn parse_fields(
             return Err((None, dropped, diags));
         };
         diags.push(field_error(&top, field_path.as_deref(), detail, path, pos));
+        if detail.starts_with("duplicate field") {
+            // serde points at the mapping; the editor needs the second copy.
+            if let Some(d) = diags.last_mut() {
+                let second = text
+                    .lines()
+                    .enumerate()
+                    .filter(|(_, l)| l.starts_with(&format!("{top}:")))
+                    .nth(1);
+                if let Some((i, _)) = second {
+                    d.line = Some(i + 1 + split.line_offset);
+                    d.column = Some(1);
+                }
+            }
+        }
         if !blank_top_level_key(&mut text, &top) {
             return Err((None, dropped, diags));
         }
         dropped.push(top);
     }
     Err((None, dropped, diags))
+}
+
+/// A YAML syntax error, pointed at the line an editor has to change.
+///
+/// libyaml reports where it gave up, which for an unclosed quote or a
+/// missing space after `:` is a later line; its message names the real
+/// start ("while scanning a quoted scalar at line 5 column 10"), so we
+/// point there and say it in plain words. Duplicate keys are left to the
+/// typed pass, which names the field.
+fn syntax_error(
+    err: &serde_yaml::Error,
+    yaml: &str,
+    offset: usize,
+    path: &Path,
+) -> Option<Diagnostic> {
+    let raw = err.to_string();
+    if raw.contains("duplicate entry") {
+        return None;
+    }
+    let mut pos = err.location().map(|l| (l.line() + offset, l.column()));
+    let mut message = raw.clone();
+    if let Some(l) = err.location() {
+        message = message.replacen(
+            &format!(" at line {} column {}", l.line(), l.column()),
+            "",
+            1,
+        );
+    }
+    // "…, while scanning X at line L column C": the construct that began there.
+    let mut began: Option<(usize, usize)> = None;
+    if let Some((head, tail)) = message.clone().split_once(", while ") {
+        if let Some((what, at)) = tail.split_once(" at line ") {
+            let mut nums = at.split(" column ").map(|n| n.trim().parse::<usize>().ok());
+            if let (Some(Some(l)), Some(Some(c))) = (nums.next(), nums.next()) {
+                began = Some((l + offset, c));
+                message = format!("{head}, while {what}");
+            }
+        }
+    }
+    let line_text = |line: usize| {
+        yaml.lines()
+            .nth(line.saturating_sub(offset + 1))
+            .unwrap_or("")
+    };
+    let (message, help) = if raw.contains("more than one document") {
+        pos = yaml
+            .lines()
+            .position(|l| l.trim_end() == "---")
+            .map(|i| (i + 1 + offset, 1));
+        (
+            "a .yaml entry has no `---` lines".to_string(),
+            "remove the `---` lines; or, if the file has a Markdown body after them, rename it to .md".to_string(),
+        )
+    } else if message.contains("quoted scalar") {
+        pos = began.or(pos);
+        (
+            "this quote is never closed".to_string(),
+            "add the closing quote at the end of the value, or remove the opening one".to_string(),
+        )
+    } else if message.contains("flow sequence") || message.contains("flow mapping") {
+        pos = began.or(pos);
+        (
+            "this `[` or `{` is never closed".to_string(),
+            "close the list with `]` (or the `{` with `}`) on the same line".to_string(),
+        )
+    } else if message.contains("could not find expected ':'")
+        || message.contains("mapping values are not allowed")
+    {
+        // The faulty line is the last non-blank one before where libyaml stopped.
+        let stop = pos.map(|p| p.0).unwrap_or(offset + 1);
+        let culprit = (offset + 1..stop.max(offset + 1))
+            .rev()
+            .find(|&l| !line_text(l).trim().is_empty())
+            .unwrap_or(stop);
+        let stop_text = line_text(stop);
+        if let Some((l, text)) = [(stop, stop_text), (culprit, line_text(culprit))]
+            .into_iter()
+            .find(|(_, t)| t.contains('：'))
+        {
+            let c = text.find('：').unwrap_or(0);
+            pos = Some((l, text[..c].chars().count() + 1));
+            (
+                "a full-width colon `：` is used after the field name".to_string(),
+                "write a half-width colon and a space: `name: …`".to_string(),
+            )
+        } else if message.contains("mapping values") {
+            (
+                "a value contains `: ` (colon and space)".to_string(),
+                "put the whole value in quotes, e.g. summary: \"時間: 10時から\"".to_string(),
+            )
+        } else {
+            pos = Some((culprit, 1));
+            (
+                "this line is not `field: value`".to_string(),
+                "write a space after the colon, e.g. `kana: ひろしま`".to_string(),
+            )
+        }
+    } else {
+        (
+            format!("YAML syntax: {message}"),
+            "check this line and the one above: an unclosed quote or bracket, a missing space after `:`, or a tab used for indentation".to_string(),
+        )
+    };
+    Some(
+        Diagnostic::error(Code::YamlSyntax, message)
+            .in_file(path)
+            .at_opt(pos)
+            .help(help),
+    )
 }
 
 /// serde_yaml prefixes errors inside a field with its path (`hours[0].open: …`).
@@ -195,9 +305,7 @@ fn field_error(
         "operator" | "place" | "organizer" => Code::InvalidSlug,
         _ => Code::InvalidValue,
     };
-    let friendly = detail
-        .replace("struct RawRule", "an hours rule")
-        .replace("struct Geo", "{lat: …, lon: …}");
+    let friendly = plain_words(detail);
     let mut d = Diagnostic::error(code, friendly)
         .in_file(path)
         .at_opt(pos)
@@ -208,14 +316,41 @@ fn field_error(
     d
 }
 
+/// serde's type names in words an editor knows.
+fn plain_words(detail: &str) -> String {
+    let mut s = detail.to_string();
+    for (from, to) in [
+        ("struct RawRule", "an hours rule"),
+        ("struct Geo", "{lat: …, lon: …}"),
+        ("expected u16", "expected a whole number"),
+        ("expected u32", "expected a whole number"),
+        ("expected i32", "expected a whole number"),
+        ("expected i8", "expected a whole number"),
+        ("expected a sequence", "expected a list like [a, b]"),
+        ("invalid type: sequence", "a list was given"),
+        ("invalid type: map", "a `key: value` block was given"),
+        ("expected a boolean", "expected true or false"),
+        ("relative URL without a base", "not a full link"),
+    ] {
+        s = s.replace(from, to);
+    }
+    s
+}
+
 /// What each field expects, for type errors.
 fn field_help(field: &str) -> Option<&'static str> {
     Some(match field {
-        "categories" | "audience" | "methods" | "languages" | "keywords" => "write a list, e.g. `categories: [ひきこもり, 居場所]`",
+        "categories" => "write a list, e.g. `categories: [ひきこもり, 居場所]`",
+        "audience" => "write a list, e.g. `audience: [本人, 家族]`",
+        "methods" => "write a list, e.g. `methods: [電話, 来所]`",
+        "languages" => "write a list, e.g. `languages: [日本語, English]`",
+        "keywords" => "write a list, e.g. `keywords: [8050, 居場所]`",
+        "email" => "write one address, e.g. `email: info@example.jp` (half-width @)",
         "hours" => "write a list of rules, e.g.\nhours:\n  - {days: [mon, fri], open: \"15:00\", close: \"21:00\"}\n  - {weekday: thu, nth: 3, open: \"13:30\", close: \"16:30\"}",
         "geo" => "write `geo: {lat: 34.39, lon: 132.45}` (degrees)",
         "phone" => "write a Japanese number with hyphens, e.g. `phone: 054-221-1582`, or a list of them",
-        "website" | "online" | "registration" => "links must start with https:// or http://",
+        "website" | "registration" => "links must start with https:// or http://",
+        "online" => "write `online: true`, `online: false`, or the meeting link (https://…)",
         "verified" => "write the date as YYYY-MM-DD, e.g. `verified: 2026-04-01`",
         "starts" | "ends" => "write e.g. `starts: 2026-12-05T13:30` (the site's timezone) or `2026-12-05T13:30+09:00`",
         "free" | "anonymous" | "draft" => "write `true` or `false`",
@@ -426,7 +561,7 @@ pub fn check_fields(
                 ),
                 Some(d) => {
                     let age = today.since(d.0).map(|s| s.get_days()).unwrap_or(0);
-                    if age > i64::from(config.stale_after_days) as i32 {
+                    if i64::from(age) > i64::from(config.stale_after_days) {
                         out.push(
                             Diagnostic::warning(Code::Stale, format!("verified {age} days ago ({d}); the limit is {} days", config.stale_after_days))
                                 .in_file(path)

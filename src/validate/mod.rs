@@ -9,7 +9,7 @@ mod config;
 mod entry;
 mod locate;
 
-pub use config::validate_config;
+pub use config::{unknown_theme, validate_config};
 pub use entry::SUMMARY_MAX_CHARS;
 
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, SourceMap};
@@ -123,11 +123,8 @@ fn parse_file<'a>(
     let slug = match Slug::parse(&file.stem) {
         Ok(s) => Some(s),
         Err(message) => {
-            let mut d = Diagnostic::error(
-                Code::InvalidSlug,
-                format!("the file name `{}` cannot be a slug: {message}", file.stem),
-            )
-            .in_file(&file.path);
+            let mut d = Diagnostic::error(Code::InvalidSlug, format!("the file name {message}"))
+                .in_file(&file.path);
             d = match Slug::suggest(&file.stem) {
                 Some(s) if s != file.stem => {
                     d.help(format!("rename the file to `{s}.{}`", extension(file)))
@@ -269,7 +266,12 @@ fn check_references(built: &[&Parsed], all: &[Parsed], diagnostics: &mut Diagnos
                     Diagnostic::error(
                         Code::WrongReferenceKind,
                         format!(
-                            "`{field}: {target}` points at a {kind}, not at an entry in {wanted}"
+                            "`{field}: {target}` points at {} {kind}, not at an entry in {wanted}",
+                            if kind.as_str().starts_with(['a', 'e', 'i', 'o', 'u']) {
+                                "an"
+                            } else {
+                                "a"
+                            }
                         ),
                     )
                     .in_file(&p.file.path)
