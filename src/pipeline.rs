@@ -157,6 +157,10 @@ pub fn build(ctx: &BuildContext) -> Outcome {
             return outcome;
         }
     }
+    // The search module, its glue and the offline worker, versioned by
+    // everything else this build wrote.
+    let id = crate::search_assets::build_id(&files);
+    files.extend(crate::search_assets::files(&id));
     outcome.timings.push(("index", t.elapsed()));
     let t = Instant::now();
     if let Err(e) = write::write_site(&ctx.out, &files) {

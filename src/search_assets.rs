@@ -1,7 +1,63 @@
 //! The browser side of search, built from `search-index/wasm/` and embedded
-//! in the binary so a portal folder anywhere gets search with no extra tools.
-//! (Wired to the checked-in build once it lands.)
+//! in the binary so a portal folder anywhere gets search with no extra
+//! tools. `scripts/build-wasm.sh --verify` checks the checked-in module
+//! against its source.
+
+use crate::render::OutputFile;
 
 /// Tera template for the search page body (form, results, noscript).
-pub const SEARCH_APP_TEMPLATE: &str =
-    "<form method=\"get\" action=\"\"><input type=\"search\" name=\"q\"></form>";
+pub const SEARCH_APP_TEMPLATE: &str = include_str!("../search-index/wasm/dist/search.html");
+/// The glue: loads the module and the index on first use, renders results.
+pub const SEARCH_JS: &str = include_str!("../search-index/wasm/dist/search.js");
+/// tantivy and the shared query code, compiled to wasm32.
+pub const SEARCH_WASM: &[u8] = include_bytes!("../search-index/wasm/dist/tsunagu_search.wasm");
+/// Offline support; `__TSUNAGU_BUILD_ID__` is replaced per build.
+pub const SERVICE_WORKER: &str = include_str!("../search-index/wasm/dist/sw.js");
+
+/// Where each file goes in the output. The worker sits at the site root so
+/// its scope covers every page.
+pub const SEARCH_JS_PATH: &str = "search/search.js";
+pub const SEARCH_WASM_PATH: &str = "search/tsunagu_search.wasm";
+pub const SERVICE_WORKER_PATH: &str = "sw.js";
+
+/// A short id that changes whenever any output byte changes (and only
+/// then), so a new build's worker starts a fresh cache: a cached index
+/// never outlives its build. FNV-1a over sorted paths and contents.
+pub fn build_id(files: &[OutputFile]) -> String {
+    let mut sorted: Vec<&OutputFile> = files.iter().collect();
+    sorted.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |bytes: &[u8]| {
+        for &b in bytes {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    };
+    for f in sorted {
+        eat(f.path.as_bytes());
+        eat(&[0]);
+        eat(&f.bytes);
+        eat(&[0]);
+    }
+    format!("{h:016x}")
+}
+
+/// The search files for one build.
+pub fn files(build_id: &str) -> Vec<OutputFile> {
+    vec![
+        OutputFile {
+            path: SEARCH_JS_PATH.into(),
+            bytes: SEARCH_JS.as_bytes().to_vec(),
+        },
+        OutputFile {
+            path: SEARCH_WASM_PATH.into(),
+            bytes: SEARCH_WASM.to_vec(),
+        },
+        OutputFile {
+            path: SERVICE_WORKER_PATH.into(),
+            bytes: SERVICE_WORKER
+                .replace("__TSUNAGU_BUILD_ID__", build_id)
+                .into_bytes(),
+        },
+    ]
+}
