@@ -16,6 +16,9 @@ pub struct BuildArgs {
     /// Publish under this URL instead of site.toml's base_url.
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
+    /// Print how long each stage took (load, validate, render, index, write).
+    #[arg(long)]
+    pub timings: bool,
 }
 
 pub fn run(args: BuildArgs) -> ExitCode {
@@ -55,6 +58,11 @@ pub fn run(args: BuildArgs) -> ExitCode {
             outcome.written,
             total * 1000.0
         );
+    }
+    if args.timings {
+        for (stage, took) in &outcome.timings {
+            eprintln!("  {stage:<9} {:>8.1} ms", took.as_secs_f64() * 1000.0);
+        }
     }
     ExitCode::SUCCESS
 }
