@@ -66,6 +66,10 @@ impl Index {
     /// Opens a bundle produced by [`crate::build_bundle`]. Damaged or
     /// foreign bytes give an error, never a panic.
     pub fn open(bundle: Vec<u8>) -> Result<Index, SearchError> {
+        guarded("opening the index", || Self::open_unguarded(bundle))
+    }
+
+    fn open_unguarded(bundle: Vec<u8>) -> Result<Index, SearchError> {
         let mut entries = bundle::unpack(bundle)?;
         let settings = entries
             .remove(SETTINGS_ENTRY)
@@ -121,6 +125,10 @@ impl Index {
     /// browsing (everything matching the filters, by reading/name; events
     /// by start time when filtering on `kind = "event"`).
     pub fn search(&self, q: &Query) -> Result<SearchResults, SearchError> {
+        guarded("searching", || self.search_unguarded(q))
+    }
+
+    fn search_unguarded(&self, q: &Query) -> Result<SearchResults, SearchError> {
         let searcher = self.reader.searcher();
         let limit = match q.limit {
             0 => DEFAULT_LIMIT,
@@ -429,6 +437,39 @@ impl Index {
             starts: stored.starts,
             ends: stored.ends,
         })
+    }
+}
+
+/// Runs `f`, turning a panic into [`SearchError::Corrupt`] where panics
+/// unwind (native builds).
+///
+/// The bundle checksum already rejects damaged downloads before tantivy
+/// sees them, but tantivy's decoders assert on inconsistent data, and a
+/// bundle with a valid checksum and inconsistent content (made by another
+/// tantivy version, or by hand) must not take the CLI down. In the wasm
+/// module panics abort: search.js then discards the instance and reports
+/// the failure.
+fn guarded<T>(what: &str, f: impl FnOnce() -> Result<T, SearchError>) -> Result<T, SearchError> {
+    #[cfg(panic = "unwind")]
+    {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+            Ok(result) => result,
+            Err(payload) => {
+                let detail = payload
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_owned())
+                    .or_else(|| payload.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                Err(SearchError::Corrupt(format!(
+                    "inconsistent index data while {what}: {detail}"
+                )))
+            }
+        }
+    }
+    #[cfg(not(panic = "unwind"))]
+    {
+        let _ = what;
+        f()
     }
 }
 

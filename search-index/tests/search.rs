@@ -424,6 +424,34 @@ fn bad_bundles_are_errors_not_panics() {
 }
 
 #[test]
+fn inconsistent_content_with_a_valid_checksum_is_an_error_not_a_panic() {
+    // Flip bits inside the tantivy files and fix up the checksum, so the
+    // damage reaches tantivy's decoders (a download error cannot do this:
+    // the checksum catches it).
+    let good = bundle();
+    let mut seed = 0x9E37_79B9_7F4A_7C15u64;
+    for i in 0..400 {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let mut bad = good.to_vec();
+        let at = 20 + (seed as usize) % (bad.len() - 20);
+        bad[at] ^= 1 << (i % 8);
+        let crc = crc32fast::hash(&bad[16..]);
+        bad[12..16].copy_from_slice(&crc.to_le_bytes());
+        if let Ok(index) = Index::open(bad) {
+            for text in ["相談", "", "ひきこもり 家族", "呉"] {
+                let q = Query {
+                    area: Some("広島市".into()),
+                    ..query(text)
+                };
+                let _ = index.search(&q);
+            }
+        }
+    }
+}
+
+#[test]
 fn invalid_documents_are_refused() {
     let doc = SearchDoc {
         slug: "a".into(),

@@ -267,6 +267,9 @@
         try {
           found = engine.search(query);
         } catch (e) {
+          // A trap (the module aborts on a panic) leaves the instance
+          // unusable: start from a fresh one next time.
+          enginePromise = null;
           found = { error: String(e && e.message ? e.message : e) };
         }
         if (found.error) {

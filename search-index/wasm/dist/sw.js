@@ -68,7 +68,10 @@ self.addEventListener('message', function (event) {
       var absolute = new URL(url, SCOPE).href;
       return inScope(absolute) ? store(absolute, true) : null;
     })
-  );
+  ).then(function () {
+    // Optional reply port: lets a caller (the tests) know the copies are in.
+    if (event.ports && event.ports[0]) event.ports[0].postMessage({ type: 'tsunagu-cached' });
+  });
   if (event.waitUntil) event.waitUntil(work);
 });
 
@@ -105,18 +108,54 @@ function store(url, onlyIfMissing) {
       // copy kept here may serve for a long time.
       return fetch(new Request(url, { cache: 'no-cache', credentials: 'same-origin' }))
         .then(function (response) {
-          if (response.ok) return cache.put(stripQuery(url), response);
+          if (response.ok) return putComplete(cache, stripQuery(url), response);
           return null;
         })
         .catch(function () {
           return null;
         });
     };
+    var key = stripQuery(url);
+    if (writing[key]) return writing[key];
     if (!onlyIfMissing) return fetchAndPut();
-    return cache.match(stripQuery(url)).then(function (hit) {
+    return cache.match(key).then(function (hit) {
       return hit ? null : fetchAndPut();
     });
   });
+}
+
+/** Writes in progress, by URL: one write per URL at a time. */
+var writing = {};
+
+/**
+ * Stores a response only once its whole body has arrived. Putting a
+ * streaming response replaces the old entry even if the download then
+ * fails (the connection drops as people go offline), which would lose a
+ * good copy exactly when it is needed.
+ */
+function putComplete(cache, key, response) {
+  var url = typeof key === 'string' ? key : key.url;
+  if (writing[url]) return writing[url];
+  var done = function () {
+    delete writing[url];
+  };
+  writing[url] = response
+    .blob()
+    .then(function (body) {
+      return cache.put(
+        url,
+        new Response(body, {
+          status: response.status,
+          statusText: response.statusText,
+          headers: response.headers
+        })
+      );
+    })
+    .then(done, function (error) {
+      done();
+      throw error;
+    });
+  return writing[url];
 }
 
 function stripQuery(url) {
@@ -128,11 +167,14 @@ function stripQuery(url) {
 
 function cacheFirst(request) {
   return caches.open(CACHE).then(function (cache) {
-    return cache.match(request).then(function (hit) {
+    var pending = writing[request.url] || Promise.resolve();
+    return pending.catch(function () {}).then(function () {
+      return cache.match(request);
+    }).then(function (hit) {
       if (hit) return hit;
       return fetch(request).then(function (response) {
         if (response.ok && response.type === 'basic') {
-          cache.put(request, response.clone()).catch(function () {});
+          putComplete(cache, request, response.clone()).catch(function () {});
         }
         return response;
       });
@@ -150,7 +192,7 @@ function networkFirst(request) {
           .then(function (cache) {
             // Pages are kept without their query string: the search page
             // opened as ?q=… must still be found offline for any query.
-            return cache.put(stripQuery(request.url), copy);
+            return putComplete(cache, stripQuery(request.url), copy);
           })
           .catch(function () {});
       }

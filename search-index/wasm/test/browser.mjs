@@ -233,36 +233,51 @@ test('after one visit, search works offline', { skip }, async () => {
   const context = await browser.newContext();
   const { page } = await openSearch(context, '?q=相談');
   await waitForHits(page, 1);
-  await page
-    .waitForFunction(
-      async (base) => {
-        const names = await caches.keys();
-        for (const name of names) {
-          const cache = await caches.open(name);
-          const all = await Promise.all(
-            ['index.bin', 'tsunagu_search.wasm', 'search/', 'style.css'].map((f) => cache.match(base + f)),
-          );
-          if (all.every(Boolean)) return true;
-        }
-        return false;
-      },
-      BASE,
-      { timeout: 30000, polling: 250 },
-    )
-    .catch(async (error) => {
-      const contents = await page.evaluate(async () => {
-        const out = { controlled: !!navigator.serviceWorker.controller };
-        for (const name of await caches.keys()) {
-          out[name] = (await (await caches.open(name)).keys()).map((r) => r.url);
-        }
-        return JSON.stringify(out);
-      });
-      throw new Error(`offline copies not cached: ${contents}`, { cause: error });
+  // Ask the worker for the same copies search.js asks for, and wait for
+  // its reply: every write for these URLs has then finished.
+  await page.evaluate(
+    (base) =>
+      navigator.serviceWorker.ready.then(
+        (registration) =>
+          new Promise((resolve) => {
+            const channel = new MessageChannel();
+            channel.port1.onmessage = resolve;
+            registration.active.postMessage(
+              {
+                type: 'tsunagu-cache',
+                urls: [location.pathname, base + 'tsunagu_search.wasm', base + 'index.bin', base + 'style.css'],
+              },
+              [channel.port2],
+            );
+          }),
+      ),
+    BASE,
+  );
+  const cached = () =>
+    page.evaluate(async () => {
+      const out = [];
+      for (const name of await caches.keys()) {
+        const keys = await (await caches.open(name)).keys();
+        out.push(...keys.map((r) => new URL(r.url).pathname));
+      }
+      return out.sort();
     });
+  assert.deepEqual(
+    (await cached()).filter((p) => !p.endsWith('search.js')),
+    [`${BASE}index.bin`, `${BASE}search/`, `${BASE}style.css`, `${BASE}tsunagu_search.wasm`],
+  );
+
   await server.stop();
   server = null;
+  const log = [];
+  page.on('console', (m) => log.push(m.text()));
+  page.on('requestfailed', (r) => log.push(`failed ${r.url()}`));
   await page.goto(`${origin}${BASE}search/?q=居場所`);
-  await waitForHits(page, 2);
+  await waitForHits(page, 2).catch(async (error) => {
+    const status = await page.textContent('#ts-status').catch(() => '(no page)');
+    const state = await cached().catch((e) => String(e));
+    throw new Error(`offline search failed: ${status} | cached ${state} | ${log.join(' | ')}`, { cause: error });
+  });
   assert.ok((await hitSlugs(page)).includes('wakamono-ibasho'));
   // A page never visited gets the offline notice, not a browser error.
   const response = await page.goto(`${origin}${BASE}centers/never-visited/`);
