@@ -5,11 +5,13 @@
 //! cargo run -p tsunagu-search --example write-demo-site -- OUT_DIR [BASE]
 //! ```
 //!
-//! `OUT_DIR` receives `index.bin` (the fixture), `tsunagu_search.wasm`,
-//! `search.js`, `sw.js` (with a build id), `style.css` and
+//! `OUT_DIR` receives the files where the tsunagu CLI puts them:
+//! `search-index/index.bin` (the fixture), `search/tsunagu_search.wasm`,
+//! `search/search.js`, `sw.js` (with a build id), `style.css`, and
 //! `search/index.html`: the `wasm/dist/search.html` fragment rendered with
-//! tera inside a bare page, the way the theme will include it. `BASE` is
-//! the URL path the directory will be served under (default `/`).
+//! tera inside a bare page that loads search.js from its head, as the
+//! theme does. `BASE` is the URL path the directory will be served under
+//! (default `/`).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -53,14 +55,17 @@ fn run() -> Result<(), String> {
         serde_json::from_str(&read(&crate_dir.join("tests/fixtures/synonyms.json"))?)
             .map_err(|e| format!("synonyms.json: {e}"))?;
     let bundle = build_bundle(&docs, &synonyms).map_err(|e| e.to_string())?;
-    write("index.bin", &bundle)?;
+    write("search-index/index.bin", &bundle)?;
 
     let wasm = dist.join("tsunagu_search.wasm");
     write(
-        "tsunagu_search.wasm",
+        "search/tsunagu_search.wasm",
         &std::fs::read(&wasm).map_err(|e| format!("{}: {e}", wasm.display()))?,
     )?;
-    write("search.js", read(&dist.join("search.js"))?.as_bytes())?;
+    write(
+        "search/search.js",
+        read(&dist.join("search.js"))?.as_bytes(),
+    )?;
     let build_id = format!("demo-{:08x}", crc32(&bundle));
     write(
         "sw.js",
@@ -108,15 +113,22 @@ fn run() -> Result<(), String> {
         .map_err(|e| format!("search.html: {e:?}"))?;
     let page = format!(
         "<!doctype html>\n<html lang=\"ja\">\n<head>\n<meta charset=\"utf-8\">\n\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n{CSP}\n\
          <meta name=\"tsunagu-base\" content=\"{base}\">\n<title>検索</title>\n\
-         <link rel=\"stylesheet\" href=\"{base}style.css\">\n</head>\n<body>\n<main>\n\
+         <link rel=\"stylesheet\" href=\"{base}style.css\">\n\
+         <script src=\"{base}search/search.js\" defer></script>\n</head>\n<body>\n<main>\n\
          <h1>サイト内検索</h1>\n{body}\n</main>\n</body>\n</html>\n"
     );
     write("search/index.html", page.as_bytes())?;
     println!("demo site ({} documents) → {}", docs.len(), out.display());
     Ok(())
 }
+
+/// The Content-Security-Policy of tsunagu's pages, so the browser test
+/// proves search works under it (WebAssembly needs 'wasm-unsafe-eval').
+const CSP: &str = "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'self'; \
+    script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self'; \
+    worker-src 'self'; base-uri 'none'; form-action 'self'; object-src 'none'\">";
 
 /// Build id for sw.js: changes when the index does.
 fn crc32(bytes: &[u8]) -> u32 {

@@ -56,10 +56,16 @@ fn template_renders_form_results_status_and_noscript() {
         r#"<a href="/sub/path/centers/">"#,
         r#"<a href="/sub/path/categories/">"#,
         r#"<a href="/sub/path/areas/">"#,
-        r#"<script src="/sub/path/search.js" defer></script>"#,
     ] {
         assert!(html.contains(needle), "missing {needle}\n{html}");
     }
+}
+
+#[test]
+fn template_leaves_script_loading_to_the_theme() {
+    // The theme loads search/search.js in its head; a second tag here
+    // would load it twice (or from a wrong path).
+    assert!(!render("/").contains("<script"));
 }
 
 #[test]

@@ -6,8 +6,12 @@
  *
  * Plain ES2017, no dependencies, no build step. Expects the markup of
  * search.html and <meta name="tsunagu-base" content="/base/path/">.
- * Files are fetched relative to that base: tsunagu_search.wasm,
- * index.bin, sw.js.
+ * Files, as the tsunagu CLI lays them out:
+ *   the module     tsunagu_search.wasm beside this script (search/),
+ *   the index      base + 'search-index/index.bin',
+ *   the worker     base + 'sw.js' (its scope is then the whole site).
+ * `data-wasm` / `data-index` on the [data-tsunagu-search] element
+ * override the first two.
  */
 (function () {
   'use strict';
@@ -27,6 +31,10 @@
     '完全に一致する結果がありません。一部の言葉に一致した結果を表示しています';
 
   var base = siteBase();
+  var scriptUrl = (document.currentScript && document.currentScript.src) || base + 'search/search.js';
+  var container = document.querySelector('[data-tsunagu-search]');
+  var wasmUrl = setting('data-wasm') || new URL('tsunagu_search.wasm', scriptUrl).href;
+  var indexUrl = setting('data-index') || base + 'search-index/index.bin';
   var form = document.querySelector('.ts-search-form');
   var input = form && form.elements.namedItem('q');
   var results = document.getElementById('ts-results');
@@ -74,6 +82,10 @@
     timer = setTimeout(function () {
       search(false);
     }, DEBOUNCE_MS);
+  }
+
+  function setting(name) {
+    return (container && container.getAttribute(name)) || '';
   }
 
   function siteBase() {
@@ -174,8 +186,8 @@
   function loadEngine() {
     if (!enginePromise) {
       enginePromise = Promise.all([
-        instantiate(base + 'tsunagu_search.wasm'),
-        fetchBytes(base + 'index.bin')
+        instantiate(wasmUrl),
+        fetchBytes(indexUrl)
       ]).then(function (loaded) {
         var engine = makeEngine(loaded[0].instance.exports);
         engine.open(loaded[1]);
@@ -469,7 +481,7 @@
    */
   function cacheForOffline() {
     if (!('serviceWorker' in navigator) || !navigator.serviceWorker.ready) return;
-    var urls = [location.pathname, base + 'tsunagu_search.wasm', base + 'index.bin', base + 'search.js'];
+    var urls = [location.pathname, wasmUrl, indexUrl, scriptUrl];
     Array.prototype.forEach.call(document.querySelectorAll('link[rel~="stylesheet"][href]'), function (link) {
       urls.push(link.href);
     });

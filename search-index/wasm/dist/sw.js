@@ -212,7 +212,7 @@ function offlinePage() {
     '<!doctype html><html lang="ja"><meta charset="utf-8">' +
     '<meta name="viewport" content="width=device-width, initial-scale=1">' +
     '<title>オフラインです</title>' +
-    '<body style="font-family:sans-serif;line-height:1.8;max-width:40em;margin:2em auto;padding:0 1em">' +
+    '<body>' +
     '<h1>オフラインです</h1>' +
     '<p>インターネットにつながっていないため、このページを表示できません。' +
     '以前に開いたページとサイト内検索は、オフラインでも使えます。</p>' +

@@ -58,7 +58,7 @@ function startServer(root) {
     let rel = decodeURIComponent(url.pathname.slice(BASE.length));
     if (rel === '' || rel.endsWith('/')) rel += 'index.html';
     const file = normalize(join(root, rel));
-    if (!file.startsWith(root + sep) || (mode.indexMissing && rel === 'index.bin')) {
+    if (!file.startsWith(root + sep) || (mode.indexMissing && rel === 'search-index/index.bin')) {
       res.writeHead(404).end('not found');
       return;
     }
@@ -245,7 +245,7 @@ test('after one visit, search works offline', { skip }, async () => {
             registration.active.postMessage(
               {
                 type: 'tsunagu-cache',
-                urls: [location.pathname, base + 'tsunagu_search.wasm', base + 'index.bin', base + 'style.css'],
+                urls: [location.pathname, base + 'search/tsunagu_search.wasm', base + 'search-index/index.bin', base + 'style.css'],
               },
               [channel.port2],
             );
@@ -264,7 +264,7 @@ test('after one visit, search works offline', { skip }, async () => {
     });
   assert.deepEqual(
     (await cached()).filter((p) => !p.endsWith('search.js')),
-    [`${BASE}index.bin`, `${BASE}search/`, `${BASE}style.css`, `${BASE}tsunagu_search.wasm`],
+    [`${BASE}search-index/index.bin`, `${BASE}search/`, `${BASE}search/tsunagu_search.wasm`, `${BASE}style.css`],
   );
 
   await server.stop();
