@@ -11,9 +11,12 @@
 pub mod cli;
 pub mod config;
 pub mod diagnostics;
+pub mod feeds;
+pub mod holidays;
 pub mod index;
 pub mod load;
 pub mod model;
+pub mod opendata;
 pub mod pipeline;
 pub mod render;
 pub mod scaffold;

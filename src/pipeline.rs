@@ -157,6 +157,19 @@ pub fn build(ctx: &BuildContext) -> Outcome {
             return outcome;
         }
     }
+    // Calendars, the Atom feed and the open-data files (data/).
+    match crate::feeds::render(site).and_then(|mut f| {
+        f.extend(crate::opendata::export(site)?);
+        Ok(f)
+    }) {
+        Ok(f) => files.extend(f),
+        Err(e) => {
+            outcome
+                .diagnostics
+                .push(Diagnostic::error(Code::RenderFailed, e.to_string()));
+            return outcome;
+        }
+    }
     // The search module, its glue and the offline worker, versioned by
     // everything else this build wrote.
     let id = crate::search_assets::build_id(&files);
