@@ -5,11 +5,12 @@
 //! browser: no scripts, styles, event handlers or forms; links only to
 //! http, https, mailto, tel and relative URLs, each with
 //! `rel="noopener noreferrer"`; images only from the portal itself.
-//! Headings are demoted one level when the body uses `#` (the page's own
-//! `<h1>` is the entry's name), and footnotes get ids prefixed `fn-` /
+//! Headings are shifted so the body's top level is `<h2>` (the page's own
+//! `<h1>` is the entry's name; [`to_html_at`] picks another level), and footnotes get ids prefixed `fn-` /
 //! `fnref-` so they can never collide with the page's own ids (`main`).
 
-use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use super::theme::escape_html;
+use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::LazyLock;
@@ -54,35 +55,50 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
 });
 
 /// Markdown to sanitized HTML.
+///
+/// Bodies without raw HTML and without images (nearly all of them) take a
+/// fast path: pulldown-cmark escapes every text and attribute itself, and
+/// links are written here with the same URL policy ammonia applies, so
+/// the HTML parser of ammonia is only needed when an editor wrote HTML.
 pub fn to_html(md: &str) -> String {
-    let demote = Parser::new_ext(md, options()).any(|e| {
-        matches!(
-            e,
-            Event::Start(Tag::Heading {
-                level: HeadingLevel::H1,
-                ..
-            })
-        )
-    });
+    to_html_at(md, 2)
+}
+
+/// [`to_html`] with the body's highest heading at level `top` (2–6), e.g. 3
+/// when the body sits under a 「くわしく」 `<h2>`. Headings are only ever
+/// moved down, never up.
+pub fn to_html_at(md: &str, top: u8) -> String {
+    let events: Vec<Event<'_>> = strike_only_double(md).collect();
+    let mut highest = 6u8;
+    let mut needs_cleaner = false;
     // Footnote numbers in order of first reference, then of definition.
     let mut numbers: BTreeMap<String, usize> = BTreeMap::new();
-    for e in Parser::new_ext(md, options()) {
-        if let Event::FootnoteReference(label) = e {
-            let n = numbers.len() + 1;
-            numbers.entry(label.to_string()).or_insert(n);
+    for e in &events {
+        match e {
+            Event::Start(Tag::Heading { level, .. }) => highest = highest.min(*level as u8),
+            Event::Html(_) | Event::InlineHtml(_) | Event::Start(Tag::Image { .. }) => needs_cleaner = true,
+            Event::FootnoteReference(label) => {
+                let n = numbers.len() + 1;
+                numbers.entry(label.to_string()).or_insert(n);
+            }
+            _ => {}
         }
     }
+    let fast = !needs_cleaner;
+    let shift = top.clamp(1, 6).saturating_sub(highest);
+    let demote = shift > 0;
     let mut referenced: HashSet<usize> = HashSet::new();
     let mut open_footnote: Vec<usize> = Vec::new();
-    let events = strike_only_double(md).map(|e| match e {
+    let events = events.into_iter().map(|e| match e {
         Event::Start(Tag::Heading { level, id, classes, attrs }) if demote => {
-            Event::Start(Tag::Heading { level: demoted(level), id, classes, attrs })
+            Event::Start(Tag::Heading { level: demoted(level, shift), id, classes, attrs })
         }
-        Event::End(TagEnd::Heading(level)) if demote => Event::End(TagEnd::Heading(demoted(level))),
+        Event::End(TagEnd::Heading(level)) if demote => Event::End(TagEnd::Heading(demoted(level, shift))),
         Event::FootnoteReference(label) => {
             let n = numbers.get(label.as_ref()).copied().unwrap_or(0);
             let id = if referenced.insert(n) { format!(" id=\"fnref-{n}\"") } else { String::new() };
-            Event::InlineHtml(format!("<sup class=\"footnote-ref\"{id}><a href=\"#fn-{n}\">{n}</a></sup>").into())
+            let rel = if fast { " rel=\"noopener noreferrer\"" } else { "" };
+            Event::InlineHtml(format!("<sup class=\"footnote-ref\"{id}><a href=\"#fn-{n}\"{rel}>{n}</a></sup>").into())
         }
         Event::Start(Tag::FootnoteDefinition(label)) => {
             let next = numbers.len() + 1;
@@ -93,17 +109,58 @@ pub fn to_html(md: &str) -> String {
         Event::End(TagEnd::FootnoteDefinition) => {
             let n = open_footnote.pop().unwrap_or(0);
             let back = if referenced.contains(&n) {
-                format!("<a class=\"footnote-back\" href=\"#fnref-{n}\" aria-label=\"本文に戻る\">↩</a>")
+                let rel = if fast { " rel=\"noopener noreferrer\"" } else { "" };
+                format!("<a class=\"footnote-back\" href=\"#fnref-{n}\"{rel} aria-label=\"本文に戻る\">↩</a>")
             } else {
                 String::new()
             };
             Event::Html(format!("{back}</div>\n").into())
         }
+        // Fast path only: what ammonia would otherwise do.
+        Event::Start(Tag::Link { link_type, dest_url, title, .. }) if fast => {
+            let href = if link_type == LinkType::Email { format!("mailto:{dest_url}") } else { dest_url.to_string() };
+            let mut a = String::from("<a");
+            if url_allowed(&href) {
+                a.push_str(" href=\"");
+                a.push_str(&escape_html(&href));
+                a.push('"');
+            }
+            if !title.is_empty() {
+                a.push_str(" title=\"");
+                a.push_str(&escape_html(&title));
+                a.push('"');
+            }
+            a.push_str(" rel=\"noopener noreferrer\">");
+            Event::InlineHtml(a.into())
+        }
+        Event::End(TagEnd::Link) if fast => Event::InlineHtml("</a>".into()),
+        // No `style="text-align"` (the CSP forbids inline styles) and no code classes.
+        Event::Start(Tag::Table(aligns)) if fast => Event::Start(Tag::Table(vec![Alignment::None; aligns.len()])),
+        Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_))) if fast => Event::Start(Tag::CodeBlock(CodeBlockKind::Indented)),
         e => e,
     });
     let mut html = String::with_capacity(md.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events);
-    CLEANER.clean(&html).to_string()
+    if fast {
+        html
+    } else {
+        CLEANER.clean(&html).to_string()
+    }
+}
+
+/// The URL policy of the cleaner: http, https, mailto, tel and relative
+/// URLs. Browsers ignore ASCII whitespace and control characters inside a
+/// scheme (`java\tscript:`), so they are ignored here too.
+fn url_allowed(url: &str) -> bool {
+    let compact: String = url.chars().filter(|c| !c.is_ascii_whitespace() && !c.is_control()).collect();
+    let scheme_end = compact.find(|c: char| matches!(c, ':' | '/' | '?' | '#'));
+    match scheme_end {
+        Some(i) if compact[i..].starts_with(':') => {
+            let scheme = compact[..i].to_ascii_lowercase();
+            matches!(scheme.as_str(), "http" | "https" | "mailto" | "tel")
+        }
+        _ => true,
+    }
 }
 
 /// The events of `md`, with strikethrough only for `~~double~~` tildes:
@@ -134,13 +191,14 @@ fn strike_only_double(md: &str) -> impl Iterator<Item = Event<'_>> {
         })
 }
 
-fn demoted(level: HeadingLevel) -> HeadingLevel {
-    match level {
-        HeadingLevel::H1 => HeadingLevel::H2,
-        HeadingLevel::H2 => HeadingLevel::H3,
-        HeadingLevel::H3 => HeadingLevel::H4,
-        HeadingLevel::H4 => HeadingLevel::H5,
-        HeadingLevel::H5 | HeadingLevel::H6 => HeadingLevel::H6,
+fn demoted(level: HeadingLevel, by: u8) -> HeadingLevel {
+    match (level as u8 + by).min(6) {
+        1 => HeadingLevel::H1,
+        2 => HeadingLevel::H2,
+        3 => HeadingLevel::H3,
+        4 => HeadingLevel::H4,
+        5 => HeadingLevel::H5,
+        _ => HeadingLevel::H6,
     }
 }
 
@@ -218,6 +276,27 @@ mod tests {
     }
 
     #[test]
+    fn fast_path_applies_the_same_url_policy() {
+        // No raw HTML and no image: the cleaner is not involved.
+        let md = "[a](javascript:alert(1)) [b](<java\tscript:alert(1)>) <JAVASCRIPT:alert(1)> [c](VBScript:x) \
+                  [d](data:text/html;base64,PHNjcmlwdD4=) [e](https://example.jp/?a=1&b=\"2\" \"t<i>\") <info@example.jp> \
+                  [f](tel:0120279338) [g](../pages/about/) [h](#fn-1)\n\n```js\nalert(1)\n```\n\n| a | b |\n|:--|--:|\n| 1 | 2 |\n";
+        let html = to_html(md);
+        for href in html.split("href=\"").skip(1) {
+            let url = href.split('"').next().unwrap().to_lowercase();
+            assert!(!url.contains("script") && !url.starts_with("data:"), "{html}");
+        }
+        assert!(html.contains("<a rel=\"noopener noreferrer\">a</a>"), "{html}");
+        assert!(html.contains("href=\"https://example.jp/?a=1&amp;b=&quot;2&quot;\" title=\"t&lt;i&gt;\" rel=\"noopener noreferrer\""), "{html}");
+        assert!(html.contains("href=\"mailto:info@example.jp\""), "{html}");
+        assert!(html.contains("href=\"tel:0120279338\"") && html.contains("href=\"../pages/about/\""), "{html}");
+        assert!(!html.contains("style=") && !html.contains("class=\"language-"), "{html}");
+        assert!(html.contains("<pre><code>alert(1)"), "{html}");
+        assert!(url_allowed("/centers/foo/") && url_allowed("a/b:c") && url_allowed("HTTPS://x.jp"));
+        assert!(!url_allowed(" javascript:x") && !url_allowed("jav\nascript:x") && !url_allowed("file:///etc/passwd"));
+    }
+
+    #[test]
     fn tables_footnotes_strikethrough() {
         let md = "本文[^a]と[^main]。\n\n| 年齢 | 人数 |\n|---|---|\n| 15〜39 | 54万 |\n\n~~古い~~ 講演「ひきこもり ~長期化させないために~」 10時~12時\n\n[^a]: 注1\n[^main]: 注2\n";
         let html = to_html(md);
@@ -236,6 +315,15 @@ mod tests {
             "{html}"
         );
         assert!(!html.contains("id=\"main\""), "{html}");
+    }
+
+    #[test]
+    fn heading_levels() {
+        assert!(to_html("# a\n\n## b\n").contains("<h2>a</h2>\n<h3>b</h3>"));
+        assert!(to_html("## a\n\n### b\n").contains("<h2>a</h2>\n<h3>b</h3>"));
+        assert!(to_html_at("## a\n\n### b\n", 3).contains("<h3>a</h3>\n<h4>b</h4>"));
+        assert!(to_html_at("#### a\n", 3).contains("<h4>a</h4>"), "never moved up");
+        assert!(to_html_at("# a\n\n###### b\n", 3).contains("<h3>a</h3>\n<h6>b</h6>"));
     }
 
     #[test]

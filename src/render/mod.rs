@@ -51,7 +51,7 @@
 //! `{name, label, url, count, children}`.
 
 pub mod markdown;
-mod pages;
+pub(crate) mod pages;
 mod theme;
 pub mod urls;
 pub mod view;

@@ -169,6 +169,8 @@ struct Job {
     file: String,
     template: &'static str,
     ctx: tera::Context,
+    /// Rough size (items listed), to render the biggest pages first.
+    weight: usize,
 }
 
 /// Everything computed once before rendering.
@@ -195,6 +197,7 @@ struct Prep<'s> {
     by_term: [BTreeMap<&'s str, (Vec<usize>, Vec<usize>)>; 4],
     area_nodes: Vec<String>,
     base_ctx: tera::Context,
+    fragments: Fragments,
 }
 
 fn is_upcoming(times: &Option<EventTimes>, now: jiff::Timestamp) -> bool {
@@ -202,7 +205,7 @@ fn is_upcoming(times: &Option<EventTimes>, now: jiff::Timestamp) -> bool {
     times.as_ref().map(|t| t.until >= now).unwrap_or(true)
 }
 
-fn prepare(site: &Site) -> Prep<'_> {
+fn prepare<'s>(site: &'s Site, theme: &Theme) -> Result<Prep<'s>, RenderError> {
     let base = site.config.base_path();
     let vocab = &site.config.vocabulary;
     let area_nodes = vocab.area_nodes();
@@ -226,11 +229,20 @@ fn prepare(site: &Site) -> Prep<'_> {
             }
         })
         .collect();
+    let base_ctx = base_context(site, &base);
+    let fragments = render_fragments(theme, &base_ctx, &nav_currents(&base))?;
+    let with_cards = has_template(theme, CARD_TEMPLATE);
     let cards: Vec<Card> = entries
         .par_iter()
         .zip(times.par_iter())
-        .map(|(e, t)| view::card(e, &base, t.as_ref()))
-        .collect();
+        .map(|(e, t)| {
+            let mut card = view::card(e, &base, t.as_ref());
+            card.html = render_card(theme, site, &base, &card, with_cards)?;
+            Ok(card)
+        })
+        .collect::<Vec<Result<Card, RenderError>>>()
+        .into_iter()
+        .collect::<Result<_, _>>()?;
     let keys: Vec<String> = entries.par_iter().map(view::kana_key).collect();
     let mut kana_order: Vec<usize> = (0..entries.len()).collect();
     kana_order.sort_by(|&a, &b| (&keys[a], &entries[a].slug).cmp(&(&keys[b], &entries[b].slug)));
@@ -326,8 +338,7 @@ fn prepare(site: &Site) -> Prep<'_> {
             push(&mut by_term[Dim::Areas.index()], area, i, is_event);
         }
     }
-    let base_ctx = base_context(site, &base);
-    Prep {
+    Ok(Prep {
         site,
         base,
         terms,
@@ -343,7 +354,84 @@ fn prepare(site: &Site) -> Prep<'_> {
         by_term,
         area_nodes,
         base_ctx,
+        fragments,
+    })
+}
+
+/// Parts of every page that do not depend on the page, rendered once per
+/// build and handed to every page as `fragments.NAME` (use `| safe`).
+pub const FRAGMENTS: [(&str, &str); 3] = [
+    ("hotline_bar", "partials/hotline-bar.html"),
+    ("hotlines", "partials/hotlines.html"),
+    ("footer", "partials/footer.html"),
+];
+
+/// The navigation, `fragments.nav`, rendered once for each value of
+/// `current` (the href of a page the navigation links to, or `""`).
+pub const NAV_TEMPLATE: &str = "partials/nav.html";
+
+/// The hrefs the navigation may mark as current.
+fn nav_currents(base: &str) -> Vec<String> {
+    let mut v: Vec<String> = NAV_KINDS.iter().map(|k| format!("{base}{}/", k.folder())).collect();
+    v.push(format!("{base}areas/"));
+    v.push(format!("{base}search/"));
+    v.push(String::new());
+    v
+}
+
+/// The page-independent fragments, and one navigation per `current`.
+struct Fragments {
+    common: BTreeMap<&'static str, String>,
+    navs: BTreeMap<String, String>,
+}
+
+impl Fragments {
+    /// `fragments` for the page at `url`.
+    fn for_page(&self, url: &str) -> BTreeMap<&'static str, &str> {
+        let mut m: BTreeMap<&'static str, &str> = self.common.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let nav = self.navs.get(url).or_else(|| self.navs.get("")).map(String::as_str).unwrap_or("");
+        m.insert("nav", nav);
+        m
     }
+}
+
+/// The template of one list item, rendered once per entry (`c.html`).
+pub const CARD_TEMPLATE: &str = "partials/card.html";
+
+fn has_template(theme: &Theme, name: &str) -> bool {
+    theme.tera.get_template_names().any(|n| n == name)
+}
+
+fn render_fragments(theme: &Theme, ctx: &tera::Context, currents: &[String]) -> Result<Fragments, RenderError> {
+    let mut common = BTreeMap::new();
+    for (key, template) in FRAGMENTS {
+        let html = if has_template(theme, template) {
+            render_template(theme, template, ctx, None)?.trim().to_string()
+        } else {
+            String::new()
+        };
+        common.insert(key, html);
+    }
+    let mut navs = BTreeMap::new();
+    if has_template(theme, NAV_TEMPLATE) {
+        for current in currents {
+            let mut c = ctx.clone();
+            c.insert("current", current);
+            navs.insert(current.clone(), render_template(theme, NAV_TEMPLATE, &c, None)?.trim().to_string());
+        }
+    }
+    Ok(Fragments { common, navs })
+}
+
+fn render_card(theme: &Theme, site: &Site, base: &str, card: &Card, enabled: bool) -> Result<String, RenderError> {
+    if !enabled {
+        return Ok(String::new());
+    }
+    let mut ctx = tera::Context::new();
+    ctx.insert("c", card);
+    ctx.insert("base", base);
+    ctx.insert("language", &site.config.language);
+    Ok(render_template(theme, CARD_TEMPLATE, &ctx, Some(&card.url))?.trim().to_string())
 }
 
 fn base_context(site: &Site, base: &str) -> tera::Context {
@@ -423,11 +511,13 @@ impl<'s> Prep<'s> {
     ) -> Job {
         let mut full = self.base_ctx.clone();
         let path = encode_path(dir);
+        let url = format!("{}{}", self.base, path);
+        full.insert("fragments", &self.fragments.for_page(&url));
         full.insert(
             "page",
             &PageMeta {
                 title,
-                url: format!("{}{}", self.base, path),
+                url,
                 canonical: Some(format!("{}{}", self.site.config.base_url(), path)),
                 path,
                 description: description.or(self.site.config.description.as_deref()),
@@ -440,6 +530,7 @@ impl<'s> Prep<'s> {
             file: index_file(dir),
             template,
             ctx: full,
+            weight: 0,
         }
     }
 
@@ -599,6 +690,9 @@ fn list_jobs(p: &Prep) -> Vec<Job> {
             crumbs,
             ctx,
         ));
+        if let Some(j) = jobs.last_mut() {
+            j.weight = items.len();
+        }
     }
     // Pages.
     let mut ctx = tera::Context::new();
@@ -633,6 +727,9 @@ fn list_jobs(p: &Prep) -> Vec<Job> {
         crumbs,
         ctx,
     ));
+    if let Some(j) = jobs.last_mut() {
+        j.weight = p.upcoming.len() + p.past.len();
+    }
     jobs
 }
 
@@ -736,7 +833,9 @@ fn browse_jobs(p: &Prep) -> Vec<Job> {
             ctx.insert("parent", &parent);
             ctx.insert("sections", &sections);
             ctx.insert("events", &p.cards(events));
-            jobs.push(p.job(dir, "term.html", &page_title, None, crumbs, ctx));
+            let mut job = p.job(dir, "term.html", &page_title, None, crumbs, ctx);
+            job.weight = items.len() + events.len();
+            jobs.push(job);
         }
     }
     jobs
@@ -757,12 +856,14 @@ fn search_job(p: &Prep) -> Job {
         kinds: Vec<KindOpt>,
     }
     let v = &p.site.config.vocabulary;
+    // Parents too (静岡市 before 静岡市/葵区): choosing a city finds its wards.
+    let area_nodes = v.area_nodes();
     let mut ctx = tera::Context::new();
     ctx.insert(
         "vocabulary",
         &Vocab {
             categories: &v.categories,
-            areas: &v.areas,
+            areas: &area_nodes,
             audience: &v.audience,
             methods: &v.methods,
             kinds: NAV_KINDS
@@ -866,28 +967,32 @@ fn entry_job(p: &Prep, i: usize) -> Job {
     )
 }
 
+#[cfg(test)]
+pub fn bench_prepare<'a>(site: &'a Site, theme: &'a Theme) -> impl Fn(usize) -> String + 'a {
+    let p = prepare(site, theme).unwrap();
+    move |i| String::from_utf8(render_job(theme, &entry_job(&p, i)).unwrap().bytes).unwrap()
+}
+
 fn render_job(theme: &Theme, job: &Job) -> Result<OutputFile, RenderError> {
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        theme.tera.render(job.template, &job.ctx)
-    }));
-    match result {
-        Ok(Ok(html)) => Ok(OutputFile {
-            path: job.file.clone(),
-            bytes: html.into_bytes(),
-        }),
-        Ok(Err(e)) => Err(RenderError::Template {
-            template: job.template.to_string(),
-            file: theme.template_origin(job.template),
-            page: Some(job.file.clone()),
-            message: error_chain(&e),
-        }),
-        Err(_) => Err(RenderError::Template {
-            template: job.template.to_string(),
-            file: theme.template_origin(job.template),
-            page: Some(job.file.clone()),
-            message: "the template engine panicked".to_string(),
-        }),
-    }
+    let html = render_template(theme, job.template, &job.ctx, Some(&job.file))?;
+    Ok(OutputFile { path: job.file.clone(), bytes: html.into_bytes() })
+}
+
+/// Renders one template; a tera error (or, should tera ever panic, the
+/// panic) becomes a [`RenderError::Template`] naming the template's file.
+fn render_template(theme: &Theme, template: &str, ctx: &tera::Context, page: Option<&str>) -> Result<String, RenderError> {
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| theme.tera.render(template, ctx)));
+    let message = match result {
+        Ok(Ok(html)) => return Ok(html),
+        Ok(Err(e)) => error_chain(&e),
+        Err(_) => "the template engine panicked".to_string(),
+    };
+    Err(RenderError::Template {
+        template: template.to_string(),
+        file: theme.template_origin(template),
+        page: page.map(str::to_string),
+        message,
+    })
 }
 
 fn xml_escape(s: &str) -> String {
@@ -916,7 +1021,7 @@ fn sitemap(site: &Site, pages: &[(String, Option<String>)]) -> String {
 }
 
 pub fn render(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, RenderError> {
-    let p = prepare(site);
+    let p = prepare(site, theme)?;
 
     let mut jobs = vec![index_job(&p)];
     jobs.extend(list_jobs(&p));
@@ -924,13 +1029,16 @@ pub fn render(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, RenderError
     jobs.push(search_job(&p));
     jobs.push(not_found_job(&p));
 
-    let mut results: Vec<Result<OutputFile, RenderError>> =
-        jobs.par_iter().map(|j| render_job(theme, j)).collect();
-    let entry_results: Vec<Result<OutputFile, RenderError>> = (0..site.entries.len())
+    // One parallel pass over every page so the two cores stay busy: the
+    // big list pages first, then the entry pages (built inside the pass).
+    jobs.sort_by_key(|j| std::cmp::Reverse(j.weight));
+    let results: Vec<Result<OutputFile, RenderError>> = (0..jobs.len() + site.entries.len())
         .into_par_iter()
-        .map(|i| render_job(theme, &entry_job(&p, i)))
+        .map(|i| match jobs.get(i) {
+            Some(job) => render_job(theme, job),
+            None => render_job(theme, &entry_job(&p, i - jobs.len())),
+        })
         .collect();
-    results.extend(entry_results);
 
     let mut files: Vec<OutputFile> = Vec::with_capacity(results.len() + 8);
     for r in results {

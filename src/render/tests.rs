@@ -668,9 +668,47 @@ fn scale() {
         now,
     );
     let theme = builtin();
-    let t = std::time::Instant::now();
-    let files = render_site(&site, &theme).unwrap();
-    let elapsed = t.elapsed();
-    let bytes: usize = files.iter().map(|f| f.bytes.len()).sum();
-    eprintln!("{} files, {} bytes in {:?}", files.len(), bytes, elapsed);
+    // CPU time of the process (user + system), from /proc, in clock ticks (1/100 s).
+    let cpu = || -> u64 {
+        let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+        let rest = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+        let f: Vec<&str> = rest.split_whitespace().collect();
+        f.get(11).and_then(|u| u.parse::<u64>().ok()).unwrap_or(0)
+            + f.get(12).and_then(|s| s.parse::<u64>().ok()).unwrap_or(0)
+    };
+    for _ in 0..3 {
+        let (t, c) = (std::time::Instant::now(), cpu());
+        let files = render_site(&site, &theme).unwrap();
+        let (elapsed, ticks) = (t.elapsed(), cpu() - c);
+        let bytes: usize = files.iter().map(|f| f.bytes.len()).sum();
+        let entry = files
+            .iter()
+            .find(|f| f.path.starts_with("centers/"))
+            .map(|f| f.bytes.len())
+            .unwrap_or(0);
+        eprintln!(
+            "{} files, {bytes} bytes (an entry page: {entry}) in {elapsed:?} wall, {} ms CPU",
+            files.len(),
+            ticks * 10
+        );
+    }
+}
+
+/// Single-threaded cost of one entry page: `TSUNAGU_BENCH_PORTAL=/path cargo test --release --lib render::tests::bench_entry -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn bench_entry() {
+    let root = std::env::var("TSUNAGU_BENCH_PORTAL").unwrap_or_else(|_| "/nonexistent".into());
+    let theme = Theme::resolve(Path::new(&root), "hiroshima").unwrap();
+    let site = site();
+    let p = super::pages::bench_prepare(&site, &theme);
+    for (name, i) in [("center", 0usize), ("event", 5)] {
+        let t = std::time::Instant::now();
+        let n: u32 = std::env::var("TSUNAGU_BENCH_N").ok().and_then(|v| v.parse().ok()).unwrap_or(2000);
+        let mut bytes = 0;
+        for _ in 0..n {
+            bytes += p(i).len();
+        }
+        eprintln!("{name}: {:?} per page ({} bytes)", t.elapsed() / n, bytes / n as usize);
+    }
 }

@@ -17,12 +17,13 @@ pub struct Link {
     pub url: String,
 }
 
-/// A vocabulary value on an entry page; `url` is missing only for a value
-/// that is not in the vocabulary.
+/// A vocabulary value on an entry page with the href of its browse page
+/// (for a value missing from the vocabulary, which validation prevents,
+/// the index of that dimension).
 #[derive(Debug, Clone, Serialize)]
 pub struct TermLink {
     pub name: String,
-    pub url: Option<String>,
+    pub url: String,
 }
 
 /// A phone number: `display` as written (`054-221-1582`), `href` for
@@ -72,6 +73,10 @@ pub struct Card {
     pub verified: Option<String>,
     /// 「2026年9月12日」.
     pub verified_ja: Option<String>,
+    /// The card as HTML, rendered once per build from `partials/card.html`
+    /// (empty if the theme has no such partial).
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub html: String,
 }
 
 /// Computed times of an event.
@@ -213,6 +218,7 @@ pub fn card(entry: &Entry, base: &str, times: Option<&EventTimes>) -> Card {
         date: times.map(|t| t.start_date.to_string()),
         verified: f.verified.map(|d| d.to_string()),
         verified_ja: f.verified.map(|d| plain_date_ja(d.0)),
+        html: String::new(),
     }
 }
 
@@ -256,7 +262,8 @@ pub struct RegistrationView {
 pub struct EntryView {
     #[serde(flatten)]
     pub card: Card,
-    /// The Markdown body as sanitized HTML (use `| safe`).
+    /// The Markdown body as sanitized HTML (use `| safe`); its headings start
+    /// at `<h2>` for pages and at `<h3>` for other kinds (under 「くわしく」).
     pub body_html: String,
     pub categories: Vec<TermLink>,
     pub audience: Vec<TermLink>,
@@ -331,13 +338,13 @@ pub trait TermUrls {
     fn area(&self, v: &str) -> Option<String>;
 }
 
-fn term_links(values: &Option<Vec<String>>, url: impl Fn(&str) -> Option<String>) -> Vec<TermLink> {
+fn term_links(values: &Option<Vec<String>>, fallback: String, url: impl Fn(&str) -> Option<String>) -> Vec<TermLink> {
     values
         .iter()
         .flatten()
         .map(|v| TermLink {
             name: v.clone(),
-            url: url(v),
+            url: url(v).unwrap_or_else(|| fallback.clone()),
         })
         .collect()
 }
@@ -375,7 +382,7 @@ pub fn entry_view(
                     prefix.push_str(part);
                     TermLink {
                         name: part.to_string(),
-                        url: terms.area(&prefix),
+                        url: terms.area(&prefix).unwrap_or_else(|| format!("{base}areas/")),
                     }
                 })
                 .collect()
@@ -423,11 +430,11 @@ pub fn entry_view(
         body_html: if entry.body.trim().is_empty() {
             String::new()
         } else {
-            super::markdown::to_html(&entry.body)
+            super::markdown::to_html_at(&entry.body, if entry.kind == Kind::Page { 2 } else { 3 })
         },
-        categories: term_links(&f.categories, |v| terms.category(v)),
-        audience: term_links(&f.audience, |v| terms.audience(v)),
-        methods: term_links(&f.methods, |v| terms.method(v)),
+        categories: term_links(&f.categories, format!("{base}categories/"), |v| terms.category(v)),
+        audience: term_links(&f.audience, format!("{base}audience/"), |v| terms.audience(v)),
+        methods: term_links(&f.methods, format!("{base}methods/"), |v| terms.method(v)),
         area_links,
         address: f.address.clone(),
         geo: f.geo.map(|g| Geo {
