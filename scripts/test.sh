@@ -30,23 +30,21 @@ cargo test --workspace --locked 2>&1
 
 if [ "$quick" = 1 ]; then exit 0; fi
 
-if [ -x scripts/build-wasm.sh ]; then
-  step "search wasm module: rebuild and compare with the checked-in build"
-  scripts/build-wasm.sh --verify
-fi
+# The wasm target is needed to rebuild and verify the search module.
+rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 
-if [ -d search-index/wasm/test ]; then
-  step "search wasm module under node"
-  node --test search-index/wasm/test/
-fi
+# Chromium and Japanese fonts for the browser tests and screenshots.
+apt_install chromium fonts-noto-cjk
 
-if [ -f tests/browser/package.json ]; then
-  # Japanese fonts so screenshots show text, not boxes.
-  apt_install chromium fonts-noto-cjk
-  step "browser tests (headless Chromium)"
-  (cd tests/browser && { [ -d node_modules ] || npm ci --no-audit --no-fund; })
-  cargo build --release --locked
-  node --test tests/browser/
-fi
+step "search wasm module: rebuild from source and compare with the checked-in build"
+scripts/build-wasm.sh --verify
+
+step "search wasm module under node and in Chromium"
+(cd search-index/wasm && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && node --test test/)
+
+step "browser tests of the built demo portal (headless Chromium)"
+(cd tests/browser && { [ -d node_modules ] || npm ci --no-audit --no-fund; })
+# The debug binary from `cargo test` above is enough: no release build needed.
+node --test tests/browser/
 
 step "all tests passed"

@@ -8,12 +8,15 @@ import { chromium } from 'playwright-core';
 
 export const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
+/** `TSUNAGU_BIN`, else the most recently built of target/{debug,release}. */
 export function tsunaguBinary() {
-  for (const profile of ['release', 'debug']) {
-    const p = path.join(repo, 'target', profile, 'tsunagu');
-    if (fs.existsSync(p)) return p;
-  }
-  throw new Error('build tsunagu first: cargo build --release');
+  if (process.env.TSUNAGU_BIN) return process.env.TSUNAGU_BIN;
+  const built = ['release', 'debug']
+    .map((profile) => path.join(repo, 'target', profile, 'tsunagu'))
+    .filter((p) => fs.existsSync(p))
+    .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs);
+  if (built.length === 0) throw new Error('build tsunagu first: cargo build');
+  return built[0];
 }
 
 /** Starts `tsunagu serve --port 0` and resolves with { url, stop }. */
