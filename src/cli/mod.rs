@@ -3,6 +3,7 @@
 
 mod build;
 mod check;
+mod import;
 mod scaffold;
 mod schema;
 mod search;
@@ -73,6 +74,11 @@ pub enum Command {
     /// Create a new portal folder that builds as it is.
     #[command(after_help = "Example:\n  tsunagu init my-portal && cd my-portal && tsunagu serve")]
     Init(scaffold::InitArgs),
+    /// Import entries from a spreadsheet (CSV in the standard open-data columns).
+    #[command(
+        after_help = "Example:\n  tsunagu import csv shisetsu.csv --kind center --dry-run"
+    )]
+    Import(import::ImportArgs),
     /// Print the JSON Schema for entries (for editors' YAML completion).
     #[command(after_help = "Example:\n  tsunagu schema --root . > entry.schema.json")]
     Schema(schema::SchemaArgs),
@@ -95,6 +101,7 @@ pub fn main() -> ExitCode {
         Command::Serve(args) => serve::run(args),
         Command::Stale(args) => stale::run(args),
         Command::Schema(args) => schema::run(args),
+        Command::Import(args) => import::run(args),
         Command::New(args) => scaffold::run_new(args),
         Command::Init(args) => scaffold::run_init(args),
         Command::Completions { shell } => {
