@@ -31,6 +31,11 @@
 //! - `dimensions`: `[{key, label, url}]` for the browse indexes (分野・地域・対象・相談方法)
 //! - `today` (`YYYY-MM-DD`), `today_ja` (「2026年11月21日」)
 //! - `page`: `{title, path, url, canonical, description, template, breadcrumbs: [{name, url}]}`
+//! - `fragments`: `{nav, hotline_bar, hotlines, footer}`: HTML (use `| safe`) of the parts
+//!   that do not depend on the page, rendered once per build from `partials/nav.html`
+//!   (once per `current`, the href of the list page the navigation marks), `partials/hotline-bar.html`,
+//!   `partials/hotlines.html`, `partials/footer.html` with the context above minus `page`
+//!   (an empty string when the theme has no such partial)
 //!
 //! Per template:
 //! - `index.html`: `upcoming_events` (≤5 cards), `recent` (≤6 cards, newest `verified` first),
@@ -47,8 +52,13 @@
 //! - `search.html` (and `search-app.html`): `vocabulary: {categories, areas, audience, methods, kinds: [{value, label}]}`
 //!
 //! A card ([`view::Card`]) is `{kind, kind_label, slug, url, name, kana, summary, status,
-//! draft, area, free, phone, when, date, verified, verified_ja}`; a term is
-//! `{name, label, url, count, children}`.
+//! draft, area, free, phone, when, date, verified, verified_ja, html}`, where `html` is the
+//! card rendered once per build from `partials/card.html` (context: `c`, `base`,
+//! `language`); a term is `{name, label, url, count, children}`.
+//!
+//! Why fragments and `c.html`: a variable lookup in tera costs several
+//! microseconds, so what is the same on every page is rendered once; with
+//! that, 10,000 entries render in well under a second of CPU.
 
 pub mod markdown;
 pub(crate) mod pages;

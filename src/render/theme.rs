@@ -295,15 +295,6 @@ fn build_tera(theme: &str, files: &BTreeMap<String, ThemeFile>) -> Result<tera::
             page: None,
             message: "the file is not UTF-8 text".to_string(),
         })?;
-        // Parse each template alone first so a syntax error names its file.
-        if let Err(e) = tera::Template::new(name, None, &text) {
-            return Err(RenderError::Template {
-                template: name.to_string(),
-                file: file.origin.to_string(),
-                page: None,
-                message: error_chain(&e),
-            });
-        }
         sources.push((name.to_string(), text));
     }
     if !files.contains_key(&format!("templates/{SEARCH_APP}")) {
@@ -328,6 +319,17 @@ fn build_tera(theme: &str, files: &BTreeMap<String, ThemeFile>) -> Result<tera::
     tera.set_escape_fn(escape_html);
     tera.register_filter("urlencode", urlencode_filter);
     if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
+        // A syntax error: parse each template alone to name its file.
+        for (name, text) in &sources {
+            if let Err(e) = tera::Template::new(name, None, text) {
+                return Err(RenderError::Template {
+                    template: name.clone(),
+                    file: template_origin(files, name),
+                    page: None,
+                    message: format!("syntax error\n{}", error_chain(&e).trim_start()),
+                });
+            }
+        }
         let message = error_chain(&e);
         // Inheritance and macro errors name the template in quotes.
         let template = sources
