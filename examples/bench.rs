@@ -195,7 +195,11 @@ fn repo_root() -> PathBuf {
 fn run(opts: &Options) -> Res<()> {
     std::fs::create_dir_all(&opts.work).map_err(io(opts.work.display()))?;
     let runner = Runner::new(&opts.work.join("scratch")).map_err(io("scratch dir"))?;
-    let bin = ensure_binary(opts)?;
+    let built_bin = ensure_binary(opts)?;
+    // Others may rebuild target/release/tsunagu while we measure: every run
+    // uses one copy taken now.
+    let bin = opts.work.join("tsunagu-under-test");
+    std::fs::copy(&built_bin, &bin).map_err(io(format!("copying {}", built_bin.display())))?;
     let tsunagu_version = capture(&bin, &["--version"]).unwrap_or_else(|| "?".into());
     let timings_flag = capture(&bin, &["build", "--help"]).is_some_and(|h| h.contains("--timings"));
 
@@ -435,6 +439,11 @@ fn run(opts: &Options) -> Res<()> {
 
     let ctx = ReportContext {
         command: opts.command_line.clone(),
+        binary: if opts.bin.is_some() {
+            format!("binary {}", built_bin.display())
+        } else {
+            "target/release/tsunagu".to_string()
+        },
         runs: opts.runs,
         machine,
         tsunagu_version,

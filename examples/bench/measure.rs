@@ -13,6 +13,8 @@ pub struct Sample {
     pub wall: Duration,
     /// Peak resident set size of the child, in KiB.
     pub rss_kib: Option<u64>,
+    /// User + system CPU time of the child, in seconds (GNU time only).
+    pub cpu_s: Option<f64>,
     pub success: bool,
     pub code: Option<i32>,
     pub stdout: String,
@@ -45,7 +47,7 @@ impl Runner {
         if time.exists() {
             let probe = scratch.join("probe.rss");
             let ok = Command::new(&time)
-                .args(["-f", "%M", "-o"])
+                .args(["-f", TIME_FORMAT, "-o"])
                 .arg(&probe)
                 .arg("true")
                 .stdout(Stdio::null())
@@ -55,7 +57,7 @@ impl Runner {
                 .unwrap_or(false);
             let parsed = std::fs::read_to_string(&probe)
                 .ok()
-                .and_then(|s| parse_last_number(&s));
+                .and_then(|s| parse_time_output(&s));
             if ok && parsed.is_some() {
                 runner.method = RssMethod::GnuTime(time);
             }
@@ -66,7 +68,7 @@ impl Runner {
     pub fn describe(&self) -> &'static str {
         match self.method {
             RssMethod::GnuTime(_) => {
-                "max RSS from `/usr/bin/time -f %M` (wait4 rusage of the child)"
+                "max RSS and CPU time from `/usr/bin/time -f '%M %U %S'` (the wait4 rusage of the child)"
             }
             RssMethod::ProcPoll => {
                 "max RSS by polling VmHWM in /proc/PID/status every ms (a lower bound)"
@@ -89,7 +91,9 @@ impl Runner {
         let mut cmd = match &self.method {
             RssMethod::GnuTime(time) => {
                 let mut c = Command::new(time);
-                c.args(["-f", "%M", "-o"]).arg(&rss_path).arg(program);
+                c.args(["-f", TIME_FORMAT, "-o"])
+                    .arg(&rss_path)
+                    .arg(program);
                 c
             }
             RssMethod::ProcPoll => Command::new(program),
@@ -129,15 +133,17 @@ impl Runner {
             }
         };
         let wall = start.elapsed();
-        let rss_kib = match self.method {
+        let (rss_kib, cpu_s) = match self.method {
             RssMethod::GnuTime(_) => std::fs::read_to_string(&rss_path)
                 .ok()
-                .and_then(|s| parse_last_number(&s)),
-            RssMethod::ProcPoll => (polled > 0).then_some(polled),
+                .and_then(|s| parse_time_output(&s))
+                .map_or((None, None), |(m, c)| (Some(m), Some(c))),
+            RssMethod::ProcPoll => ((polled > 0).then_some(polled), None),
         };
         Ok(Sample {
             wall,
             rss_kib,
+            cpu_s,
             success: status.success(),
             code: status.code(),
             stdout: std::fs::read_to_string(&out_path).unwrap_or_default(),
@@ -146,8 +152,21 @@ impl Runner {
     }
 }
 
-/// The last whitespace-separated number in `s` (GNU time writes
-/// "Command exited with non-zero status 1" before the value on failure).
+/// GNU time's output: max RSS in KiB, user and system seconds.
+const TIME_FORMAT: &str = "%M %U %S";
+
+/// (max RSS KiB, user + system seconds) from the last line GNU time wrote
+/// (on failure it writes "Command exited with non-zero status 1" first).
+fn parse_time_output(s: &str) -> Option<(u64, f64)> {
+    let line = s.lines().rev().find(|l| !l.trim().is_empty())?;
+    let mut w = line.split_whitespace();
+    let rss = w.next()?.parse().ok()?;
+    let user: f64 = w.next()?.parse().ok()?;
+    let sys: f64 = w.next()?.parse().ok()?;
+    Some((rss, user + sys))
+}
+
+/// The last whitespace-separated number in `s`.
 fn parse_last_number(s: &str) -> Option<u64> {
     s.split_whitespace().rev().find_map(|w| w.parse().ok())
 }

@@ -36,6 +36,8 @@ pub struct Stat {
     pub max_ms: f64,
     /// The largest peak RSS over the runs.
     pub rss_kib: Option<u64>,
+    /// Median user + system CPU time, when known.
+    pub cpu_median_ms: Option<f64>,
 }
 
 impl Stat {
@@ -49,6 +51,14 @@ impl Stat {
             min_ms: ms.iter().copied().fold(f64::INFINITY, f64::min),
             max_ms: ms.iter().copied().fold(0.0, f64::max),
             rss_kib: samples.iter().filter_map(|s| s.rss_kib).max(),
+            cpu_median_ms: {
+                let cpu: Vec<f64> = samples
+                    .iter()
+                    .filter_map(|s| s.cpu_s)
+                    .map(|c| c * 1000.0)
+                    .collect();
+                (cpu.len() == samples.len()).then(|| median(cpu))
+            },
         }
     }
 }
@@ -196,6 +206,8 @@ impl Machine {
 
 pub struct ReportContext {
     pub command: String,
+    /// Which binary was measured.
+    pub binary: String,
     pub runs: usize,
     pub machine: Machine,
     pub tsunagu_version: String,
@@ -267,8 +279,8 @@ pub fn render_markdown(ctx: &ReportContext, results: &[SizeResult]) -> String {
     let _ = writeln!(s, "**Command:** `{}`\n", ctx.command);
     let _ = writeln!(
         s,
-        "**Measured:** {} on {} cores ({}), {:.1} GB RAM, {}; load average {:.2} at the start. {} at {}.\n",
-        m.date, m.cores, m.cpu, m.mem_gb, m.kernel, m.load_avg, ctx.tsunagu_version, m.commit
+        "**Measured:** {} on {} cores ({}), {:.1} GB RAM, {}; load average {:.2} at the start. {} ({}; checkout at {}).\n",
+        m.date, m.cores, m.cpu, m.mem_gb, m.kernel, m.load_avg, ctx.tsunagu_version, ctx.binary, m.commit
     );
     let _ = writeln!(
         s,
@@ -281,15 +293,20 @@ pub fn render_markdown(ctx: &ReportContext, results: &[SizeResult]) -> String {
     let _ = writeln!(s, "### `tsunagu build`\n");
     let _ = writeln!(
         s,
-        "Wall time is the median of {} runs (each into a freshly removed output folder, after `sync`); peak RSS is the largest over the runs. MB = 10⁶ bytes.\n",
+        "Wall time is the median of {} runs (each into a freshly removed output folder, after `sync`); CPU time is the median of user + system time, which other load on the machine inflates less than wall time; peak RSS is the largest over the runs. MB = 10⁶ bytes.\n",
         ctx.runs
     );
-    s.push_str("| entries | built | output on | build time (median) | min – max | per 1,000 entries | peak RSS | output | files | search index | 10k target |\n");
-    s.push_str("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
+    s.push_str("| entries | built | output on | build time (median) | min – max | per 1,000 entries | CPU time (user + sys) | peak RSS | output | files | search index | 10k target |\n");
+    s.push_str("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|\n");
     for r in results {
         for t in &r.tsunagu {
             let index = match t.output.index {
-                Some((b, f)) => format!("{} ({} files)", mb(b), thousands(f)),
+                Some((b, f)) => format!(
+                    "{} ({} file{})",
+                    mb(b),
+                    thousands(f),
+                    if f == 1 { "" } else { "s" }
+                ),
                 None => "none".into(),
             };
             let target = if r.n == TARGET_ENTRIES {
@@ -310,7 +327,7 @@ pub fn render_markdown(ctx: &ReportContext, results: &[SizeResult]) -> String {
             };
             let _ = writeln!(
                 s,
-                "| {} | {} | {} | **{}** | {} – {} | {} | {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | **{}** | {} – {} | {} | {} | {} | {} | {} | {} | {} |",
                 thousands(r.n as u64),
                 t.built_entries.map_or("?".into(), thousands),
                 t.target.describe(),
@@ -318,6 +335,7 @@ pub fn render_markdown(ctx: &ReportContext, results: &[SizeResult]) -> String {
                 ms(t.stat.min_ms),
                 ms(t.stat.max_ms),
                 ms(t.stat.median_ms * 1000.0 / r.n as f64),
+                t.stat.cpu_median_ms.map_or("?".into(), ms),
                 fmt_rss(t.stat.rss_kib),
                 mb(t.output.bytes),
                 thousands(t.output.files),
@@ -353,18 +371,20 @@ pub fn render_markdown(ctx: &ReportContext, results: &[SizeResult]) -> String {
     // ---- validate vs the rest
     let _ = writeln!(s, "### Where the time goes: `check` vs. `build`\n");
     s.push_str("`tsunagu check` runs load + validate only; the difference to `build` (output on the memory disk) is render + search index + write.\n\n");
-    s.push_str("| entries | `check` (load + validate) | check peak RSS | `build` | render + index + write | validate share of build |\n");
-    s.push_str("|---:|---:|---:|---:|---:|---:|\n");
+    s.push_str("| entries | `check` (load + validate) | check CPU | check peak RSS | `build` | build CPU | render + index + write | validate share of build |\n");
+    s.push_str("|---:|---:|---:|---:|---:|---:|---:|---:|\n");
     for r in results {
         let Some(b) = r.tsunagu.first() else { continue };
         let rest = (b.stat.median_ms - r.check.median_ms).max(0.0);
         let _ = writeln!(
             s,
-            "| {} | {} | {} | {} | {} | {:.0}% |",
+            "| {} | {} | {} | {} | {} | {} | {} | {:.0}% |",
             thousands(r.n as u64),
             ms(r.check.median_ms),
+            r.check.cpu_median_ms.map_or("?".into(), ms),
             fmt_rss(r.check.rss_kib),
             ms(b.stat.median_ms),
+            b.stat.cpu_median_ms.map_or("?".into(), ms),
             ms(rest),
             100.0 * r.check.median_ms / b.stat.median_ms.max(1e-9)
         );
@@ -382,23 +402,51 @@ pub fn render_markdown(ctx: &ReportContext, results: &[SizeResult]) -> String {
             "As printed by `tsunagu build{}` (medians over the runs):\n",
             if ctx.timings_flag { " --timings" } else { "" }
         );
-        s.push_str("| entries | output on | stage | time |\n|---:|---|---|---:|\n");
+        // One column per stage, in the order the build prints them.
+        let mut labels: Vec<&str> = Vec::new();
+        for t in results.iter().flat_map(|r| &r.tsunagu) {
+            for (label, _) in &t.stages {
+                if !labels.contains(&label.as_str()) {
+                    labels.push(label);
+                }
+            }
+        }
+        let _ = writeln!(
+            s,
+            "| entries | output on | {} | slowest |",
+            labels.join(" | ")
+        );
+        let _ = writeln!(s, "|---:|---|{}---|", "---:|".repeat(labels.len()));
         for r in results {
             for t in &r.tsunagu {
-                for (label, v) in &t.stages {
-                    let _ = writeln!(
-                        s,
-                        "| {} | {} | {} | {} |",
-                        thousands(r.n as u64),
-                        t.target.label,
-                        label,
-                        if *v < 10.0 {
-                            format!("{v:.1} ms")
-                        } else {
-                            ms(*v)
-                        }
-                    );
-                }
+                let cells: Vec<String> = labels
+                    .iter()
+                    .map(|l| {
+                        t.stages
+                            .iter()
+                            .find(|(x, _)| x == l)
+                            .map_or("–".into(), |(_, v)| {
+                                if *v < 10.0 {
+                                    format!("{v:.1} ms")
+                                } else {
+                                    ms(*v)
+                                }
+                            })
+                    })
+                    .collect();
+                let slowest = t
+                    .stages
+                    .iter()
+                    .max_by(|a, b| a.1.total_cmp(&b.1))
+                    .map_or(String::new(), |(l, _)| l.clone());
+                let _ = writeln!(
+                    s,
+                    "| {} | {} | {} | {} |",
+                    thousands(r.n as u64),
+                    t.target.label,
+                    cells.join(" | "),
+                    slowest
+                );
             }
         }
         s.push('\n');
@@ -428,24 +476,34 @@ pub fn render_markdown(ctx: &ReportContext, results: &[SizeResult]) -> String {
                 (false, _) => "**Pagefind is not installed**: Hugo alone is timed".into(),
             }
         );
-        s.push_str("| entries | output on | hugo | pagefind | hugo + pagefind | ÷ tsunagu time | peak RSS | ÷ tsunagu RSS | output | files | pagefind index |\n");
-        s.push_str("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        s.push_str("| entries | output on | hugo | pagefind | hugo + pagefind | ÷ tsunagu time | CPU (user + sys) | ÷ tsunagu CPU | peak RSS | ÷ tsunagu RSS | output | files | pagefind index |\n");
+        s.push_str("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for r in results {
             for h in &r.hugo {
                 let ts = r.tsunagu.iter().find(|t| t.target.label == h.target.label);
                 let t_ms = ts.map_or(f64::NAN, |t| t.stat.median_ms);
+                let t_cpu = ts.and_then(|t| t.stat.cpu_median_ms).unwrap_or(f64::NAN);
+                let h_cpu = h.hugo.cpu_median_ms.map(|c| {
+                    c + h
+                        .pagefind
+                        .as_ref()
+                        .and_then(|p| p.cpu_median_ms)
+                        .unwrap_or(0.0)
+                });
                 let t_rss = ts
                     .and_then(|t| t.stat.rss_kib)
                     .map_or(f64::NAN, |k| k as f64);
                 let _ = writeln!(
                     s,
-                    "| {} | {} | {} | {} | **{}** | {} | {} | {} | {} | {} | {} |",
+                    "| {} | {} | {} | {} | **{}** | {} | {} | {} | {} | {} | {} | {} | {} |",
                     thousands(r.n as u64),
                     h.target.describe(),
                     ms(h.hugo.median_ms),
                     h.pagefind.as_ref().map_or("–".into(), |p| ms(p.median_ms)),
                     ms(h.combined_median_ms),
                     ratio(h.combined_median_ms, t_ms),
+                    h_cpu.map_or("?".into(), ms),
+                    ratio(h_cpu.unwrap_or(f64::NAN), t_cpu),
                     fmt_rss(h.peak_rss()),
                     ratio(h.peak_rss().map_or(f64::NAN, |k| k as f64), t_rss),
                     mb(h.output.bytes),
