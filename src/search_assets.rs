@@ -20,11 +20,14 @@ pub const SEARCH_JS_PATH: &str = "search/search.js";
 pub const SEARCH_WASM_PATH: &str = "search/tsunagu_search.wasm";
 pub const SERVICE_WORKER_PATH: &str = "sw.js";
 
-/// A short id that changes whenever any output byte changes (and only
-/// then), so a new build's worker starts a fresh cache: a cached index
-/// never outlives its build. FNV-1a over sorted paths and contents.
+/// A short id that changes whenever a file the service worker caches
+/// cache-first changes (the index, CSS, scripts, images: everything but
+/// HTML, which it fetches network-first), so a new build's worker starts a
+/// fresh cache and a cached index never outlives its build. Leaving the
+/// HTML out keeps this cheap on large portals. FNV-1a over sorted paths
+/// and contents.
 pub fn build_id(files: &[OutputFile]) -> String {
-    let mut sorted: Vec<&OutputFile> = files.iter().collect();
+    let mut sorted: Vec<&OutputFile> = files.iter().filter(|f| !f.path.ends_with(".html")).collect();
     sorted.sort_by(|a, b| a.path.cmp(&b.path));
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     let mut eat = |bytes: &[u8]| {
