@@ -523,7 +523,13 @@ pub fn render_markdown(ctx: &ReportContext, results: &[SizeResult]) -> String {
     s.push_str("- Generated portals are cached in the work dir per size and generator version; `--regenerate` rebuilds them.\n");
     for r in results {
         if let Some(t) = r.tsunagu.first() {
-            let last = t.stderr_sample.lines().last().unwrap_or("").trim();
+            let last = t
+                .stderr_sample
+                .lines()
+                .rev()
+                .find(|l| l.trim_start().starts_with("built "))
+                .unwrap_or("")
+                .trim();
             if !last.is_empty() {
                 let _ = writeln!(
                     s,
