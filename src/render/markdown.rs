@@ -10,7 +10,9 @@
 //! `fnref-` so they can never collide with the page's own ids (`main`).
 
 use super::theme::escape_html;
-use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    Alignment, CodeBlockKind, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::LazyLock;
@@ -41,13 +43,13 @@ static CLEANER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
                 .strip_prefix("fnref-")
                 .or_else(|| value.strip_prefix("fn-"))
                 .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
-            ok.then(|| Cow::Borrowed(value))
+            ok.then_some(Cow::Borrowed(value))
         }
         // No request to any other host: images only from the portal itself.
         ("img", "src") => {
             let v = value.trim();
             let external = v.starts_with("//") || v.contains(':');
-            (!external).then(|| Cow::Borrowed(value))
+            (!external).then_some(Cow::Borrowed(value))
         }
         _ => Some(Cow::Borrowed(value)),
     });
@@ -76,7 +78,9 @@ pub fn to_html_at(md: &str, top: u8) -> String {
     for e in &events {
         match e {
             Event::Start(Tag::Heading { level, .. }) => highest = highest.min(*level as u8),
-            Event::Html(_) | Event::InlineHtml(_) | Event::Start(Tag::Image { .. }) => needs_cleaner = true,
+            Event::Html(_) | Event::InlineHtml(_) | Event::Start(Tag::Image { .. }) => {
+                needs_cleaner = true
+            }
             Event::FootnoteReference(label) => {
                 let n = numbers.len() + 1;
                 numbers.entry(label.to_string()).or_insert(n);
@@ -152,8 +156,11 @@ pub fn to_html_at(md: &str, top: u8) -> String {
 /// URLs. Browsers ignore ASCII whitespace and control characters inside a
 /// scheme (`java\tscript:`), so they are ignored here too.
 fn url_allowed(url: &str) -> bool {
-    let compact: String = url.chars().filter(|c| !c.is_ascii_whitespace() && !c.is_control()).collect();
-    let scheme_end = compact.find(|c: char| matches!(c, ':' | '/' | '?' | '#'));
+    let compact: String = url
+        .chars()
+        .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
+        .collect();
+    let scheme_end = compact.find([':', '/', '?', '#']);
     match scheme_end {
         Some(i) if compact[i..].starts_with(':') => {
             let scheme = compact[..i].to_ascii_lowercase();
@@ -284,16 +291,34 @@ mod tests {
         let html = to_html(md);
         for href in html.split("href=\"").skip(1) {
             let url = href.split('"').next().unwrap().to_lowercase();
-            assert!(!url.contains("script") && !url.starts_with("data:"), "{html}");
+            assert!(
+                !url.contains("script") && !url.starts_with("data:"),
+                "{html}"
+            );
         }
-        assert!(html.contains("<a rel=\"noopener noreferrer\">a</a>"), "{html}");
+        assert!(
+            html.contains("<a rel=\"noopener noreferrer\">a</a>"),
+            "{html}"
+        );
         assert!(html.contains("href=\"https://example.jp/?a=1&amp;b=&quot;2&quot;\" title=\"t&lt;i&gt;\" rel=\"noopener noreferrer\""), "{html}");
         assert!(html.contains("href=\"mailto:info@example.jp\""), "{html}");
-        assert!(html.contains("href=\"tel:0120279338\"") && html.contains("href=\"../pages/about/\""), "{html}");
-        assert!(!html.contains("style=") && !html.contains("class=\"language-"), "{html}");
+        assert!(
+            html.contains("href=\"tel:0120279338\"") && html.contains("href=\"../pages/about/\""),
+            "{html}"
+        );
+        assert!(
+            !html.contains("style=") && !html.contains("class=\"language-"),
+            "{html}"
+        );
         assert!(html.contains("<pre><code>alert(1)"), "{html}");
-        assert!(url_allowed("/centers/foo/") && url_allowed("a/b:c") && url_allowed("HTTPS://x.jp"));
-        assert!(!url_allowed(" javascript:x") && !url_allowed("jav\nascript:x") && !url_allowed("file:///etc/passwd"));
+        assert!(
+            url_allowed("/centers/foo/") && url_allowed("a/b:c") && url_allowed("HTTPS://x.jp")
+        );
+        assert!(
+            !url_allowed(" javascript:x")
+                && !url_allowed("jav\nascript:x")
+                && !url_allowed("file:///etc/passwd")
+        );
     }
 
     #[test]
@@ -322,7 +347,10 @@ mod tests {
         assert!(to_html("# a\n\n## b\n").contains("<h2>a</h2>\n<h3>b</h3>"));
         assert!(to_html("## a\n\n### b\n").contains("<h2>a</h2>\n<h3>b</h3>"));
         assert!(to_html_at("## a\n\n### b\n", 3).contains("<h3>a</h3>\n<h4>b</h4>"));
-        assert!(to_html_at("#### a\n", 3).contains("<h4>a</h4>"), "never moved up");
+        assert!(
+            to_html_at("#### a\n", 3).contains("<h4>a</h4>"),
+            "never moved up"
+        );
         assert!(to_html_at("# a\n\n###### b\n", 3).contains("<h3>a</h3>\n<h6>b</h6>"));
     }
 

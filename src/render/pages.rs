@@ -163,6 +163,9 @@ struct Split<'a> {
     past: Vec<&'a Card>,
 }
 
+/// Entry indices of one grouping: (non-events in 五十音 order, upcoming events by start).
+type Listing = (Vec<usize>, Vec<usize>);
+
 /// A page to render.
 struct Job {
     /// Output file, raw UTF-8 (`areas/広島市/index.html`).
@@ -194,7 +197,7 @@ struct Prep<'s> {
     by_operator: BTreeMap<&'s str, Vec<usize>>,
     /// Listed entries by dimension and value (areas: every ancestor too), 五十音 order;
     /// upcoming events separately, by start.
-    by_term: [BTreeMap<&'s str, (Vec<usize>, Vec<usize>)>; 4],
+    by_term: [BTreeMap<&'s str, Listing>; 4],
     area_nodes: Vec<String>,
     base_ctx: tera::Context,
     fragments: Fragments,
@@ -291,7 +294,7 @@ fn prepare<'s>(site: &'s Site, theme: &Theme) -> Result<Prep<'s>, RenderError> {
     }
 
     let mut by_operator: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    let mut by_term: [BTreeMap<&str, (Vec<usize>, Vec<usize>)>; 4] = Default::default();
+    let mut by_term: [BTreeMap<&str, Listing>; 4] = Default::default();
     fn push<'k>(
         map: &mut BTreeMap<&'k str, (Vec<usize>, Vec<usize>)>,
         key: &'k str,
@@ -372,7 +375,10 @@ pub const NAV_TEMPLATE: &str = "partials/nav.html";
 
 /// The hrefs the navigation may mark as current.
 fn nav_currents(base: &str) -> Vec<String> {
-    let mut v: Vec<String> = NAV_KINDS.iter().map(|k| format!("{base}{}/", k.folder())).collect();
+    let mut v: Vec<String> = NAV_KINDS
+        .iter()
+        .map(|k| format!("{base}{}/", k.folder()))
+        .collect();
     v.push(format!("{base}areas/"));
     v.push(format!("{base}search/"));
     v.push(String::new());
@@ -388,8 +394,14 @@ struct Fragments {
 impl Fragments {
     /// `fragments` for the page at `url`.
     fn for_page(&self, url: &str) -> BTreeMap<&'static str, &str> {
-        let mut m: BTreeMap<&'static str, &str> = self.common.iter().map(|(k, v)| (*k, v.as_str())).collect();
-        let nav = self.navs.get(url).or_else(|| self.navs.get("")).map(String::as_str).unwrap_or("");
+        let mut m: BTreeMap<&'static str, &str> =
+            self.common.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let nav = self
+            .navs
+            .get(url)
+            .or_else(|| self.navs.get(""))
+            .map(String::as_str)
+            .unwrap_or("");
         m.insert("nav", nav);
         m
     }
@@ -402,11 +414,17 @@ fn has_template(theme: &Theme, name: &str) -> bool {
     theme.tera.get_template_names().any(|n| n == name)
 }
 
-fn render_fragments(theme: &Theme, ctx: &tera::Context, currents: &[String]) -> Result<Fragments, RenderError> {
+fn render_fragments(
+    theme: &Theme,
+    ctx: &tera::Context,
+    currents: &[String],
+) -> Result<Fragments, RenderError> {
     let mut common = BTreeMap::new();
     for (key, template) in FRAGMENTS {
         let html = if has_template(theme, template) {
-            render_template(theme, template, ctx, None)?.trim().to_string()
+            render_template(theme, template, ctx, None)?
+                .trim()
+                .to_string()
         } else {
             String::new()
         };
@@ -417,13 +435,24 @@ fn render_fragments(theme: &Theme, ctx: &tera::Context, currents: &[String]) -> 
         for current in currents {
             let mut c = ctx.clone();
             c.insert("current", current);
-            navs.insert(current.clone(), render_template(theme, NAV_TEMPLATE, &c, None)?.trim().to_string());
+            navs.insert(
+                current.clone(),
+                render_template(theme, NAV_TEMPLATE, &c, None)?
+                    .trim()
+                    .to_string(),
+            );
         }
     }
     Ok(Fragments { common, navs })
 }
 
-fn render_card(theme: &Theme, site: &Site, base: &str, card: &Card, enabled: bool) -> Result<String, RenderError> {
+fn render_card(
+    theme: &Theme,
+    site: &Site,
+    base: &str,
+    card: &Card,
+    enabled: bool,
+) -> Result<String, RenderError> {
     if !enabled {
         return Ok(String::new());
     }
@@ -431,7 +460,11 @@ fn render_card(theme: &Theme, site: &Site, base: &str, card: &Card, enabled: boo
     ctx.insert("c", card);
     ctx.insert("base", base);
     ctx.insert("language", &site.config.language);
-    Ok(render_template(theme, CARD_TEMPLATE, &ctx, Some(&card.url))?.trim().to_string())
+    Ok(
+        render_template(theme, CARD_TEMPLATE, &ctx, Some(&card.url))?
+            .trim()
+            .to_string(),
+    )
 }
 
 fn base_context(site: &Site, base: &str) -> tera::Context {
@@ -975,13 +1008,23 @@ pub fn bench_prepare<'a>(site: &'a Site, theme: &'a Theme) -> impl Fn(usize) -> 
 
 fn render_job(theme: &Theme, job: &Job) -> Result<OutputFile, RenderError> {
     let html = render_template(theme, job.template, &job.ctx, Some(&job.file))?;
-    Ok(OutputFile { path: job.file.clone(), bytes: html.into_bytes() })
+    Ok(OutputFile {
+        path: job.file.clone(),
+        bytes: html.into_bytes(),
+    })
 }
 
 /// Renders one template; a tera error (or, should tera ever panic, the
 /// panic) becomes a [`RenderError::Template`] naming the template's file.
-fn render_template(theme: &Theme, template: &str, ctx: &tera::Context, page: Option<&str>) -> Result<String, RenderError> {
-    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| theme.tera.render(template, ctx)));
+fn render_template(
+    theme: &Theme,
+    template: &str,
+    ctx: &tera::Context,
+    page: Option<&str>,
+) -> Result<String, RenderError> {
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        theme.tera.render(template, ctx)
+    }));
     let message = match result {
         Ok(Ok(html)) => return Ok(html),
         Ok(Err(e)) => error_chain(&e),

@@ -704,11 +704,18 @@ fn bench_entry() {
     let p = super::pages::bench_prepare(&site, &theme);
     for (name, i) in [("center", 0usize), ("event", 5)] {
         let t = std::time::Instant::now();
-        let n: u32 = std::env::var("TSUNAGU_BENCH_N").ok().and_then(|v| v.parse().ok()).unwrap_or(2000);
+        let n: u32 = std::env::var("TSUNAGU_BENCH_N")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(2000);
         let mut bytes = 0;
         for _ in 0..n {
             bytes += p(i).len();
         }
-        eprintln!("{name}: {:?} per page ({} bytes)", t.elapsed() / n, bytes / n as usize);
+        eprintln!(
+            "{name}: {:?} per page ({} bytes)",
+            t.elapsed() / n,
+            bytes / n as usize
+        );
     }
 }

@@ -338,7 +338,11 @@ pub trait TermUrls {
     fn area(&self, v: &str) -> Option<String>;
 }
 
-fn term_links(values: &Option<Vec<String>>, fallback: String, url: impl Fn(&str) -> Option<String>) -> Vec<TermLink> {
+fn term_links(
+    values: &Option<Vec<String>>,
+    fallback: String,
+    url: impl Fn(&str) -> Option<String>,
+) -> Vec<TermLink> {
     values
         .iter()
         .flatten()
@@ -382,7 +386,9 @@ pub fn entry_view(
                     prefix.push_str(part);
                     TermLink {
                         name: part.to_string(),
-                        url: terms.area(&prefix).unwrap_or_else(|| format!("{base}areas/")),
+                        url: terms
+                            .area(&prefix)
+                            .unwrap_or_else(|| format!("{base}areas/")),
                     }
                 })
                 .collect()
@@ -432,8 +438,12 @@ pub fn entry_view(
         } else {
             super::markdown::to_html_at(&entry.body, if entry.kind == Kind::Page { 2 } else { 3 })
         },
-        categories: term_links(&f.categories, format!("{base}categories/"), |v| terms.category(v)),
-        audience: term_links(&f.audience, format!("{base}audience/"), |v| terms.audience(v)),
+        categories: term_links(&f.categories, format!("{base}categories/"), |v| {
+            terms.category(v)
+        }),
+        audience: term_links(&f.audience, format!("{base}audience/"), |v| {
+            terms.audience(v)
+        }),
         methods: term_links(&f.methods, format!("{base}methods/"), |v| terms.method(v)),
         area_links,
         address: f.address.clone(),
