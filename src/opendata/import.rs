@@ -1071,7 +1071,11 @@ impl Converter<'_> {
             (None, None, None) => {}
             _ => {
                 let part = |x: &Option<(String, String)>| x.as_ref().map(|(v, _)| v.replace('\n', " / ")).unwrap_or_default();
-                let text = format!("{} {}〜{}", part(&days), part(&open), part(&close)).trim().to_string();
+                let times = match (part(&open), part(&close)) {
+                    (o, c) if o.is_empty() && c.is_empty() => String::new(),
+                    (o, c) => format!("{o}〜{c}"),
+                };
+                let text = format!("{} {times}", part(&days)).trim().to_string();
                 let col = days.as_ref().or(open.as_ref()).or(close.as_ref()).map(|(_, c)| c.clone());
                 self.msg(Level::Warning, col.as_deref(), format!("hours need 利用可能曜日, 開始時間 and 終了時間 together; 「{text}」 kept in hours_note"));
                 unread.push(text);
@@ -1150,7 +1154,11 @@ impl Converter<'_> {
             if let Some(v) = ends { kv("ends", format!("\"{v}\"")) }
             if let Some(v) = s(&d.venue) { kv("venue", v) }
             if let Some(v) = &d.place { kv("place", v.clone()) }
-            if let Some(v) = s(&d.online) { kv("online", v) }
+            match d.online.as_deref() {
+                Some(b @ ("true" | "false")) => kv("online", b.to_string()),
+                Some(u) => kv("online", scalar(u)),
+                None => {}
+            }
             if let Some(v) = s(&d.registration) { kv("registration", v) }
             if let Some(v) = d.capacity { kv("capacity", v.to_string()) }
             if let Some(v) = &d.organizer { kv("organizer", v.clone()) }
