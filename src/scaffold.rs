@@ -196,6 +196,7 @@ pub fn init_portal(dir: &Path, today: jiff::civil::Date) -> Result<Vec<PathBuf>,
         ("content/cafeterias/minna-shokudo.yaml", format!("# yaml-language-server: $schema=../../{SCHEMA_FILE}\nname: みんな食堂\nkana: みんなしょくどう\nsummary: 子どもも大人も一緒に食べられる地域食堂です。\ncategories: [食, 居場所]\naudience: [誰でも]\narea: 〇〇市/北区\nfee: 子ども無料・大人300円\nhours:\n  - {{weekday: sat, nth: 2, open: \"11:30\", close: \"13:30\"}}\nverified: {verified}\nbody: |\n  月に一度、みんなでごはんを食べる場所です。\n")),
         ("content/pages/about.md", "---\ntitle: このサイトについて\norder: 1\n---\n\nこのサイトは、地域の相談先や居場所をまとめたものです。\n".to_string()),
         (SCHEMA_FILE, String::new()),
+        (".github/workflows/tsunagu.yml", WORKFLOW.to_string()),
     ];
     let mut written = Vec::new();
     for (rel, text) in files {
@@ -220,6 +221,10 @@ fn schema_for_new_portal() -> String {
         Err(_) => crate::schema::entry_schema_text(None),
     }
 }
+
+/// The CI workflow of a new portal: check, build, publish to GitHub Pages.
+/// Documented in docs/publishing.md and run by tests/workflow.rs.
+const WORKFLOW: &str = include_str!("../docs/workflow-example.yml");
 
 /// site.toml of a new portal, every setting explained.
 const SITE_TOML: &str = r#"# ポータルの設定 / portal settings. 詳しくは docs/content.md を参照。
