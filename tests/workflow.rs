@@ -87,13 +87,19 @@ fn the_workflow_has_the_documented_jobs_and_steps() {
     let text = workflow_text();
     let w = workflow();
 
-    // Triggers: every push and every pull request. (`on` is a string key
+    // Triggers: pushes to main and every pull request. (`on` is a string key
     // in YAML 1.2; accept the YAML 1.1 boolean reading too.)
     let on = w
         .get("on")
         .or_else(|| w.get(Value::Bool(true)))
         .expect("workflow: no `on`");
-    assert!(on.get("push").is_some(), "runs on push");
+    let push_branches = get(get(on, "push"), "branches");
+    assert!(
+        push_branches
+            .as_sequence()
+            .is_some_and(|b| b.iter().any(|x| x.as_str() == Some("main"))),
+        "runs on pushes to main"
+    );
     assert!(on.get("pull_request").is_some(), "runs on pull_request");
 
     // TSUNAGU_GIT is a workflow-level variable, explained where it is set.
