@@ -283,6 +283,10 @@ fn copy_dir(from: &Path, to: &Path) {
 /// `tsunagu` meaning the binary under test. SOURCE_DATE_EPOCH is removed
 /// from the environment so only the script can set it.
 fn run_step(step: &Value, root: &Path) -> Output {
+    run_step_with(step, root, &[])
+}
+
+fn run_step_with(step: &Value, root: &Path, env: &[(&str, &str)]) -> Output {
     let bin = env!("CARGO_BIN_EXE_tsunagu");
     let script = format!(
         "tsunagu() {{ '{}' \"$@\"; }}\n{}",
@@ -295,6 +299,8 @@ fn run_step(step: &Value, root: &Path) -> Output {
         .env_remove("SOURCE_DATE_EPOCH")
         .env_remove("NO_COLOR")
         .env("GITHUB_ACTIONS", "true")
+        .env("GIT_TERMINAL_PROMPT", "0")
+        .envs(env.iter().copied())
         .output()
         .expect("bash is needed to run the workflow's steps")
 }
@@ -427,4 +433,71 @@ fn init_writes_the_workflow() {
     let written = std::fs::read_to_string(dir.join(".github/workflows/tsunagu.yml"))
         .expect("init writes .github/workflows/tsunagu.yml");
     assert_eq!(written, workflow_text());
+}
+
+#[test]
+fn the_version_step_resolves_tsunagu_git_and_feeds_cache_and_install() {
+    let w = workflow();
+    let i = step_index(&w, "build", "resolves the tsunagu version", |s| {
+        run_of(s).contains("git ls-remote")
+    });
+    let step = &steps(&w, "build")[i];
+    let id = str_of(step, "id");
+    let rev = format!("steps.{id}.outputs.rev");
+    let cache = step_index(&w, "build", "caches tsunagu", |s| uses(s, "actions/cache"));
+    assert!(
+        str_of(get(&steps(&w, "build")[cache], "with"), "key").contains(&rev),
+        "the cache key includes the resolved commit"
+    );
+    let install = step_index(&w, "build", "installs tsunagu", |s| {
+        run_of(s).contains("cargo install")
+    });
+    let install = &steps(&w, "build")[install];
+    assert!(
+        str_of(get(install, "env"), "TSUNAGU_REV").contains(&rev)
+            && run_of(install).contains("--rev \"$TSUNAGU_REV\""),
+        "the install step builds exactly the cached commit"
+    );
+
+    // Against a real repository (the test portal's), the step writes its
+    // HEAD commit to GITHUB_OUTPUT.
+    let p = portal(|_| {});
+    let head = Command::new("git")
+        .args(["rev-parse", "HEAD"])
+        .current_dir(&p.root)
+        .output()
+        .unwrap();
+    let head = String::from_utf8(head.stdout).unwrap().trim().to_string();
+    let url = format!("file://{}", p.root.display());
+    let output = p.root.join("github-output");
+    let o = run_step_with(
+        step,
+        &p.root,
+        &[
+            ("TSUNAGU_GIT", &url),
+            ("GITHUB_OUTPUT", output.to_str().unwrap()),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "version step: {}", explain(&o));
+    assert_eq!(
+        std::fs::read_to_string(&output).unwrap(),
+        format!("rev={head}\n")
+    );
+
+    // A wrong TSUNAGU_GIT fails the step with an annotation saying so.
+    let missing = format!("file://{}", p.root.join("no-such-repository").display());
+    let o = run_step_with(
+        step,
+        &p.root,
+        &[
+            ("TSUNAGU_GIT", &missing),
+            ("GITHUB_OUTPUT", output.to_str().unwrap()),
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "version step: {}", explain(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("::error title=TSUNAGU_GIT::"),
+        "{}",
+        explain(&o)
+    );
 }
