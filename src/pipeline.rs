@@ -8,6 +8,7 @@ use crate::render::{self, OutputFile, Theme};
 use crate::site::Site;
 use crate::validate::{self, ValidateOptions};
 use crate::{index, load, write};
+use rayon::prelude::*;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -134,55 +135,87 @@ pub fn build(ctx: &BuildContext) -> Outcome {
     let Some(site) = outcome.site.as_ref() else {
         return outcome;
     };
+    let fail = |outcome: &mut Outcome, code: Code, message: String| {
+        outcome.diagnostics.push(Diagnostic::error(code, message));
+    };
+    // Files go to a staging folder as each stage finishes, so the pages
+    // are not held in memory while the index is built; the staging folder
+    // replaces the output only at the end (dropped on any error).
+    let staging = match write::Staging::new(&ctx.out) {
+        Ok(s) => s,
+        Err(e) => {
+            fail(&mut outcome, Code::WriteFailed, e.to_string());
+            return outcome;
+        }
+    };
+    let mut written = 0usize;
+    // What the service worker caches cache-first, for the build id.
+    let mut cached: Vec<OutputFile> = Vec::new();
+    let mut put =
+        |files: Vec<OutputFile>, cached: &mut Vec<OutputFile>| -> Result<(), write::WriteError> {
+            files.par_iter().try_for_each(|f| staging.put(f))?;
+            written += files.len();
+            cached.extend(files.into_iter().filter(|f| !f.path.ends_with(".html")));
+            Ok(())
+        };
+
     let t = Instant::now();
     let rendered = Theme::resolve(&ctx.root, &site.config.theme)
         .and_then(|theme| render::render_site(site, &theme));
-    let mut files: Vec<OutputFile> = match rendered {
+    let pages = match rendered {
         Ok(f) => f,
         Err(e) => {
-            outcome
-                .diagnostics
-                .push(Diagnostic::error(Code::RenderFailed, e.to_string()));
+            fail(&mut outcome, Code::RenderFailed, e.to_string());
             return outcome;
         }
     };
     outcome.timings.push(("render", t.elapsed()));
     let t = Instant::now();
-    match index::build_index(site) {
-        Ok(f) => files.extend(f),
-        Err(e) => {
-            outcome
-                .diagnostics
-                .push(Diagnostic::error(Code::IndexFailed, e.to_string()));
-            return outcome;
-        }
-    }
-    // Calendars, the Atom feed and the open-data files (data/).
-    match crate::feeds::render(site).and_then(|mut f| {
-        f.extend(crate::opendata::export(site)?);
-        Ok(f)
-    }) {
-        Ok(f) => files.extend(f),
-        Err(e) => {
-            outcome
-                .diagnostics
-                .push(Diagnostic::error(Code::RenderFailed, e.to_string()));
-            return outcome;
-        }
-    }
-    // The search module, its glue and the offline worker, versioned by
-    // everything else this build wrote.
-    let id = crate::search_assets::build_id(&files);
-    files.extend(crate::search_assets::files(&id));
-    outcome.timings.push(("index", t.elapsed()));
-    let t = Instant::now();
-    if let Err(e) = write::write_site(&ctx.out, &files) {
-        outcome
-            .diagnostics
-            .push(Diagnostic::error(Code::WriteFailed, e.to_string()));
+    if let Err(e) = put(pages, &mut cached) {
+        fail(&mut outcome, Code::WriteFailed, e.to_string());
         return outcome;
     }
-    outcome.timings.push(("write", t.elapsed()));
-    outcome.written = files.len();
+    let mut write_time = t.elapsed();
+
+    let t = Instant::now();
+    let index = match index::build_index(site) {
+        Ok(f) => f,
+        Err(e) => {
+            fail(&mut outcome, Code::IndexFailed, e.to_string());
+            return outcome;
+        }
+    };
+    outcome.timings.push(("index", t.elapsed()));
+    // Calendars, the Atom feed and the open-data files (data/).
+    let t = Instant::now();
+    let data = crate::feeds::render(site).and_then(|mut f| {
+        f.extend(crate::opendata::export(site)?);
+        Ok(f)
+    });
+    let data = match data {
+        Ok(f) => f,
+        Err(e) => {
+            fail(&mut outcome, Code::RenderFailed, e.to_string());
+            return outcome;
+        }
+    };
+    outcome.timings.push(("data", t.elapsed()));
+
+    let t = Instant::now();
+    let result = put(index, &mut cached)
+        .and_then(|()| put(data, &mut cached))
+        .and_then(|()| {
+            // The search module, its glue and the offline worker, versioned by
+            // everything the worker caches cache-first.
+            let id = crate::search_assets::build_id(&cached);
+            put(crate::search_assets::files(&id), &mut cached)
+        });
+    if let Err(e) = result.and_then(|()| staging.commit()) {
+        fail(&mut outcome, Code::WriteFailed, e.to_string());
+        return outcome;
+    }
+    write_time += t.elapsed();
+    outcome.timings.push(("write", write_time));
+    outcome.written = written;
     outcome
 }

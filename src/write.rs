@@ -7,7 +7,6 @@
 
 use crate::render::OutputFile;
 use rayon::prelude::*;
-use std::collections::BTreeSet;
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -28,77 +27,104 @@ fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
     }
 }
 
-/// Writes `files` as the complete new content of `out`.
-pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .ok_or_else(|| WriteError::BadTarget(out.to_path_buf()))?;
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    if out.exists() && !out.is_dir() {
-        return Err(WriteError::BadTarget(out.to_path_buf()));
-    }
-    std::fs::create_dir_all(&parent).map_err(io_err(&parent))?;
-    remove_leftovers(&parent, &name);
-
-    let tmp = parent.join(format!(".{name}.tsunagu-tmp-{}", std::process::id()));
-    if tmp.exists() {
-        std::fs::remove_dir_all(&tmp).map_err(io_err(&tmp))?;
-    }
-    std::fs::create_dir(&tmp).map_err(io_err(&tmp))?;
-    if let Err(e) = write_all(&tmp, files) {
-        // Best effort: the error we report is the write error itself.
-        if std::fs::remove_dir_all(&tmp).is_err() {
-            eprintln!(
-                "note: could not remove {}; the next build removes it",
-                tmp.display()
-            );
-        }
-        return Err(e);
-    }
-
-    let old = parent.join(format!(".{name}.tsunagu-old-{}", std::process::id()));
-    if out.exists() {
-        std::fs::rename(out, &old).map_err(io_err(out))?;
-    }
-    if let Err(source) = std::fs::rename(&tmp, out) {
-        // Put the previous output back before reporting.
-        if old.exists() && std::fs::rename(&old, out).is_err() {
-            eprintln!("note: the previous output is kept in {}", old.display());
-        }
-        return Err(WriteError::Io {
-            path: out.to_path_buf(),
-            source,
-        });
-    }
-    if old.exists() {
-        std::fs::remove_dir_all(&old).map_err(io_err(&old))?;
-    }
-    Ok(())
+/// A build's output being written: files go into a fresh sibling folder
+/// as they are produced (so a large portal never sits in memory whole),
+/// and [`Staging::commit`] swaps that folder in. Dropped without a commit
+/// (an error anywhere), the folder is removed and `out` is untouched.
+#[derive(Debug)]
+pub struct Staging {
+    out: PathBuf,
+    tmp: PathBuf,
+    old: PathBuf,
+    committed: bool,
 }
 
-fn write_all(root: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
-    let mut dirs = BTreeSet::new();
-    for f in files {
-        if !is_safe_relative(&f.path) {
-            return Err(WriteError::UnsafePath(f.path.clone()));
+impl Staging {
+    /// Prepares a staging folder next to `out`, removing leftovers of a
+    /// killed build first.
+    pub fn new(out: &Path) -> Result<Staging, WriteError> {
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .ok_or_else(|| WriteError::BadTarget(out.to_path_buf()))?;
+        let parent = match out.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        if out.exists() && !out.is_dir() {
+            return Err(WriteError::BadTarget(out.to_path_buf()));
         }
-        if let Some(parent) = Path::new(&f.path).parent() {
-            if !parent.as_os_str().is_empty() {
-                dirs.insert(root.join(parent));
+        std::fs::create_dir_all(&parent).map_err(io_err(&parent))?;
+        remove_leftovers(&parent, &name);
+        let tmp = parent.join(format!(".{name}.tsunagu-tmp-{}", std::process::id()));
+        if tmp.exists() {
+            std::fs::remove_dir_all(&tmp).map_err(io_err(&tmp))?;
+        }
+        std::fs::create_dir(&tmp).map_err(io_err(&tmp))?;
+        let old = parent.join(format!(".{name}.tsunagu-old-{}", std::process::id()));
+        Ok(Staging {
+            out: out.to_path_buf(),
+            tmp,
+            old,
+            committed: false,
+        })
+    }
+
+    /// Writes one file into the staging folder. Safe to call from many
+    /// threads at once.
+    pub fn put(&self, file: &OutputFile) -> Result<(), WriteError> {
+        if !is_safe_relative(&file.path) {
+            return Err(WriteError::UnsafePath(file.path.clone()));
+        }
+        let path = self.tmp.join(&file.path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io_err(parent))?;
+        }
+        std::fs::write(&path, &file.bytes).map_err(io_err(&path))
+    }
+
+    /// Replaces `out` with the staging folder.
+    pub fn commit(mut self) -> Result<(), WriteError> {
+        if self.out.exists() {
+            std::fs::rename(&self.out, &self.old).map_err(io_err(&self.out))?;
+        }
+        if let Err(source) = std::fs::rename(&self.tmp, &self.out) {
+            // Put the previous output back before reporting.
+            if self.old.exists() && std::fs::rename(&self.old, &self.out).is_err() {
+                eprintln!(
+                    "note: the previous output is kept in {}",
+                    self.old.display()
+                );
             }
+            return Err(WriteError::Io {
+                path: self.out.clone(),
+                source,
+            });
+        }
+        self.committed = true;
+        if self.old.exists() {
+            std::fs::remove_dir_all(&self.old).map_err(io_err(&self.old))?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed && self.tmp.exists() && std::fs::remove_dir_all(&self.tmp).is_err() {
+            eprintln!(
+                "note: could not remove {}; the next build removes it",
+                self.tmp.display()
+            );
         }
     }
-    for d in &dirs {
-        std::fs::create_dir_all(d).map_err(io_err(d))?;
-    }
-    files.par_iter().try_for_each(|f| {
-        let path = root.join(&f.path);
-        std::fs::write(&path, &f.bytes).map_err(io_err(&path))
-    })
+}
+
+/// Writes `files` as the complete new content of `out`.
+pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
+    let staging = Staging::new(out)?;
+    files.par_iter().try_for_each(|f| staging.put(f))?;
+    staging.commit()
 }
 
 /// Only plain relative paths: no `..`, no absolute paths, no empty parts.
