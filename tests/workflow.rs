@@ -2,6 +2,8 @@
 //! written by `tsunagu init` as .github/workflows/tsunagu.yml) is tested:
 //! its shape is checked, and its `tsunagu` steps are run exactly as written
 //! against a portal, with the built binary standing in for `tsunagu`.
+//! The tool output quoted in docs/editors-guide.md and docs/publishing.md
+//! is checked against what the binary prints for the same files.
 
 use serde_yaml::Value;
 use std::collections::BTreeMap;
@@ -499,5 +501,200 @@ fn the_version_step_resolves_tsunagu_git_and_feeds_cache_and_install() {
         String::from_utf8_lossy(&o.stdout).contains("::error title=TSUNAGU_GIT::"),
         "{}",
         explain(&o)
+    );
+}
+
+/// Runs the binary in `root` as an editor would: no colour, a fixed "today".
+fn tsunagu_in(root: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_tsunagu"))
+        .args(args)
+        .current_dir(root)
+        .env("NO_COLOR", "1")
+        .env("SOURCE_DATE_EPOCH", COMMIT_TIME.to_string())
+        .output()
+        .unwrap()
+}
+
+fn doc(name: &str) -> String {
+    std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("docs")
+            .join(name),
+    )
+    .unwrap_or_else(|e| panic!("docs/{name}: {e}"))
+}
+
+/// `quoted` appears in `text` as it is, or inside a numbered list item
+/// (every line indented by three spaces).
+fn assert_quoted(doc_name: &str, text: &str, quoted: &str) {
+    let in_list: Vec<&str> = text
+        .lines()
+        .map(|l| l.strip_prefix("   ").unwrap_or(l))
+        .collect();
+    assert!(
+        text.contains(quoted) || in_list.join("\n").contains(quoted),
+        "docs/{doc_name} no longer quotes tsunagu's real output; it is now:\n{quoted}"
+    );
+}
+
+/// The messages docs/editors-guide.md and docs/publishing.md show are what
+/// tsunagu prints for the same files today.
+#[test]
+fn the_messages_quoted_in_the_guides_are_real() {
+    let guide = doc("editors-guide.md");
+    let publishing = doc("publishing.md");
+
+    // The error example: one digit missing from a phone number.
+    let p = portal(|root| {
+        let path = root.join("content/centers/soudan-center.md");
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(
+            &path,
+            text.replace("phone: 082-555-0101", "phone: 082-555-010"),
+        )
+        .unwrap();
+    });
+    let o = tsunagu_in(&p.root, &["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_quoted(
+        "editors-guide.md",
+        &guide,
+        String::from_utf8_lossy(&o.stderr).trim_end(),
+    );
+    let o = tsunagu_in(&p.root, &["check", "--format", "github"]);
+    assert_quoted(
+        "publishing.md",
+        &publishing,
+        String::from_utf8_lossy(&o.stderr).trim_end(),
+    );
+    let o = tsunagu_in(&p.root, &["check", "--format", "json"]);
+    assert_quoted(
+        "publishing.md",
+        &publishing,
+        String::from_utf8_lossy(&o.stdout).trim_end(),
+    );
+    let o = tsunagu_in(&p.root, &["build"]);
+    assert_eq!(o.status.code(), Some(1));
+    let last = String::from_utf8_lossy(&o.stderr)
+        .trim_end()
+        .lines()
+        .last()
+        .unwrap()
+        .to_string();
+    assert_quoted("publishing.md", &publishing, &last);
+
+    // Every warning the guide explains, on one portal.
+    let p = portal(|root| {
+        let edit = |rel: &str, f: &dyn Fn(String) -> String| {
+            let path = root.join(rel);
+            let text = std::fs::read_to_string(&path).unwrap();
+            std::fs::write(&path, f(text)).unwrap();
+        };
+        edit("content/centers/soudan-center.md", &|t| {
+            t.replace("verified: 2026-10-01", "verified: 2025-06-10")
+        });
+        edit("content/organizations/kazokukai.md", &|t| {
+            t.replace("verified: 2026-10-01\n", "")
+        });
+        edit("content/cafeterias/minna-shokudo.yaml", &|t| {
+            t.lines()
+                .filter(|l| !l.starts_with("kana:"))
+                .map(|l| format!("{l}\n"))
+                .collect()
+        });
+        edit("content/events/kataru-kai.md", &|t| {
+            let long = "ひきこもりの家族どうしで、気持ちを話し合う会です。".repeat(6);
+            t.lines()
+                .map(|l| {
+                    if l.starts_with("summary:") {
+                        format!("summary: {long}\n")
+                    } else {
+                        format!("{l}\n")
+                    }
+                })
+                .collect()
+        });
+        edit("site.toml", &|t| {
+            t[..t.find("[[hotlines]]").unwrap()].to_string()
+        });
+        std::fs::write(root.join("content/centers/memo.txt"), "メモ\n").unwrap();
+        std::fs::create_dir_all(root.join("content/center")).unwrap();
+        std::fs::copy(
+            root.join("content/centers/soudan-center.md"),
+            root.join("content/center/test-x.md"),
+        )
+        .unwrap();
+    });
+    let o = tsunagu_in(&p.root, &["check"]);
+    assert_eq!(o.status.code(), Some(0), "{}", explain(&o));
+    let stderr = String::from_utf8_lossy(&o.stderr).into_owned();
+    let mut codes = Vec::new();
+    for block in stderr.split("\n\n").filter(|b| b.starts_with("warning[")) {
+        let code = &block["warning[".len()..block.find(']').unwrap()];
+        codes.push(code.to_string());
+        if code == "summary-too-long" {
+            // The guide shortens the long source line; the rest is verbatim.
+            assert_quoted("editors-guide.md", &guide, block.lines().next().unwrap());
+            assert_quoted("editors-guide.md", &guide, block.lines().last().unwrap());
+        } else {
+            assert_quoted("editors-guide.md", &guide, block);
+        }
+    }
+    codes.sort();
+    codes.dedup();
+    assert_eq!(
+        codes,
+        [
+            "ignored-file",
+            "missing-kana",
+            "no-hotlines",
+            "not-verified",
+            "stale",
+            "summary-too-long"
+        ]
+    );
+
+    // The re-check list.
+    let o = tsunagu_in(&p.root, &["stale"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_quoted(
+        "editors-guide.md",
+        &guide,
+        String::from_utf8_lossy(&o.stdout).trim_end(),
+    );
+    let o = tsunagu_in(&p.root, &["stale", "--format", "csv"]);
+    let header = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .next()
+        .unwrap()
+        .trim_start_matches('\u{feff}')
+        .to_string();
+    for column in header.split(',') {
+        assert_quoted("editors-guide.md", &guide, &format!("| `{column}` |"));
+    }
+
+    // `tsunagu new`, and its refusal to reuse a slug.
+    let o = tsunagu_in(
+        &p.root,
+        &[
+            "new",
+            "center",
+            "aki-soudan",
+            "--name",
+            "安芸区ひきこもり相談窓口",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0));
+    assert_quoted(
+        "editors-guide.md",
+        &guide,
+        String::from_utf8_lossy(&o.stderr).trim_end(),
+    );
+    let o = tsunagu_in(&p.root, &["new", "event", "aki-soudan"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_quoted(
+        "editors-guide.md",
+        &guide,
+        String::from_utf8_lossy(&o.stderr).trim_end(),
     );
 }
