@@ -48,6 +48,8 @@ OPTIONS:
                              missing or older than the sources
     --regenerate             regenerate portals even if cached
     --keep-output            keep the built sites (default: removed after measuring)
+    --budget SECONDS         stop repeating a measurement once its runs took this
+                             long (default 120; at least one run always happens)
     --max-load X             before each size, wait (up to 10 minutes) until the
                              1-minute load average is below X
     --no-competitors         skip Hugo and Pagefind even if installed
@@ -69,6 +71,7 @@ struct Options {
     competitors: bool,
     install_competitors: bool,
     max_load: Option<f64>,
+    budget: std::time::Duration,
     command_line: String,
 }
 
@@ -87,6 +90,7 @@ fn parse_args() -> Result<Options, String> {
         competitors: true,
         install_competitors: false,
         max_load: None,
+        budget: std::time::Duration::from_secs(120),
         command_line: String::new(),
     };
     let mut it = raw.iter();
@@ -130,6 +134,13 @@ fn parse_args() -> Result<Options, String> {
             "--regenerate" => o.regenerate = true,
             "--keep-output" => o.keep_output = true,
             "--no-competitors" => o.competitors = false,
+            "--budget" => {
+                o.budget = std::time::Duration::from_secs_f64(
+                    value(flag)?
+                        .parse()
+                        .map_err(|_| "--budget needs a number of seconds".to_string())?,
+                )
+            }
             "--max-load" => {
                 o.max_load = Some(
                     value(flag)?
@@ -239,12 +250,14 @@ fn run(opts: &Options) -> Res<()> {
             label: "memory",
             dir: opts.shm.clone(),
             fs: fs_type(&opts.shm),
+            fresh_dirs: false,
         });
     }
     targets.push(Target {
         label: "disk",
         dir: opts.work.clone(),
         fs: fs_type(&opts.work),
+        fresh_dirs: true,
     });
 
     let env = vec![
@@ -278,7 +291,11 @@ fn run(opts: &Options) -> Res<()> {
 
         // Validate (and warm the page cache with the input).
         let mut check_samples = Vec::new();
+        let started = Instant::now();
         for r in 0..opts.runs {
+            if r > 0 && started.elapsed() > opts.budget {
+                break;
+            }
             let args = os_args(&["check", "--root"], &[&portal]);
             let s = runner
                 .run(&bin, &args, &env, None)
@@ -310,10 +327,14 @@ fn run(opts: &Options) -> Res<()> {
 
         let mut tsunagu_runs = Vec::new();
         for t in &targets {
-            let out = t.dir.join(format!("out-{n}"));
+            let mut out = PathBuf::new();
             let mut samples = Vec::new();
-            for _ in 0..opts.runs {
-                remove_dir(&out).map_err(io(out.display()))?;
+            let started = Instant::now();
+            for r in 0..opts.runs {
+                if r > 0 && started.elapsed() > opts.budget {
+                    break;
+                }
+                out = t.output_dir(&format!("out-{n}"), r)?;
                 sync();
                 let mut args = os_args(&["build", "--root"], &[&portal]);
                 args.push("--out".into());
@@ -346,7 +367,7 @@ fn run(opts: &Options) -> Res<()> {
                 output.files,
                 output.bytes as f64 / 1e6
             );
-            if !opts.keep_output {
+            if !opts.keep_output && !t.fresh_dirs {
                 remove_dir(&out).map_err(io(out.display()))?;
             }
             tsunagu_runs.push(TsunaguRun {
@@ -362,12 +383,16 @@ fn run(opts: &Options) -> Res<()> {
         let mut hugo_runs = Vec::new();
         if let (Some(hugo_bin), Some(site)) = (&hugo, &hugo_site) {
             for t in &targets {
-                let out = t.dir.join(format!("hugo-out-{n}"));
+                let mut out = PathBuf::new();
                 let mut hs = Vec::new();
                 let mut ps = Vec::new();
                 let mut sums = Vec::new();
-                for _ in 0..opts.runs {
-                    remove_dir(&out).map_err(io(out.display()))?;
+                let started = Instant::now();
+                for r in 0..opts.runs {
+                    if r > 0 && started.elapsed() > opts.budget {
+                        break;
+                    }
+                    out = t.output_dir(&format!("hugo-out-{n}"), r)?;
                     sync();
                     let args = os_args(&["--quiet", "--source"], &[site])
                         .into_iter()
@@ -416,7 +441,7 @@ fn run(opts: &Options) -> Res<()> {
                     run.combined_median_ms,
                     fmt_rss(run.peak_rss())
                 );
-                if !opts.keep_output {
+                if !opts.keep_output && !t.fresh_dirs {
                     remove_dir(&out).map_err(io(out.display()))?;
                 }
                 hugo_runs.push(run);
@@ -461,7 +486,39 @@ fn run(opts: &Options) -> Res<()> {
         write_section(path, &section)?;
         eprintln!("wrote the results into {}", path.display());
     }
+    if !opts.keep_output {
+        remove_disk_outputs(&opts.work);
+    }
     Ok(())
+}
+
+/// Removes the per-run output folders on the normal disk (also those a
+/// killed run left), after all measurements.
+fn remove_disk_outputs(work: &Path) {
+    let Ok(rd) = std::fs::read_dir(work) else {
+        return;
+    };
+    let dirs: Vec<PathBuf> = rd
+        .flatten()
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with(report::RUNS_PREFIX)
+        })
+        .map(|e| e.path())
+        .collect();
+    if dirs.is_empty() {
+        return;
+    }
+    let start = Instant::now();
+    eprint!("removing the outputs on disk … ");
+    let _ = std::io::stderr().flush();
+    for d in dirs {
+        if let Err(e) = remove_dir(&d) {
+            eprintln!("warning: could not remove {}: {e}", d.display());
+        }
+    }
+    eprintln!("{:.0} s", start.elapsed().as_secs_f64());
 }
 
 /// The 1-minute load average.

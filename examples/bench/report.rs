@@ -21,9 +21,29 @@ pub struct Target {
     pub dir: PathBuf,
     /// File system type (`tmpfs`, `ext2/ext3`, `overlayfs`…).
     pub fs: String,
+    /// A new output folder per run, removed only after all measurements
+    /// (on a disk mounted with online discard, removing 100,000 files
+    /// takes many minutes); otherwise one folder, emptied before each run.
+    pub fresh_dirs: bool,
 }
 
+/// Per-run output folders on disk live in `WORK/runs-PID/`.
+pub const RUNS_PREFIX: &str = "runs-";
+
 impl Target {
+    /// An empty output folder for run `run` of `name`.
+    pub fn output_dir(&self, name: &str, run: usize) -> Result<PathBuf, String> {
+        let dir = if self.fresh_dirs {
+            self.dir
+                .join(format!("{RUNS_PREFIX}{}", std::process::id()))
+                .join(format!("{name}-run{}", run + 1))
+        } else {
+            self.dir.join(name)
+        };
+        crate::measure::remove_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        Ok(dir)
+    }
+
     pub fn describe(&self) -> String {
         format!("{} ({})", self.label, self.fs)
     }
@@ -31,6 +51,8 @@ impl Target {
 
 #[derive(Debug, Clone)]
 pub struct Stat {
+    /// How many runs there were (fewer than `--runs` when over budget).
+    pub runs: usize,
     pub median_ms: f64,
     pub min_ms: f64,
     pub max_ms: f64,
@@ -47,6 +69,7 @@ impl Stat {
             .map(|s| s.wall.as_secs_f64() * 1000.0)
             .collect();
         Stat {
+            runs: samples.len(),
             median_ms: median(ms.clone()),
             min_ms: ms.iter().copied().fold(f64::INFINITY, f64::min),
             max_ms: ms.iter().copied().fold(0.0, f64::max),
@@ -255,6 +278,15 @@ fn thousands(n: u64) -> String {
     out
 }
 
+/// "123 ms", with "(1 run)" when the time budget cut the runs short.
+fn with_runs(value: String, runs: usize, wanted: usize) -> String {
+    if runs < wanted {
+        format!("{value} ({runs} run{})", if runs == 1 { "" } else { "s" })
+    } else {
+        value
+    }
+}
+
 fn ratio(a: f64, b: f64) -> String {
     if b > 0.0 && a.is_finite() {
         format!("{:.1}×", a / b)
@@ -293,7 +325,7 @@ pub fn render_markdown(ctx: &ReportContext, results: &[SizeResult]) -> String {
     let _ = writeln!(s, "### `tsunagu build`\n");
     let _ = writeln!(
         s,
-        "Wall time is the median of {} runs (each into a freshly removed output folder, after `sync`); CPU time is the median of user + system time, which other load on the machine inflates less than wall time; peak RSS is the largest over the runs. MB = 10⁶ bytes.\n",
+        "Wall time is the median of {} runs (fewer when the runs of one row took longer than the `--budget`, then the count is shown; each run into an empty output folder, after `sync`); CPU time is the median of user + system time, which other load on the machine inflates less than wall time; peak RSS is the largest over the runs. MB = 10⁶ bytes.\n",
         ctx.runs
     );
     s.push_str("| entries | built | output on | build time (median) | min – max | per 1,000 entries | CPU time (user + sys) | peak RSS | output | files | search index | 10k target |\n");
@@ -331,7 +363,7 @@ pub fn render_markdown(ctx: &ReportContext, results: &[SizeResult]) -> String {
                 thousands(r.n as u64),
                 t.built_entries.map_or("?".into(), thousands),
                 t.target.describe(),
-                ms(t.stat.median_ms),
+                with_runs(ms(t.stat.median_ms), t.stat.runs, ctx.runs),
                 ms(t.stat.min_ms),
                 ms(t.stat.max_ms),
                 ms(t.stat.median_ms * 1000.0 / r.n as f64),
@@ -500,7 +532,7 @@ pub fn render_markdown(ctx: &ReportContext, results: &[SizeResult]) -> String {
                     h.target.describe(),
                     ms(h.hugo.median_ms),
                     h.pagefind.as_ref().map_or("–".into(), |p| ms(p.median_ms)),
-                    ms(h.combined_median_ms),
+                    with_runs(ms(h.combined_median_ms), h.hugo.runs, ctx.runs),
                     ratio(h.combined_median_ms, t_ms),
                     h_cpu.map_or("?".into(), ms),
                     ratio(h_cpu.unwrap_or(f64::NAN), t_cpu),
@@ -518,7 +550,7 @@ pub fn render_markdown(ctx: &ReportContext, results: &[SizeResult]) -> String {
     // ---- notes
     s.push_str("### Notes\n\n");
     let _ = writeln!(s, "- Peak memory: {}.", ctx.rss_method);
-    s.push_str("- The input is in the page cache (the `check` runs read it first); the output folder is removed and `sync` is run before every timed run, so each build writes a complete new site. Writeback to the real disk happens after the build returns, as it would for a user.\n");
+    s.push_str("- The input is in the page cache (the `check` runs read it first); every timed run writes a complete new site into an empty output folder (on the memory disk the folder is emptied before each run; on the normal disk each run gets a new folder and they are removed after all measurements, since removing 100,000 files on a disk mounted with online discard takes many minutes), and `sync` runs before each run. Writeback to the real disk happens after the build returns, as it would for a user.\n");
     s.push_str("- Others may be compiling on the same machine while this runs; the load average above says how busy it was. Compare medians, and rerun before drawing conclusions from small differences.\n");
     s.push_str("- Generated portals are cached in the work dir per size and generator version; `--regenerate` rebuilds them.\n");
     for r in results {
