@@ -14,12 +14,15 @@
 //!   2000, 海の日 and 敬老の日 from 2003), 平成17年法律第43号 (昭和の日 4/29,
 //!   みどりの日 5/4, and 振替休日 on the next non-holiday, from 2007),
 //!   平成26年法律第43号 (山の日 8/11, from 2016), 平成29年法律第63号 (天皇の
-//!   退位等に関する皇室典範特例法: 天皇誕生日 2/23 from 2020) and 平成30年
-//!   法律第57号 / 令和2年法律第68号 (スポーツの日, and the Olympic moves of
-//!   海の日・スポーツの日・山の日 in 2020 and 2021).
+//!   退位等に関する皇室典範特例法: 天皇誕生日 2/23 from 2020), 平成30年
+//!   法律第57号 (体育の日 → スポーツの日 from 2020), and the amendments of
+//!   the 東京オリンピック競技大会・東京パラリンピック競技大会特別措置法
+//!   promulgated in June 2018 and December 2020 (海の日・スポーツの日・山の日
+//!   moved in 2020 and 2021).
 //! - One-off holidays set by their own laws: 1989-02-24 (昭和天皇の大喪の礼),
-//!   1990-11-12 (即位礼正殿の儀), 1993-06-09 (皇太子徳仁親王の結婚の儀),
-//!   2019-05-01 (天皇の即位の日) and 2019-10-22 (即位礼正殿の儀).
+//!   1990-11-12 (即位礼正殿の儀), 1993-06-09 (皇太子徳仁親王の結婚の儀), and
+//!   2019-05-01 (天皇の即位の日) and 2019-10-22 (即位礼正殿の儀) by 平成30年
+//!   法律第99号, which also made 4/30 and 5/2 of 2019 国民の休日.
 //! - 春分の日 and 秋分の日 are fixed each February by the Cabinet Office from
 //!   the 国立天文台's 暦要項 for the next year. This module uses the standard
 //!   approximation valid for 1980–2099:
@@ -143,8 +146,10 @@ fn national_holidays(y: i16) -> Vec<(Date, &'static str)> {
             add(date(d.0, d.1, d.2), name);
         }
     }
-    let mut out: Vec<(Date, &'static str)> =
-        out.into_iter().filter_map(|(d, n)| d.map(|d| (d, n))).collect();
+    let mut out: Vec<(Date, &'static str)> = out
+        .into_iter()
+        .filter_map(|(d, n)| d.map(|d| (d, n)))
+        .collect();
     out.sort();
     out
 }
@@ -191,7 +196,9 @@ pub fn holidays(y: i16) -> Vec<(Date, &'static str)> {
     let mut citizens: Vec<Date> = Vec::new();
     for &d in &national {
         let Ok(between) = d.tomorrow() else { continue };
-        let Ok(after) = between.tomorrow() else { continue };
+        let Ok(after) = between.tomorrow() else {
+            continue;
+        };
         if between < Date::constant(1985, 12, 27) || !is_national(after) || is_national(between) {
             continue;
         }
@@ -277,7 +284,19 @@ mod tests {
             .collect();
         assert_eq!(
             v,
-            [(2020, 20), (2021, 20), (2022, 21), (2023, 21), (2024, 20), (2025, 20), (2026, 20), (2027, 21), (2028, 20), (2029, 20), (2030, 20)]
+            [
+                (2020, 20),
+                (2021, 20),
+                (2022, 21),
+                (2023, 21),
+                (2024, 20),
+                (2025, 20),
+                (2026, 20),
+                (2027, 21),
+                (2028, 20),
+                (2029, 20),
+                (2030, 20)
+            ]
         );
         let a: Vec<i8> = (2020..=2030)
             .map(|y| autumnal_equinox_day(y).unwrap().day())

@@ -79,7 +79,13 @@ fn entry_files(root: &Path) -> Vec<String> {
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
-        .map(|e| e.path().strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/"))
+        .map(|e| {
+            e.path()
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
         .collect();
     v.sort();
     v
@@ -126,7 +132,10 @@ fn round_trip_export_import_export_is_lossless_on_the_demo() {
     assert!(files.contains(&"content/centers/hiroshima-hikikomori-center-tobu.md".to_string()));
     assert!(files.contains(&"content/cafeterias/setagaya-sancha-kodomo-shokudo.md".to_string()));
     // 団体名 cannot be linked without the organizations: said, not guessed.
-    assert!(err.contains("「特定非営利活動法人 FOOT&WORK」 not imported"), "{err}");
+    assert!(
+        err.contains("「特定非営利活動法人 FOOT&WORK」 not imported"),
+        "{err}"
+    );
     check_clean(&empty);
     let out2 = dir.path().join("out2");
     build(&empty, &out2);
@@ -143,7 +152,10 @@ fn round_trip_export_import_export_is_lossless_on_the_demo() {
     // whole file is identical.
     let dir2 = tempfile::tempdir().unwrap();
     let with_orgs = empty_portal(dir2.path());
-    copy_dir(&repo().join("content/organizations"), &with_orgs.join("content/organizations"));
+    copy_dir(
+        &repo().join("content/organizations"),
+        &with_orgs.join("content/organizations"),
+    );
     let o = import(&with_orgs, &csv1, "center", &[]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(!stderr(&o).contains("「団体名」"), "{}", stderr(&o));
@@ -154,7 +166,10 @@ fn round_trip_export_import_export_is_lossless_on_the_demo() {
         std::fs::read(&csv1).unwrap(),
         std::fs::read(out3.join("data/public-facilities.csv")).unwrap()
     );
-    let tobu = read(&with_orgs, "content/centers/foot-and-work-jiritsu-kunren.md");
+    let tobu = read(
+        &with_orgs,
+        "content/centers/foot-and-work-jiritsu-kunren.md",
+    );
     assert!(tobu.contains("operator: foot-and-work\n"), "{tobu}");
 }
 
@@ -170,7 +185,10 @@ fn the_sjis_fixture_is_real_shift_jis() {
     let (bytes, _, unmappable) = encoding_rs::SHIFT_JIS.encode(SJIS_SOURCE);
     assert!(!unmappable);
     assert!(std::str::from_utf8(&bytes).is_err(), "not UTF-8");
-    assert_eq!(bytes.as_ref(), std::fs::read(fixture("sjis.csv")).unwrap().as_slice());
+    assert_eq!(
+        bytes.as_ref(),
+        std::fs::read(fixture("sjis.csv")).unwrap().as_slice()
+    );
 }
 
 fn sjis_import(file: &Path) -> (tempfile::TempDir, PathBuf, String, bool) {
@@ -194,38 +212,81 @@ fn shift_jis_from_excel_is_read_converted_and_checked() {
         assert!(err.contains("Shift_JIS"), "{err}");
         assert!(err.contains("(3 rows)"), "{err}");
         // Every value it could not map, with its row and column.
-        assert!(err.contains("2行目「担当課」 (row 2, column 担当課): 「健康推進課」 not imported"), "{err}");
-        assert!(err.contains("3行目「担当課」 (row 3, column 担当課): 「地域福祉課」 not imported"), "{err}");
+        assert!(
+            err.contains("2行目「担当課」 (row 2, column 担当課): 「健康推進課」 not imported"),
+            "{err}"
+        );
+        assert!(
+            err.contains("3行目「担当課」 (row 3, column 担当課): 「地域福祉課」 not imported"),
+            "{err}"
+        );
         // Bad values: reported with row and column, left out.
         assert!(err.contains("3行目「電話番号」"), "{err}");
         assert!(err.contains("082-555-3000（代表）"), "{err}");
-        assert!(err.contains("3行目「URL」") && err.contains("javascript"), "{err}");
-        assert!(err.contains("4行目「緯度」") && err.contains("both"), "{err}");
-        assert!(err.contains("4行目「利用可能曜日」") && err.contains("随時"), "{err}");
-        assert!(err.contains("「A-02」 is not a valid slug; used `a-02`"), "{err}");
+        assert!(
+            err.contains("3行目「URL」") && err.contains("javascript"),
+            "{err}"
+        );
+        assert!(
+            err.contains("4行目「緯度」") && err.contains("both"),
+            "{err}"
+        );
+        assert!(
+            err.contains("4行目「利用可能曜日」") && err.contains("随時"),
+            "{err}"
+        );
+        assert!(
+            err.contains("「A-02」 is not a valid slug; used `a-02`"),
+            "{err}"
+        );
 
         let files = entry_files(&root);
         assert_eq!(files.len(), 3, "{files:?}");
         let generated: Vec<&String> = files
             .iter()
-            .filter(|f| f.starts_with("content/centers/center-") && f.len() == "content/centers/center-".len() + 8 + 3)
+            .filter(|f| {
+                f.starts_with("content/centers/center-")
+                    && f.len() == "content/centers/center-".len() + 8 + 3
+            })
             .collect();
-        assert_eq!(generated.len(), 1, "a generated slug for the row without ID: {files:?}");
+        assert_eq!(
+            generated.len(),
+            1,
+            "a generated slug for the row without ID: {files:?}"
+        );
         let naka = read(&root, generated[0]);
         assert_eq!(
             naka,
             "---\nname: 中区ひきこもり相談室\nkana: なかくひきこもりそうだんしつ\nsummary: ひきこもりの相談をお受けします。\naddress: 広島市中区国泰寺町1-6-34\ngeo: {lat: 34.3915, lon: 132.4596}\nphone: 082-555-2000\nwebsite: https://www.city.example.jp/soudan/\nhours:\n  - {days: [mon, tue, wed, thu, fri], open: \"08:30\", close: \"17:15\"}\nhours_note: 祝日・年末年始は休み\naccessibility: 車いす可;多目的トイレ\n---\n"
         );
         let aki = read(&root, "content/centers/a-02.md");
-        assert!(aki.contains("kana: あきくこどもしょくどうひだまり\n"), "{aki}");
-        assert!(aki.contains("summary: \"毎月2回, 子どもは無料です。\"\n"), "{aki}");
+        assert!(
+            aki.contains("kana: あきくこどもしょくどうひだまり\n"),
+            "{aki}"
+        );
+        assert!(
+            aki.contains("summary: \"毎月2回, 子どもは無料です。\"\n"),
+            "{aki}"
+        );
         assert!(aki.contains("  - {weekday: sat, nth: 2, open: \"11:30\", close: \"14:00\"}\n  - {weekday: sat, nth: 4, open: \"11:30\", close: \"14:00\"}\n"), "{aki}");
         assert!(aki.contains("hours_note: 雨天決行\n"), "{aki}");
-        assert!(!aki.contains("phone") && !aki.contains("website"), "bad values left out: {aki}");
+        assert!(
+            !aki.contains("phone") && !aki.contains("website"),
+            "bad values left out: {aki}"
+        );
         let minami = read(&root, "content/centers/center-3.md");
-        assert!(minami.contains("phone: [0120-555-000, 082-555-4000]\n"), "{minami}");
-        assert!(minami.contains("hours_note: \"要予約\\n随時\"\n"), "{minami}");
-        assert!(minami.contains("website: http://minami.example.jp/\n"), "{minami}");
+        assert!(
+            minami.contains("phone: [0120-555-000, 082-555-4000]\n"),
+            "{minami}"
+        );
+        assert!(
+            minami.contains("hours_note: \"要予約\\n随時\"\n"),
+            "{minami}"
+        );
+        assert!(
+            minami.contains("website: http://minami.example.jp/\n"),
+            "{minami}"
+        );
         assert!(!minami.contains("geo"), "{minami}");
         // What was written passes the check.
         check_clean(&root);
@@ -242,8 +303,14 @@ fn mapping_toml_maps_other_column_names() {
     assert!(err.contains("UTF-8 ("), "{err}");
     // 「存在しない分野」 is not in the vocabulary: reported, left out.
     assert!(!o.status.success());
-    assert!(err.contains("2行目「分野」") && err.contains("「存在しない分野」 left out"), "{err}");
-    assert!(!err.contains("内部メモ"), "ignored columns are not reported: {err}");
+    assert!(
+        err.contains("2行目「分野」") && err.contains("「存在しない分野」 left out"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("内部メモ"),
+        "ignored columns are not reported: {err}"
+    );
     let kita = read(&root, "content/centers/kita-soudan.md");
     assert_eq!(
         kita,
@@ -251,18 +318,33 @@ fn mapping_toml_maps_other_column_names() {
     );
     let files = entry_files(&root);
     assert_eq!(files.len(), 2, "{files:?}");
-    let other = files.iter().find(|f| !f.ends_with("kita-soudan.md")).unwrap();
+    let other = files
+        .iter()
+        .find(|f| !f.ends_with("kita-soudan.md"))
+        .unwrap();
     let shokudo = read(&root, other);
     assert!(shokudo.contains("audience: [子ども, 家族]\n"), "{shokudo}");
-    assert!(shokudo.contains("  - {weekday: fri, nth: -1, open: \"17:00\", close: \"19:00\"}\n"), "{shokudo}");
+    assert!(
+        shokudo.contains("  - {weekday: fri, nth: -1, open: \"17:00\", close: \"19:00\"}\n"),
+        "{shokudo}"
+    );
     check_clean(&root);
 
     // An unknown field in mapping.toml is refused with the list of fields.
     let bad = dir.path().join("bad.toml");
     std::fs::write(&bad, "[columns]\n\"施設名\" = \"title\"\n").unwrap();
-    let o = import(&root, &fixture("custom.csv"), "center", &["--map", s(&bad), "--dry-run"]);
+    let o = import(
+        &root,
+        &fixture("custom.csv"),
+        "center",
+        &["--map", s(&bad), "--dry-run"],
+    );
     assert!(!o.status.success());
-    assert!(stderr(&o).contains("`title`, which is not a field"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("`title`, which is not a field"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -276,7 +358,10 @@ fn dry_run_writes_nothing_and_existing_entries_need_force() {
     let o = import(&root, &csv, "center", &[&args[..], &["--dry-run"]].concat());
     assert!(entry_files(&root).is_empty(), "a dry run writes nothing");
     let stdout = String::from_utf8_lossy(&o.stdout);
-    assert!(stdout.contains("# content/centers/kita-soudan.md\n---\nname: 北区 相談窓口\n"), "{stdout}");
+    assert!(
+        stdout.contains("# content/centers/kita-soudan.md\n---\nname: 北区 相談窓口\n"),
+        "{stdout}"
+    );
     assert!(stderr(&o).contains("would write: content/centers/kita-soudan.md"));
 
     import(&root, &csv, "center", &args);
@@ -286,16 +371,35 @@ fn dry_run_writes_nothing_and_existing_entries_need_force() {
     // The same import again: the edited entry is left alone, and the row
     // without an ID gets the same generated slug, so it is not duplicated.
     let o = import(&root, &csv, "center", &args);
-    assert!(stderr(&o).contains("already exists; not overwritten (use --force"), "{}", stderr(&o));
-    assert_eq!(std::fs::read_to_string(&path).unwrap(), "---\nname: 手で直した名前\n---\n");
+    assert!(
+        stderr(&o).contains("already exists; not overwritten (use --force"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&path).unwrap(),
+        "---\nname: 手で直した名前\n---\n"
+    );
     assert_eq!(entry_files(&root).len(), 2);
 
     // --force replaces it; an entry of the same slug in another format goes.
     std::fs::remove_file(&path).unwrap();
-    std::fs::write(root.join("content/centers/kita-soudan.yaml"), "name: 古いYAML\n").unwrap();
+    std::fs::write(
+        root.join("content/centers/kita-soudan.yaml"),
+        "name: 古いYAML\n",
+    )
+    .unwrap();
     let o = import(&root, &csv, "center", &[&args[..], &["--force"]].concat());
-    assert!(stderr(&o).contains("replaced: content/centers/kita-soudan.md (removing content/centers/kita-soudan.yaml)"), "{}", stderr(&o));
-    assert!(std::fs::read_to_string(&path).unwrap().contains("name: 北区 相談窓口"));
+    assert!(
+        stderr(&o).contains(
+            "replaced: content/centers/kita-soudan.md (removing content/centers/kita-soudan.yaml)"
+        ),
+        "{}",
+        stderr(&o)
+    );
+    assert!(std::fs::read_to_string(&path)
+        .unwrap()
+        .contains("name: 北区 相談窓口"));
     assert!(!root.join("content/centers/kita-soudan.yaml").exists());
     assert_eq!(entry_files(&root).len(), 2);
     check_clean(&root);
@@ -303,9 +407,17 @@ fn dry_run_writes_nothing_and_existing_entries_need_force() {
     // A slug another kind already uses is refused even with --force.
     std::fs::create_dir_all(root.join("content/events")).unwrap();
     std::fs::remove_file(&path).unwrap();
-    std::fs::write(root.join("content/events/kita-soudan.md"), "---\nname: 同じ名前のイベント\nstarts: \"2026-12-01\"\n---\n").unwrap();
+    std::fs::write(
+        root.join("content/events/kita-soudan.md"),
+        "---\nname: 同じ名前のイベント\nstarts: \"2026-12-01\"\n---\n",
+    )
+    .unwrap();
     let o = import(&root, &csv, "center", &[&args[..], &["--force"]].concat());
-    assert!(stderr(&o).contains("slug `kita-soudan` is already used by content/events/kita-soudan.md"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("slug `kita-soudan` is already used by content/events/kita-soudan.md"),
+        "{}",
+        stderr(&o)
+    );
     assert!(!path.exists());
     check_clean(&root);
 }
@@ -321,11 +433,23 @@ fn events_csv_imports_as_events() {
     assert!(o.status.success(), "{err}");
     assert_eq!(entry_files(&root).len(), 13);
     let forum = read(&root, "content/events/hiroshima-hikikomori-forum-2027.md");
-    assert!(forum.contains("starts: \"2027-02-11T13:00\"\nends: \"2027-02-11T16:30\"\n"), "{forum}");
-    assert!(forum.contains("online: https://live.footandwork.example.jp/forum-2027\n"), "{forum}");
-    assert!(forum.contains("registration: https://footandwork.example.jp/forum-2027/\n"), "{forum}");
+    assert!(
+        forum.contains("starts: \"2027-02-11T13:00\"\nends: \"2027-02-11T16:30\"\n"),
+        "{forum}"
+    );
+    assert!(
+        forum.contains("online: https://live.footandwork.example.jp/forum-2027\n"),
+        "{forum}"
+    );
+    assert!(
+        forum.contains("registration: https://footandwork.example.jp/forum-2027/\n"),
+        "{forum}"
+    );
     let stay = read(&root, "content/events/nabari-stayhome-diary-2027.md");
-    assert!(stay.contains("free: true\n") && stay.contains("capacity: 20\n"), "{stay}");
+    assert!(
+        stay.contains("free: true\n") && stay.contains("capacity: 20\n"),
+        "{stay}"
+    );
     check_clean(&root);
 }
 
@@ -335,7 +459,11 @@ fn pages_and_unknown_kinds_are_refused() {
     let root = empty_portal(dir.path());
     let o = import(&root, &fixture("custom.csv"), "page", &[]);
     assert!(!o.status.success());
-    assert!(stderr(&o).contains("pages cannot be imported"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("pages cannot be imported"),
+        "{}",
+        stderr(&o)
+    );
     let o = import(&root, &fixture("custom.csv"), "shop", &[]);
     assert!(!o.status.success());
     assert!(stderr(&o).contains("is not a kind"), "{}", stderr(&o));

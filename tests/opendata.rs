@@ -26,7 +26,11 @@ fn build(root: &Path, out: &Path) {
         .env("NO_COLOR", "1")
         .output()
         .unwrap();
-    assert!(o.status.success(), "build failed:\n{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "build failed:\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }
 
 fn demo() -> (tempfile::TempDir, PathBuf) {
@@ -38,18 +42,26 @@ fn demo() -> (tempfile::TempDir, PathBuf) {
 
 /// Reads one of our CSVs the way a spreadsheet or another program would.
 fn read_csv(bytes: &[u8]) -> (Vec<String>, Vec<csv::StringRecord>) {
-    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "UTF-8 with BOM, for Excel");
+    assert!(
+        bytes.starts_with(b"\xEF\xBB\xBF"),
+        "UTF-8 with BOM, for Excel"
+    );
     let body = &bytes[3..];
     // Every record ends in CRLF (bare LF only inside quoted cells).
     assert!(body.ends_with(b"\r\n"));
-    let mut r = csv::ReaderBuilder::new().has_headers(true).from_reader(body);
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(body);
     let header = r.headers().unwrap().iter().map(str::to_string).collect();
     let rows = r.records().map(|x| x.unwrap()).collect();
     (header, rows)
 }
 
 fn col<'a>(header: &[String], row: &'a csv::StringRecord, name: &str) -> &'a str {
-    let i = header.iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name}"));
+    let i = header
+        .iter()
+        .position(|h| h == name)
+        .unwrap_or_else(|| panic!("no column {name}"));
     &row[i]
 }
 
@@ -76,7 +88,9 @@ fn holidays_json_covers_this_year_and_the_next_two() {
     let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(&text).unwrap();
     assert_eq!(map["2026-01-01"], "元日");
     assert_eq!(map["2026-09-22"], "国民の休日");
-    assert!(map.keys().all(|k| k.starts_with("2026") || k.starts_with("2027") || k.starts_with("2028")));
+    assert!(map
+        .keys()
+        .all(|k| k.starts_with("2026") || k.starts_with("2027") || k.starts_with("2028")));
     assert!(map.contains_key("2028-01-10"), "成人の日 2028");
     let keys: Vec<&String> = map.keys().collect();
     let mut sorted = keys.clone();
@@ -102,16 +116,46 @@ fn entries_json_has_every_published_entry_in_the_documented_shape() {
     // Every entry file but the one draft.
     assert_eq!(entries.len(), files - 1);
     let ids: Vec<&str> = entries.iter().map(|e| e["id"].as_str().unwrap()).collect();
-    assert!(!ids.contains(&"okayama-senoo-shokunoba"), "drafts are never published");
+    assert!(
+        !ids.contains(&"okayama-senoo-shokunoba"),
+        "drafts are never published"
+    );
     let get = |id: &str| entries.iter().find(|e| e["id"] == id).unwrap();
-    assert_eq!(get("funakoshi-fureai-cafe")["status"], "closed", "closed entries stay, with their status");
+    assert_eq!(
+        get("funakoshi-fureai-cafe")["status"],
+        "closed",
+        "closed entries stay, with their status"
+    );
     assert_eq!(get("okayama-hama-chiiki-shokudo")["status"], "paused");
 
     let keys = [
-        "id", "kind", "name", "alternate_name", "description", "url", "page_url", "email", "phones",
-        "organization", "location", "schedules", "hours_note", "categories", "audience", "methods",
-        "area", "keywords", "fee", "free", "anonymous", "languages", "min_age", "max_age", "status",
-        "verified", "event",
+        "id",
+        "kind",
+        "name",
+        "alternate_name",
+        "description",
+        "url",
+        "page_url",
+        "email",
+        "phones",
+        "organization",
+        "location",
+        "schedules",
+        "hours_note",
+        "categories",
+        "audience",
+        "methods",
+        "area",
+        "keywords",
+        "fee",
+        "free",
+        "anonymous",
+        "languages",
+        "min_age",
+        "max_age",
+        "status",
+        "verified",
+        "event",
     ];
     for e in entries {
         let obj = e.as_object().unwrap();
@@ -121,13 +165,19 @@ fn entries_json_has_every_published_entry_in_the_documented_shape() {
         let mut have_sorted = have.clone();
         have_sorted.sort();
         assert_eq!(have_sorted, want, "{}", e["id"]);
-        assert!(e["page_url"].as_str().unwrap().starts_with("https://portal.example.jp/"));
+        assert!(e["page_url"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://portal.example.jp/"));
         assert_eq!(e["event"].is_null(), e["kind"] != "event", "{}", e["id"]);
     }
 
     let tobu = get("hiroshima-hikikomori-center-tobu");
     assert_eq!(tobu["kind"], "center");
-    assert_eq!(tobu["alternate_name"], "ひろしまひきこもりそうだんしえんせんたーとうぶせんたー");
+    assert_eq!(
+        tobu["alternate_name"],
+        "ひろしまひきこもりそうだんしえんせんたーとうぶせんたー"
+    );
     assert_eq!(tobu["phones"][0]["number"], "084-955-0382");
     assert_eq!(tobu["phones"][0]["tel"], "tel:0849550382");
     assert_eq!(tobu["location"]["latitude"], 34.4937);
@@ -146,8 +196,14 @@ fn entries_json_has_every_published_entry_in_the_documented_shape() {
     assert_eq!(ev["starts"], "2027-02-11T13:00:00+09:00");
     assert_eq!(ev["all_day"], false);
     assert_eq!(ev["online"], true);
-    assert_eq!(ev["online_url"], "https://live.footandwork.example.jp/forum-2027");
-    assert_eq!(ev["registration_url"], "https://footandwork.example.jp/forum-2027/");
+    assert_eq!(
+        ev["online_url"],
+        "https://live.footandwork.example.jp/forum-2027"
+    );
+    assert_eq!(
+        ev["registration_url"],
+        "https://footandwork.example.jp/forum-2027/"
+    );
     assert_eq!(ev["registration"], serde_json::Value::Null);
 }
 
@@ -159,7 +215,13 @@ fn public_facilities_csv_is_the_standard_dataset() {
     assert_eq!(header, FACILITY_COLUMNS);
     assert_eq!(
         &header[..5],
-        ["全国地方公共団体コード", "ID", "地方公共団体名", "名称", "名称_カナ"]
+        [
+            "全国地方公共団体コード",
+            "ID",
+            "地方公共団体名",
+            "名称",
+            "名称_カナ"
+        ]
     );
     // Open and paused centers and cafeterias; not closed, not drafts.
     let ids: Vec<&str> = rows.iter().map(|r| col(&header, r, "ID")).collect();
@@ -169,12 +231,21 @@ fn public_facilities_csv_is_the_standard_dataset() {
     let row = |id: &str| rows.iter().find(|r| col(&header, r, "ID") == id).unwrap();
 
     let tobu = row("hiroshima-hikikomori-center-tobu");
-    assert_eq!(col(&header, tobu, "名称"), "広島ひきこもり相談支援センター 東部センター");
-    assert_eq!(col(&header, tobu, "名称_カナ"), "ヒロシマヒキコモリソウダンシエンセンタートウブセンター");
+    assert_eq!(
+        col(&header, tobu, "名称"),
+        "広島ひきこもり相談支援センター 東部センター"
+    );
+    assert_eq!(
+        col(&header, tobu, "名称_カナ"),
+        "ヒロシマヒキコモリソウダンシエンセンタートウブセンター"
+    );
     assert_eq!(col(&header, tobu, "緯度"), "34.4937");
     assert_eq!(col(&header, tobu, "経度"), "133.366");
     assert_eq!(col(&header, tobu, "電話番号"), "084-955-0382");
-    assert_eq!(col(&header, tobu, "利用可能曜日"), "月,火,水,木,金\n第2木曜");
+    assert_eq!(
+        col(&header, tobu, "利用可能曜日"),
+        "月,火,水,木,金\n第2木曜"
+    );
     assert_eq!(col(&header, tobu, "開始時間"), "09:00\n14:00");
     assert_eq!(col(&header, tobu, "終了時間"), "17:00\n16:00");
     assert_eq!(
@@ -193,7 +264,10 @@ fn public_facilities_csv_is_the_standard_dataset() {
     // Every cell a katakana column has is katakana (no hiragana left).
     for r in &rows {
         let k = col(&header, r, "名称_カナ");
-        assert!(!k.chars().any(|c| ('\u{3041}'..='\u{3096}').contains(&c)), "{k}");
+        assert!(
+            !k.chars().any(|c| ('\u{3041}'..='\u{3096}').contains(&c)),
+            "{k}"
+        );
     }
 }
 
@@ -206,7 +280,10 @@ fn events_csv_is_the_standard_dataset() {
     assert_eq!(rows.len(), 13);
     let row = |id: &str| rows.iter().find(|r| col(&header, r, "ID") == id).unwrap();
     let stay = row("nabari-stayhome-diary-2027");
-    assert_eq!(col(&header, stay, "イベント名_カナ"), "コウカンニッキステイホームダイアリーサンカセツメイカイ");
+    assert_eq!(
+        col(&header, stay, "イベント名_カナ"),
+        "コウカンニッキステイホームダイアリーサンカセツメイカイ"
+    );
     assert_eq!(col(&header, stay, "開始日"), "2026-12-12");
     assert_eq!(col(&header, stay, "終了日"), "2026-12-12");
     assert_eq!(col(&header, stay, "開始時間"), "10:00");
@@ -216,17 +293,35 @@ fn events_csv_is_the_standard_dataset() {
     // The place entry gives the venue name and address.
     assert!(!col(&header, stay, "場所名称").is_empty());
     assert!(!col(&header, stay, "住所").is_empty());
-    assert_eq!(col(&header, stay, "URL"), "https://portal.example.jp/events/nabari-stayhome-diary-2027/");
+    assert_eq!(
+        col(&header, stay, "URL"),
+        "https://portal.example.jp/events/nabari-stayhome-diary-2027/"
+    );
     let forum = row("hiroshima-hikikomori-forum-2027");
-    assert_eq!(col(&header, forum, "備考"), "オンライン: https://live.footandwork.example.jp/forum-2027");
-    assert_eq!(col(&header, forum, "参加申込方法"), "https://footandwork.example.jp/forum-2027/");
+    assert_eq!(
+        col(&header, forum, "備考"),
+        "オンライン: https://live.footandwork.example.jp/forum-2027"
+    );
+    assert_eq!(
+        col(&header, forum, "参加申込方法"),
+        "https://footandwork.example.jp/forum-2027/"
+    );
 }
 
 #[test]
 fn a_formula_is_never_a_formula_in_a_spreadsheet() {
     // A cell starting with = + - @ gets a leading ' (and the import removes it).
-    assert_eq!(tsunagu::opendata::csv::cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
-    assert_eq!(tsunagu::opendata::csv::cell("+81-82-555-0100"), "'+81-82-555-0100");
-    assert_eq!(tsunagu::opendata::csv::unguard("'+81-82-555-0100"), "+81-82-555-0100");
+    assert_eq!(
+        tsunagu::opendata::csv::cell("=HYPERLINK(\"x\")"),
+        "\"'=HYPERLINK(\"\"x\"\")\""
+    );
+    assert_eq!(
+        tsunagu::opendata::csv::cell("+81-82-555-0100"),
+        "'+81-82-555-0100"
+    );
+    assert_eq!(
+        tsunagu::opendata::csv::unguard("'+81-82-555-0100"),
+        "+81-82-555-0100"
+    );
     assert_eq!(tsunagu::opendata::csv::unguard("'quoted"), "'quoted");
 }

@@ -114,7 +114,10 @@ pub fn run(args: ImportArgs) -> ExitCode {
                     (_, true) => "would replace",
                     (_, false) => "replaced",
                 };
-                if let Action::Overwrite { replaced: Some(old) } = &p.action {
+                if let Action::Overwrite {
+                    replaced: Some(old),
+                } = &p.action
+                {
                     eprintln!("{verb}: {path} (removing {})", old.display());
                 } else {
                     eprintln!("{verb}: {path}");

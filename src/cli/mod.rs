@@ -75,9 +75,7 @@ pub enum Command {
     #[command(after_help = "Example:\n  tsunagu init my-portal && cd my-portal && tsunagu serve")]
     Init(scaffold::InitArgs),
     /// Import entries from a spreadsheet (CSV in the standard open-data columns).
-    #[command(
-        after_help = "Example:\n  tsunagu import csv shisetsu.csv --kind center --dry-run"
-    )]
+    #[command(after_help = "Example:\n  tsunagu import csv shisetsu.csv --kind center --dry-run")]
     Import(import::ImportArgs),
     /// Print the JSON Schema for entries (for editors' YAML completion).
     #[command(after_help = "Example:\n  tsunagu schema --root . > entry.schema.json")]

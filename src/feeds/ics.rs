@@ -104,7 +104,9 @@ impl Writer {
         if let Some(location) = location(site, e) {
             self.text("LOCATION", &location);
         }
-        let geo = f.geo.or_else(|| event_place(site, e).and_then(|p| p.fields.geo));
+        let geo = f
+            .geo
+            .or_else(|| event_place(site, e).and_then(|p| p.fields.geo));
         if let Some(g) = geo {
             self.line(&format!("GEO:{};{}", g.lat, g.lon));
         }
@@ -192,7 +194,16 @@ fn ymd(d: Date) -> String {
 }
 
 /// RFC 5545 §3.3.11 TEXT escaping: backslash, semicolon, comma, newline.
+///
+/// iCalendar has no escape for markup, and some calendar apps show
+/// DESCRIPTION as HTML or turn URLs into links; so `<` and `>` become the
+/// full-width `＜` `＞` and the colon of `javascript:` / `vbscript:` becomes
+/// `：`. Ordinary text never has them; an entry that does is shown the same
+/// way, with harmless characters.
 pub fn escape_text(s: &str) -> String {
+    let s = super::defuse_script_schemes(s, "：")
+        .replace('<', "＜")
+        .replace('>', "＞");
     let mut out = String::with_capacity(s.len());
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {

@@ -110,3 +110,45 @@ pub(crate) fn events(site: &Site) -> Result<Vec<(&Entry, Span)>, FeedError> {
 pub(crate) fn event_place<'a>(site: &'a Site, e: &'a Entry) -> Option<&'a Entry> {
     e.fields.place.as_ref().and_then(|p| site.get(p))
 }
+
+/// Writes the `:` of every `javascript:` / `vbscript:` (any case) in `s`
+/// as `colon`, so no data file carries a script URL that a reader, a
+/// calendar app or an HTML page embedding it might follow. Used with an
+/// escape that keeps the value (`\u003a` in JSON, `&#58;` in XML) where the
+/// format has one.
+pub(crate) fn defuse_script_schemes(s: &str, colon: &str) -> String {
+    const SCHEMES: [&str; 2] = ["javascript:", "vbscript:"];
+    let lower = s.to_ascii_lowercase();
+    if !SCHEMES.iter().any(|p| lower.contains(p)) {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut i = 0;
+    while i < s.len() {
+        if let Some(p) = SCHEMES.iter().find(|p| lower[i..].starts_with(**p)) {
+            out.push_str(&s[i..i + p.len() - 1]);
+            out.push_str(colon);
+            i += p.len();
+        } else {
+            let c = s[i..].chars().next().unwrap_or(' ');
+            out.push(c);
+            i += c.len_utf8();
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn script_schemes_are_defused() {
+        assert_eq!(
+            super::defuse_script_schemes("a JaVaScript:x vbscript:y https://z", "&#58;"),
+            "a JaVaScript&#58;x vbscript&#58;y https://z"
+        );
+        assert_eq!(
+            super::defuse_script_schemes("ひきこもり", "&#58;"),
+            "ひきこもり"
+        );
+    }
+}

@@ -6,9 +6,7 @@
 use super::schedule::{self, hhmm};
 use super::{csv, kana, EVENT_COLUMNS, FACILITY_COLUMNS};
 use crate::feeds::{self, absolute_url, published, FeedError};
-use crate::model::{
-    Day, Entry, EventTime, HoursRule, Kind, Online, Registration, Status, Weekday,
-};
+use crate::model::{Day, Entry, EventTime, HoursRule, Kind, Online, Registration, Status, Weekday};
 use crate::render::OutputFile;
 use crate::site::Site;
 use serde::Serialize;
@@ -269,9 +267,8 @@ fn entries_json(site: &Site) -> Result<Vec<u8>, FeedError> {
         today: site.today.to_string(),
         entries: published(site).map(|e| json_entry(site, e)).collect(),
     };
-    let mut bytes = serde_json::to_vec_pretty(&doc).unwrap_or_default();
-    bytes.push(b'\n');
-    Ok(bytes)
+    let json = serde_json::to_string_pretty(&doc).unwrap_or_default();
+    Ok(format!("{}\n", html_safe_json(&json)).into_bytes())
 }
 
 // ---------------------------------------------------------------- CSV
@@ -310,7 +307,10 @@ fn facilities_csv(site: &Site) -> Vec<u8> {
             let row: Vec<(&str, String)> = vec![
                 ("ID", e.slug.to_string()),
                 ("名称", e.name().to_string()),
-                ("名称_カナ", f.kana.as_deref().map(kana::to_katakana).unwrap_or_default()),
+                (
+                    "名称_カナ",
+                    f.kana.as_deref().map(kana::to_katakana).unwrap_or_default(),
+                ),
                 ("住所", opt(&f.address)),
                 ("緯度", f.geo.map(|g| g.lat.to_string()).unwrap_or_default()),
                 ("経度", f.geo.map(|g| g.lon.to_string()).unwrap_or_default()),
@@ -322,8 +322,21 @@ fn facilities_csv(site: &Site) -> Vec<u8> {
                 ("利用可能日時特記事項", special.join("\n")),
                 ("説明", opt(&f.summary)),
                 ("バリアフリー情報", opt(&f.accessibility)),
-                ("URL", f.website.as_ref().map(|u| u.as_str().to_string()).unwrap_or_default()),
-                ("備考", if e.status() == Status::Paused { "休止中".into() } else { String::new() }),
+                (
+                    "URL",
+                    f.website
+                        .as_ref()
+                        .map(|u| u.as_str().to_string())
+                        .unwrap_or_default(),
+                ),
+                (
+                    "備考",
+                    if e.status() == Status::Paused {
+                        "休止中".into()
+                    } else {
+                        String::new()
+                    },
+                ),
                 ("種別", e.kind.label().to_string()),
             ];
             in_columns(FACILITY_COLUMNS, row)
@@ -340,9 +353,15 @@ fn events_csv(site: &Site) -> Result<Vec<u8>, FeedError> {
         let f = &e.fields;
         let place = feeds::event_place(site, e);
         let pf = place.map(|p| &p.fields);
-        let organizer = f.organizer.as_ref().or(f.operator.as_ref()).and_then(|s| site.get(s));
+        let organizer = f
+            .organizer
+            .as_ref()
+            .or(f.operator.as_ref())
+            .and_then(|s| site.get(s));
         let Some(starts) = f.starts else { continue };
-        let Ok(sz) = starts.to_zoned(&site.timezone) else { continue };
+        let Ok(sz) = starts.to_zoned(&site.timezone) else {
+            continue;
+        };
         let ez = f.ends.and_then(|t| t.to_zoned(&site.timezone).ok());
         let time = |t: EventTime, z: &jiff::Zoned| {
             if t.is_all_day() {
@@ -369,32 +388,84 @@ fn events_csv(site: &Site) -> Result<Vec<u8>, FeedError> {
         let row: Vec<(&str, String)> = vec![
             ("ID", e.slug.to_string()),
             ("イベント名", e.name().to_string()),
-            ("イベント名_カナ", f.kana.as_deref().map(kana::to_katakana).unwrap_or_default()),
+            (
+                "イベント名_カナ",
+                f.kana.as_deref().map(kana::to_katakana).unwrap_or_default(),
+            ),
             ("開始日", sz.date().to_string()),
-            ("終了日", ez.as_ref().map(|z| z.date()).unwrap_or(sz.date()).to_string()),
+            (
+                "終了日",
+                ez.as_ref()
+                    .map(|z| z.date())
+                    .unwrap_or(sz.date())
+                    .to_string(),
+            ),
             ("開始時間", time(starts, &sz)),
-            ("終了時間", match (f.ends, &ez) {
-                (Some(t), Some(z)) => time(t, z),
-                _ => String::new(),
-            }),
+            (
+                "終了時間",
+                match (f.ends, &ez) {
+                    (Some(t), Some(z)) => time(t, z),
+                    _ => String::new(),
+                },
+            ),
             ("説明", opt(&f.summary)),
-            ("料金（基本）", if f.free == Some(true) { "0".into() } else { String::new() }),
+            (
+                "料金（基本）",
+                if f.free == Some(true) {
+                    "0".into()
+                } else {
+                    String::new()
+                },
+            ),
             ("料金（詳細）", opt(&f.fee)),
-            ("連絡先名称", organizer.map(|o| o.name().to_string()).unwrap_or_default()),
+            (
+                "連絡先名称",
+                organizer.map(|o| o.name().to_string()).unwrap_or_default(),
+            ),
             ("連絡先電話番号", phone),
             ("主催者", name_of(site, f.organizer.as_ref())),
-            ("場所名称", f.venue.clone().or(place.map(|p| p.name().to_string())).unwrap_or_default()),
-            ("住所", f.address.clone().or(pf.and_then(|p| p.address.clone())).unwrap_or_default()),
+            (
+                "場所名称",
+                f.venue
+                    .clone()
+                    .or(place.map(|p| p.name().to_string()))
+                    .unwrap_or_default(),
+            ),
+            (
+                "住所",
+                f.address
+                    .clone()
+                    .or(pf.and_then(|p| p.address.clone()))
+                    .unwrap_or_default(),
+            ),
             ("緯度", geo.map(|g| g.lat.to_string()).unwrap_or_default()),
             ("経度", geo.map(|g| g.lon.to_string()).unwrap_or_default()),
-            ("アクセス方法", f.access.clone().or(pf.and_then(|p| p.access.clone())).unwrap_or_default()),
-            ("定員", f.capacity.map(|c| c.to_string()).unwrap_or_default()),
-            ("参加申込方法", match &f.registration {
-                Some(Registration::Text(t)) => t.clone(),
-                Some(Registration::Url(u)) => u.as_str().to_string(),
-                None => String::new(),
-            }),
-            ("URL", f.website.as_ref().map(|u| u.as_str().to_string()).unwrap_or_else(|| absolute_url(site, e))),
+            (
+                "アクセス方法",
+                f.access
+                    .clone()
+                    .or(pf.and_then(|p| p.access.clone()))
+                    .unwrap_or_default(),
+            ),
+            (
+                "定員",
+                f.capacity.map(|c| c.to_string()).unwrap_or_default(),
+            ),
+            (
+                "参加申込方法",
+                match &f.registration {
+                    Some(Registration::Text(t)) => t.clone(),
+                    Some(Registration::Url(u)) => u.as_str().to_string(),
+                    None => String::new(),
+                },
+            ),
+            (
+                "URL",
+                f.website
+                    .as_ref()
+                    .map(|u| u.as_str().to_string())
+                    .unwrap_or_else(|| absolute_url(site, e)),
+            ),
             ("備考", notes.join("\n")),
         ];
         rows.push(in_columns(EVENT_COLUMNS, row));
@@ -414,4 +485,17 @@ fn in_columns(columns: &[&str], values: Vec<(&str, String)>) -> Vec<String> {
                 .unwrap_or_default()
         })
         .collect()
+}
+
+/// JSON that is safe to embed or serve next to HTML: `<`, `>` and `&` as
+/// `\u003c` `\u003e` `\u0026`, and the colon of `javascript:` as
+/// `\u003a`. The values are unchanged for every JSON reader. (These
+/// characters only ever occur inside strings, so replacing them in the
+/// serialized text is exact.)
+pub fn html_safe_json(json: &str) -> String {
+    let s = json
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026");
+    crate::feeds::defuse_script_schemes(&s, "\\u003a")
 }

@@ -63,7 +63,9 @@ pub enum Action {
     Create,
     /// `--force` over an existing entry; `replaced` is the old file when it
     /// had another extension (it is removed).
-    Overwrite { replaced: Option<PathBuf> },
+    Overwrite {
+        replaced: Option<PathBuf>,
+    },
     /// Not written, and why.
     Skip(String),
 }
@@ -148,50 +150,130 @@ pub enum Target {
 /// The names `mapping.toml` may use, with what each does.
 pub const TARGETS: &[(&str, Target, &str)] = &[
     ("slug", Target::Slug, "the file name; `ID` by default"),
-    ("kind", Target::Kind, "center / organization / event / cafeteria, or 相談窓口・団体・イベント・食堂・居場所"),
+    (
+        "kind",
+        Target::Kind,
+        "center / organization / event / cafeteria, or 相談窓口・団体・イベント・食堂・居場所",
+    ),
     ("name", Target::Name, "name"),
-    ("kana", Target::Kana, "reading; katakana (also half-width) becomes hiragana"),
+    (
+        "kana",
+        Target::Kana,
+        "reading; katakana (also half-width) becomes hiragana",
+    ),
     ("summary", Target::Summary, "summary"),
     ("address", Target::Address, "address"),
     ("lat", Target::Lat, "geo.lat (緯度)"),
     ("lon", Target::Lon, "geo.lon (経度)"),
     ("access", Target::Access, "access"),
-    ("phone", Target::Phone, "one or more phone numbers separated by ; 、 , / or line breaks"),
+    (
+        "phone",
+        Target::Phone,
+        "one or more phone numbers separated by ; 、 , / or line breaks",
+    ),
     ("email", Target::Email, "email"),
     ("website", Target::Website, "website (http/https)"),
     ("fee", Target::Fee, "fee, in words"),
-    ("fee_yen", Target::FeeBasic, "a fee in yen: 0 or 無料 sets free: true"),
+    (
+        "fee_yen",
+        Target::FeeBasic,
+        "a fee in yen: 0 or 無料 sets free: true",
+    ),
     ("free", Target::Free, "true/false, はい/いいえ, ○/×, 1/0"),
-    ("anonymous", Target::Anonymous, "true/false, はい/いいえ, ○/×, 1/0"),
-    ("hours_days", Target::HoursDays, "days of the hours (利用可能曜日)"),
+    (
+        "anonymous",
+        Target::Anonymous,
+        "true/false, はい/いいえ, ○/×, 1/0",
+    ),
+    (
+        "hours_days",
+        Target::HoursDays,
+        "days of the hours (利用可能曜日)",
+    ),
     ("hours_open", Target::HoursOpen, "opening time (開始時間)"),
     ("hours_close", Target::HoursClose, "closing time (終了時間)"),
-    ("hours_text", Target::HoursText, "whole rules such as 「月〜金 9:00〜17:00」, one per line"),
-    ("hours_note", Target::HoursNote, "hours_note (利用可能日時特記事項); 【rule】 lines become rule notes"),
+    (
+        "hours_text",
+        Target::HoursText,
+        "whole rules such as 「月〜金 9:00〜17:00」, one per line",
+    ),
+    (
+        "hours_note",
+        Target::HoursNote,
+        "hours_note (利用可能日時特記事項); 【rule】 lines become rule notes",
+    ),
     ("accessibility", Target::Accessibility, "accessibility"),
-    ("languages", Target::Languages, "languages, separated by ; 、 , or line breaks"),
-    ("categories", Target::Categories, "categories (must be in site.toml's vocabulary)"),
+    (
+        "languages",
+        Target::Languages,
+        "languages, separated by ; 、 , or line breaks",
+    ),
+    (
+        "categories",
+        Target::Categories,
+        "categories (must be in site.toml's vocabulary)",
+    ),
     ("audience", Target::Audience, "audience (vocabulary)"),
     ("methods", Target::Methods, "methods (vocabulary)"),
     ("area", Target::Area, "area (vocabulary)"),
     ("keywords", Target::Keywords, "keywords"),
     ("min_age", Target::MinAge, "min_age"),
     ("max_age", Target::MaxAge, "max_age"),
-    ("status", Target::Status, "open / paused / closed, or 公開・休止中・閉鎖・中止"),
-    ("notes", Target::Notes, "備考: 休止中 / 中止 / オンライン参加あり / オンライン: URL are understood"),
-    ("operator", Target::Operator, "the organization's slug or exact name"),
-    ("verified", Target::Verified, "verified date (2026-10-01 or 2026/10/1)"),
-    ("starts_date", Target::StartDate, "event start date (開始日)"),
-    ("starts_time", Target::StartTime, "event start time (開始時間)"),
+    (
+        "status",
+        Target::Status,
+        "open / paused / closed, or 公開・休止中・閉鎖・中止",
+    ),
+    (
+        "notes",
+        Target::Notes,
+        "備考: 休止中 / 中止 / オンライン参加あり / オンライン: URL are understood",
+    ),
+    (
+        "operator",
+        Target::Operator,
+        "the organization's slug or exact name",
+    ),
+    (
+        "verified",
+        Target::Verified,
+        "verified date (2026-10-01 or 2026/10/1)",
+    ),
+    (
+        "starts_date",
+        Target::StartDate,
+        "event start date (開始日)",
+    ),
+    (
+        "starts_time",
+        Target::StartTime,
+        "event start time (開始時間)",
+    ),
     ("ends_date", Target::EndDate, "event end date (終了日)"),
     ("ends_time", Target::EndTime, "event end time (終了時間)"),
     ("venue", Target::Venue, "event venue (場所名称)"),
-    ("place", Target::Place, "slug of the center or cafeteria an event is held at"),
+    (
+        "place",
+        Target::Place,
+        "slug of the center or cafeteria an event is held at",
+    ),
     ("online", Target::Online, "true/false or the meeting link"),
-    ("registration", Target::Registration, "how to register, or a form URL"),
+    (
+        "registration",
+        Target::Registration,
+        "how to register, or a form URL",
+    ),
     ("capacity", Target::Capacity, "capacity (定員)"),
-    ("organizer", Target::Organizer, "the organizing organization's slug or exact name"),
-    ("ignore", Target::Ignore, "read nothing from this column (and do not report it)"),
+    (
+        "organizer",
+        Target::Organizer,
+        "the organizing organization's slug or exact name",
+    ),
+    (
+        "ignore",
+        Target::Ignore,
+        "read nothing from this column (and do not report it)",
+    ),
 ];
 
 /// The standard-dataset columns, by the kind being imported.
@@ -243,7 +325,10 @@ fn default_target(header: &str, kind: Kind) -> Option<Target> {
     };
     common.or(specific).or_else(|| {
         let lower = header.to_ascii_lowercase();
-        TARGETS.iter().find(|(n, _, _)| *n == lower).map(|(_, t, _)| *t)
+        TARGETS
+            .iter()
+            .find(|(n, _, _)| *n == lower)
+            .map(|(_, t, _)| *t)
     })
 }
 
@@ -290,12 +375,17 @@ fn read_portal(root: &Path) -> Result<Portal, String> {
     let (loaded, _) = load::load(root).map_err(|d| d.message)?;
     let (config, _, _) = validate::validate_config(&loaded.site_toml).map_err(|errs| {
         let msgs: Vec<String> = errs.into_iter().map(|d| d.message).collect();
-        format!("site.toml has errors; fix them first (tsunagu check): {}", msgs.join("; "))
+        format!(
+            "site.toml has errors; fix them first (tsunagu check): {}",
+            msgs.join("; ")
+        )
     })?;
     let mut organizations = BTreeMap::new();
     for f in loaded.files.iter().filter(|f| f.kind == Kind::Organization) {
         let Ok(split) = load::split(f) else { continue };
-        if let Ok(serde_yaml::Value::Mapping(m)) = serde_yaml::from_str::<serde_yaml::Value>(split.yaml) {
+        if let Ok(serde_yaml::Value::Mapping(m)) =
+            serde_yaml::from_str::<serde_yaml::Value>(split.yaml)
+        {
             if let Some(serde_yaml::Value::String(name)) = m.get("name") {
                 organizations.insert(name.trim().to_string(), f.stem.clone());
             }
@@ -317,7 +407,8 @@ pub fn run(opts: &Options) -> Result<Report, String> {
     }
     let bytes = std::fs::read(&opts.file)
         .map_err(|e| format!("cannot read {}: {e}", opts.file.display()))?;
-    let (text, encoding) = csv::decode(&bytes).map_err(|e| format!("{}: {e}", opts.file.display()))?;
+    let (text, encoding) =
+        csv::decode(&bytes).map_err(|e| format!("{}: {e}", opts.file.display()))?;
     let records = csv::parse(&text).map_err(|e| format!("{}: {e}", opts.file.display()))?;
     let custom = match &opts.map {
         Some(p) => read_mapping(p)?,
@@ -340,12 +431,18 @@ pub fn run(opts: &Options) -> Result<Report, String> {
         });
         return Ok(report);
     };
-    let header: Vec<String> = header.iter().map(|h| h.trim().trim_start_matches('\u{feff}').to_string()).collect();
+    let header: Vec<String> = header
+        .iter()
+        .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
+        .collect();
     let targets: Vec<Option<Target>> = header
         .iter()
         .map(|h| {
             let n = normalize_header(h);
-            custom.get(&n).copied().or_else(|| default_target(&n, opts.kind))
+            custom
+                .get(&n)
+                .copied()
+                .or_else(|| default_target(&n, opts.kind))
         })
         .collect();
     let unmapped: Vec<&str> = header
@@ -439,17 +536,34 @@ pub fn run(opts: &Options) -> Result<Report, String> {
             report.written += 1;
         }
     }
-    report.messages.sort_by_key(|m| (m.row.unwrap_or(0), std::cmp::Reverse(m.level)));
+    report
+        .messages
+        .sort_by_key(|m| (m.row.unwrap_or(0), std::cmp::Reverse(m.level)));
     Ok(report)
 }
 
 /// Never overwrite without `force`; never reuse another kind's slug.
 fn existing_files(portal: &Portal, report: &mut Report, force: bool) {
     for p in &mut report.files {
-        let stem = p.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-        let kind_folder = p.path.parent().and_then(|d| d.file_name()).map(|f| f.to_string_lossy().into_owned());
-        let same: Vec<&SourceFile> = portal.loaded.files.iter().filter(|f| f.stem == stem).collect();
-        let Some(existing) = same.first() else { continue };
+        let stem = p
+            .path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let kind_folder = p
+            .path
+            .parent()
+            .and_then(|d| d.file_name())
+            .map(|f| f.to_string_lossy().into_owned());
+        let same: Vec<&SourceFile> = portal
+            .loaded
+            .files
+            .iter()
+            .filter(|f| f.stem == stem)
+            .collect();
+        let Some(existing) = same.first() else {
+            continue;
+        };
         if Some(existing.kind.folder().to_string()) != kind_folder {
             p.action = Action::Skip(format!(
                 "the slug `{stem}` is already used by {} (slugs are unique across kinds); give the row another ID",
@@ -473,7 +587,10 @@ fn existing_files(portal: &Portal, report: &mut Report, force: bool) {
                 level: Level::Warning,
                 row: Some(p.row),
                 column: None,
-                text: format!("{} already exists; not overwritten (use --force to replace it)", existing.path.display()),
+                text: format!(
+                    "{} already exists; not overwritten (use --force to replace it)",
+                    existing.path.display()
+                ),
             });
         } else {
             let replaced = (existing.path != p.path).then(|| existing.path.clone());
@@ -489,7 +606,9 @@ fn validate_in_memory(portal: &Portal, report: &mut Report, now: jiff::Timestamp
         .files
         .iter()
         .filter_map(|p| match &p.action {
-            Action::Overwrite { replaced } => Some(replaced.clone().unwrap_or_else(|| p.path.clone())),
+            Action::Overwrite { replaced } => {
+                Some(replaced.clone().unwrap_or_else(|| p.path.clone()))
+            }
             _ => None,
         })
         .collect();
@@ -519,7 +638,11 @@ fn validate_in_memory(portal: &Portal, report: &mut Report, now: jiff::Timestamp
         files.push(SourceFile {
             kind,
             path: p.path.clone(),
-            stem: p.path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
+            stem: p
+                .path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default(),
             format: FileFormat::Markdown,
             text: p.text.clone(),
         });
@@ -547,7 +670,11 @@ fn validate_in_memory(portal: &Portal, report: &mut Report, now: jiff::Timestamp
                 level: Level::Error,
                 row: Some(p.row),
                 column: None,
-                text: format!("not written: {} would not pass tsunagu check: {}", p.path.display(), errors.join("; ")),
+                text: format!(
+                    "not written: {} would not pass tsunagu check: {}",
+                    p.path.display(),
+                    errors.join("; ")
+                ),
             });
         }
     }
@@ -556,7 +683,9 @@ fn validate_in_memory(portal: &Portal, report: &mut Report, now: jiff::Timestamp
             level: Level::Warning,
             row: None,
             column: None,
-            text: format!("the portal already has {elsewhere} error(s) in other files; run `tsunagu check`"),
+            text: format!(
+                "the portal already has {elsewhere} error(s) in other files; run `tsunagu check`"
+            ),
         });
     }
 }
@@ -636,8 +765,12 @@ fn half_width_digits(s: &str) -> String {
 
 fn parse_bool(s: &str) -> Option<bool> {
     match half_width_digits(s).to_lowercase().as_str() {
-        "true" | "yes" | "はい" | "1" | "○" | "◯" | "〇" | "有" | "あり" | "可" => Some(true),
-        "false" | "no" | "いいえ" | "0" | "×" | "✕" | "無" | "なし" | "不可" => Some(false),
+        "true" | "yes" | "はい" | "1" | "○" | "◯" | "〇" | "有" | "あり" | "可" => {
+            Some(true)
+        }
+        "false" | "no" | "いいえ" | "0" | "×" | "✕" | "無" | "なし" | "不可" => {
+            Some(false)
+        }
         _ => None,
     }
 }
@@ -648,7 +781,9 @@ fn parse_date(s: &str) -> Option<jiff::civil::Date> {
         .split(|c: char| !c.is_ascii_digit())
         .filter(|p| !p.is_empty())
         .collect();
-    let [y, m, d] = parts.as_slice() else { return None };
+    let [y, m, d] = parts.as_slice() else {
+        return None;
+    };
     if y.len() != 4 {
         return None;
     }
@@ -708,7 +843,14 @@ impl Converter<'_> {
         None
     }
 
-    fn vocab(&mut self, col: &str, field: &str, v: &str, allowed: &[String], into: fn(&mut Draft) -> &mut Vec<String>) {
+    fn vocab(
+        &mut self,
+        col: &str,
+        field: &str,
+        v: &str,
+        allowed: &[String],
+        into: fn(&mut Draft) -> &mut Vec<String>,
+    ) {
         for item in split_list(v) {
             if allowed.contains(&item) {
                 into(&mut self.d).push(item);
@@ -736,25 +878,53 @@ impl Converter<'_> {
         };
         match t {
             Ignore => {}
-            Name => { let ok = Self::set_text(&mut self.d.name, v); dup(self, ok) },
+            Name => {
+                let ok = Self::set_text(&mut self.d.name, v);
+                dup(self, ok)
+            }
             Kana => {
                 let k = kana::to_hiragana(v);
-                { let ok = Self::set_text(&mut self.d.kana, &k); dup(self, ok) }
+                {
+                    let ok = Self::set_text(&mut self.d.kana, &k);
+                    dup(self, ok)
+                }
             }
-            Summary => { let ok = Self::set_text(&mut self.d.summary, v); dup(self, ok) },
-            Address => { let ok = Self::set_text(&mut self.d.address, v); dup(self, ok) },
-            Access => { let ok = Self::set_text(&mut self.d.access, v); dup(self, ok) },
-            Fee => { let ok = Self::set_text(&mut self.d.fee, v); dup(self, ok) },
-            Accessibility => { let ok = Self::set_text(&mut self.d.accessibility, v); dup(self, ok) },
-            Venue => { let ok = Self::set_text(&mut self.d.venue, v); dup(self, ok) },
+            Summary => {
+                let ok = Self::set_text(&mut self.d.summary, v);
+                dup(self, ok)
+            }
+            Address => {
+                let ok = Self::set_text(&mut self.d.address, v);
+                dup(self, ok)
+            }
+            Access => {
+                let ok = Self::set_text(&mut self.d.access, v);
+                dup(self, ok)
+            }
+            Fee => {
+                let ok = Self::set_text(&mut self.d.fee, v);
+                dup(self, ok)
+            }
+            Accessibility => {
+                let ok = Self::set_text(&mut self.d.accessibility, v);
+                dup(self, ok)
+            }
+            Venue => {
+                let ok = Self::set_text(&mut self.d.venue, v);
+                dup(self, ok)
+            }
             Registration => {
-                let looks_like_url = v.contains("://") || v.starts_with("javascript:") || v.starts_with("data:");
+                let looks_like_url =
+                    v.contains("://") || v.starts_with("javascript:") || v.starts_with("data:");
                 if looks_like_url {
                     if let Err(e) = HttpUrl::parse(v) {
                         return self.msg(Level::Error, Some(col), format!("left out: {e}"));
                     }
                 }
-                { let ok = Self::set_text(&mut self.d.registration, v); dup(self, ok) }
+                {
+                    let ok = Self::set_text(&mut self.d.registration, v);
+                    dup(self, ok)
+                }
             }
             HoursNote => self.d.hours_note.push(v.to_string()),
             Slug => {
@@ -765,9 +935,9 @@ impl Converter<'_> {
                 dup(self, ok)
             }
             Kind => {
-                let k = crate::model::Kind::ALL.into_iter().find(|k| {
-                    k.as_str() == v || k.label() == v || k.folder() == v
-                });
+                let k = crate::model::Kind::ALL
+                    .into_iter()
+                    .find(|k| k.as_str() == v || k.label() == v || k.folder() == v);
                 match k {
                     Some(crate::model::Kind::Page) | None => self.msg(
                         Level::Warning,
@@ -778,7 +948,10 @@ impl Converter<'_> {
                 }
             }
             Lat | Lon => {
-                let n: Option<f64> = half_width_digits(v).parse().ok().filter(|n: &f64| n.is_finite());
+                let n: Option<f64> = half_width_digits(v)
+                    .parse()
+                    .ok()
+                    .filter(|n: &f64| n.is_finite());
                 let (range, slot) = if t == Lat {
                     (90.0, &mut self.d.lat)
                 } else {
@@ -789,7 +962,10 @@ impl Converter<'_> {
                     _ => self.msg(
                         Level::Error,
                         Some(col),
-                        format!("「{v}」 left out: not a {} in degrees (−{range}〜{range})", if t == Lat { "latitude" } else { "longitude" }),
+                        format!(
+                            "「{v}」 left out: not a {} in degrees (−{range}〜{range})",
+                            if t == Lat { "latitude" } else { "longitude" }
+                        ),
                     ),
                 }
             }
@@ -802,11 +978,17 @@ impl Converter<'_> {
                 }
             }
             Email => match crate::model::Email::parse(v) {
-                Ok(m) => { let ok = Self::set_text(&mut self.d.email, m.as_str()); dup(self, ok) },
+                Ok(m) => {
+                    let ok = Self::set_text(&mut self.d.email, m.as_str());
+                    dup(self, ok)
+                }
                 Err(e) => self.msg(Level::Error, Some(col), format!("left out: {e}")),
             },
             Website => match HttpUrl::parse(v) {
-                Ok(u) => { let ok = Self::set_text(&mut self.d.website, u.as_str()); dup(self, ok) },
+                Ok(u) => {
+                    let ok = Self::set_text(&mut self.d.website, u.as_str());
+                    dup(self, ok)
+                }
                 Err(e) => self.msg(Level::Error, Some(col), format!("left out: {e}")),
             },
             Free | Anonymous => match parse_bool(v) {
@@ -817,7 +999,11 @@ impl Converter<'_> {
                         self.d.anonymous = Some(b)
                     }
                 }
-                None => self.msg(Level::Error, Some(col), format!("「{v}」 left out: write true/false (はい/いいえ, ○/×)")),
+                None => self.msg(
+                    Level::Error,
+                    Some(col),
+                    format!("「{v}」 left out: write true/false (はい/いいえ, ○/×)"),
+                ),
             },
             FeeBasic => {
                 let t = half_width_digits(v).replace([',', '円'], "");
@@ -826,7 +1012,11 @@ impl Converter<'_> {
                 } else {
                     match t.parse::<u64>() {
                         Ok(n) => self.d.fee_yen = Some(n),
-                        Err(_) => self.msg(Level::Warning, Some(col), format!("「{v}」 not imported: not an amount in yen")),
+                        Err(_) => self.msg(
+                            Level::Warning,
+                            Some(col),
+                            format!("「{v}」 not imported: not an amount in yen"),
+                        ),
                     }
                 }
             }
@@ -852,10 +1042,17 @@ impl Converter<'_> {
                 if self.portal.config.vocabulary.areas.iter().any(|a| a == v) {
                     self.d.area = Some(v.to_string());
                 } else {
-                    self.msg(Level::Error, Some(col), format!("「{v}」 left out: not in site.toml [vocabulary] areas"));
+                    self.msg(
+                        Level::Error,
+                        Some(col),
+                        format!("「{v}」 left out: not in site.toml [vocabulary] areas"),
+                    );
                 }
             }
-            MinAge | MaxAge | Capacity => match half_width_digits(v).trim_end_matches(['歳', '才', '名', '人']).parse::<u32>() {
+            MinAge | MaxAge | Capacity => match half_width_digits(v)
+                .trim_end_matches(['歳', '才', '名', '人'])
+                .parse::<u32>()
+            {
                 Ok(n) if t == Capacity => self.d.capacity = Some(n),
                 Ok(n) if n <= u32::from(u16::MAX) => {
                     let n = n as u16;
@@ -865,11 +1062,19 @@ impl Converter<'_> {
                         self.d.max_age = Some(n)
                     }
                 }
-                _ => self.msg(Level::Error, Some(col), format!("「{v}」 left out: write a whole number")),
+                _ => self.msg(
+                    Level::Error,
+                    Some(col),
+                    format!("「{v}」 left out: write a whole number"),
+                ),
             },
             Status => match status_word(v) {
                 Some(s) => self.d.status = Some(s),
-                None => self.msg(Level::Error, Some(col), format!("「{v}」 left out: write open, paused or closed (公開・休止中・閉鎖)")),
+                None => self.msg(
+                    Level::Error,
+                    Some(col),
+                    format!("「{v}」 left out: write open, paused or closed (公開・休止中・閉鎖)"),
+                ),
             },
             Notes => {
                 for line in v.lines().map(str::trim).filter(|l| !l.is_empty()) {
@@ -891,12 +1096,20 @@ impl Converter<'_> {
             },
             Verified => match parse_date(v) {
                 Some(d) => self.d.verified = Some(d.to_string()),
-                None => self.msg(Level::Error, Some(col), format!("「{v}」 left out: not a date (write 2026-10-01)")),
+                None => self.msg(
+                    Level::Error,
+                    Some(col),
+                    format!("「{v}」 left out: not a date (write 2026-10-01)"),
+                ),
             },
             StartDate | EndDate => match parse_date(v) {
                 Some(d) if t == StartDate => self.d.start_date = Some((d, col.to_string())),
                 Some(d) => self.d.end_date = Some((d, col.to_string())),
-                None => self.msg(Level::Error, Some(col), format!("「{v}」 left out: not a date (write 2026-12-05)")),
+                None => self.msg(
+                    Level::Error,
+                    Some(col),
+                    format!("「{v}」 left out: not a date (write 2026-12-05)"),
+                ),
             },
             StartTime | EndTime => match parse_time(v) {
                 Ok(tm) if t == StartTime => self.d.start_time = Some((tm, col.to_string())),
@@ -917,14 +1130,23 @@ impl Converter<'_> {
                 self.d.online = Some("true".into());
                 return;
             }
-            if let Some(u) = line.strip_prefix("オンライン:").or_else(|| line.strip_prefix("オンライン：")) {
+            if let Some(u) = line
+                .strip_prefix("オンライン:")
+                .or_else(|| line.strip_prefix("オンライン："))
+            {
                 if let Ok(u) = HttpUrl::parse(u.trim()) {
                     self.d.online = Some(u.as_str().to_string());
                     return;
                 }
             }
         }
-        self.msg(Level::Warning, Some(col), format!("「{line}」 not imported (備考 is read only for 休止中・中止・閉鎖 and オンライン)"));
+        self.msg(
+            Level::Warning,
+            Some(col),
+            format!(
+                "「{line}」 not imported (備考 is read only for 休止中・中止・閉鎖 and オンライン)"
+            ),
+        );
     }
 
     /// Everything read: the file to write, or nothing (with an error).
@@ -937,7 +1159,11 @@ impl Converter<'_> {
         let hours = self.hours();
         let (starts, ends) = if kind == Kind::Event {
             let Some((sd, _)) = self.d.start_date.clone() else {
-                self.msg(Level::Error, None, "row skipped: an event needs a start date (開始日)".into());
+                self.msg(
+                    Level::Error,
+                    None,
+                    "row skipped: an event needs a start date (開始日)".into(),
+                );
                 return None;
             };
             let starts = match &self.d.start_time {
@@ -952,9 +1178,16 @@ impl Converter<'_> {
             };
             (Some(starts), ends)
         } else {
-            for (what, slot) in [("開始日", self.d.start_date.is_some()), ("終了日", self.d.end_date.is_some())] {
+            for (what, slot) in [
+                ("開始日", self.d.start_date.is_some()),
+                ("終了日", self.d.end_date.is_some()),
+            ] {
                 if slot {
-                    self.msg(Level::Warning, None, format!("{what} not imported: only events have dates"));
+                    self.msg(
+                        Level::Warning,
+                        None,
+                        format!("{what} not imported: only events have dates"),
+                    );
                 }
             }
             (None, None)
@@ -972,7 +1205,11 @@ impl Converter<'_> {
         let geo = match (self.d.lat.take(), self.d.lon.take()) {
             (Some((lat, _)), Some((lon, _))) => Some((lat, lon)),
             (Some((_, col)), None) | (None, Some((_, col))) => {
-                self.msg(Level::Error, Some(&col), "left out: geo needs both 緯度 (latitude) and 経度 (longitude)".into());
+                self.msg(
+                    Level::Error,
+                    Some(&col),
+                    "left out: geo needs both 緯度 (latitude) and 経度 (longitude)".into(),
+                );
                 None
             }
             (None, None) => None,
@@ -988,7 +1225,9 @@ impl Converter<'_> {
         let text = self.yaml(kind, &name, geo, hours, starts, ends);
         Some(Planned {
             row: self.row,
-            path: PathBuf::from("content").join(kind.folder()).join(format!("{slug}.md")),
+            path: PathBuf::from("content")
+                .join(kind.folder())
+                .join(format!("{slug}.md")),
             text,
             action: Action::Create,
         })
@@ -1002,7 +1241,11 @@ impl Converter<'_> {
                 Err(_) => {
                     let s = Slug::suggest(&raw);
                     if let Some(s) = &s {
-                        self.msg(Level::Warning, Some(&col), format!("「{raw}」 is not a valid slug; used `{s}`"));
+                        self.msg(
+                            Level::Warning,
+                            Some(&col),
+                            format!("「{raw}」 is not a valid slug; used `{s}`"),
+                        );
                     }
                     s
                 }
@@ -1014,7 +1257,11 @@ impl Converter<'_> {
                     c
                 };
             }
-            self.msg(Level::Warning, Some(&col), format!("「{raw}」 cannot be a slug (use a-z, 0-9 and -); a slug was generated"));
+            self.msg(
+                Level::Warning,
+                Some(&col),
+                format!("「{raw}」 cannot be a slug (use a-z, 0-9 and -); a slug was generated"),
+            );
         }
         generated_slug(kind, name, self.d.address.as_deref())
     }
@@ -1025,11 +1272,20 @@ impl Converter<'_> {
         let mut rules: Vec<HoursRule> = Vec::new();
         let mut unread: Vec<String> = Vec::new();
         for (text, col) in std::mem::take(&mut self.d.hours_text) {
-            for line in text.lines().flat_map(|l| l.split(['；', ';'])).map(str::trim).filter(|l| !l.is_empty()) {
+            for line in text
+                .lines()
+                .flat_map(|l| l.split(['；', ';']))
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+            {
                 match schedule::parse_rule_text(line) {
                     Ok(r) => rules.extend(r),
                     Err(e) => {
-                        self.msg(Level::Warning, Some(&col), format!("{e}; kept in hours_note"));
+                        self.msg(
+                            Level::Warning,
+                            Some(&col),
+                            format!("{e}; kept in hours_note"),
+                        );
                         unread.push(line.to_string());
                     }
                 }
@@ -1043,10 +1299,16 @@ impl Converter<'_> {
                 let dl: Vec<&str> = d.lines().map(str::trim).collect();
                 let ol: Vec<&str> = o.lines().map(str::trim).collect();
                 let cl: Vec<&str> = c.lines().map(str::trim).collect();
-                let aligned = (ol.len() == dl.len() || ol.len() == 1) && (cl.len() == dl.len() || cl.len() == 1);
+                let aligned = (ol.len() == dl.len() || ol.len() == 1)
+                    && (cl.len() == dl.len() || cl.len() == 1);
                 if !aligned {
                     self.msg(Level::Warning, Some(dcol), format!("the lines of 利用可能曜日 ({}), 開始時間 ({}) and 終了時間 ({}) do not match; kept in hours_note", dl.len(), ol.len(), cl.len()));
-                    unread.push(format!("{} {}〜{}", d.replace('\n', " / "), o.replace('\n', " / "), c.replace('\n', " / ")));
+                    unread.push(format!(
+                        "{} {}〜{}",
+                        d.replace('\n', " / "),
+                        o.replace('\n', " / "),
+                        c.replace('\n', " / ")
+                    ));
                 } else {
                     for (i, dline) in dl.iter().enumerate() {
                         let o = if ol.len() == 1 { ol[0] } else { ol[i] };
@@ -1054,14 +1316,20 @@ impl Converter<'_> {
                         let parsed = parse_days(dline).and_then(|spec| {
                             let (o, c) = (parse_time(o)?, parse_time(c)?);
                             if c <= o {
-                                return Err(format!("closing time {c} is not after opening time {o}"));
+                                return Err(format!(
+                                    "closing time {c} is not after opening time {o}"
+                                ));
                             }
                             Ok(rules_for(&spec, o, c))
                         });
                         match parsed {
                             Ok(r) => rules.extend(r),
                             Err(e) => {
-                                self.msg(Level::Warning, Some(dcol), format!("{e}; 「{dline} {o}〜{c}」 kept in hours_note"));
+                                self.msg(
+                                    Level::Warning,
+                                    Some(dcol),
+                                    format!("{e}; 「{dline} {o}〜{c}」 kept in hours_note"),
+                                );
                                 unread.push(format!("{dline} {o}〜{c}"));
                             }
                         }
@@ -1070,13 +1338,21 @@ impl Converter<'_> {
             }
             (None, None, None) => {}
             _ => {
-                let part = |x: &Option<(String, String)>| x.as_ref().map(|(v, _)| v.replace('\n', " / ")).unwrap_or_default();
+                let part = |x: &Option<(String, String)>| {
+                    x.as_ref()
+                        .map(|(v, _)| v.replace('\n', " / "))
+                        .unwrap_or_default()
+                };
                 let times = match (part(&open), part(&close)) {
                     (o, c) if o.is_empty() && c.is_empty() => String::new(),
                     (o, c) => format!("{o}〜{c}"),
                 };
                 let text = format!("{} {times}", part(&days)).trim().to_string();
-                let col = days.as_ref().or(open.as_ref()).or(close.as_ref()).map(|(_, c)| c.clone());
+                let col = days
+                    .as_ref()
+                    .or(open.as_ref())
+                    .or(close.as_ref())
+                    .map(|(_, c)| c.clone());
                 self.msg(Level::Warning, col.as_deref(), format!("hours need 利用可能曜日, 開始時間 and 終了時間 together; 「{text}」 kept in hours_note"));
                 unread.push(text);
             }
@@ -1108,29 +1384,60 @@ impl Converter<'_> {
             y.push_str(&format!("{k}{sep}{v}\n"))
         };
         let s = |v: &Option<String>| v.as_deref().map(scalar);
-        let list = |v: &[String]| format!("[{}]", v.iter().map(|x| scalar(x)).collect::<Vec<_>>().join(", "));
+        let list = |v: &[String]| {
+            format!(
+                "[{}]",
+                v.iter().map(|x| scalar(x)).collect::<Vec<_>>().join(", ")
+            )
+        };
         kv("name", scalar(name));
-        if let Some(v) = s(&d.kana) { kv("kana", v) }
-        if let Some(v) = s(&d.summary) { kv("summary", v) }
-        for (k, v) in [("categories", &d.categories), ("audience", &d.audience), ("methods", &d.methods)] {
+        if let Some(v) = s(&d.kana) {
+            kv("kana", v)
+        }
+        if let Some(v) = s(&d.summary) {
+            kv("summary", v)
+        }
+        for (k, v) in [
+            ("categories", &d.categories),
+            ("audience", &d.audience),
+            ("methods", &d.methods),
+        ] {
             if !v.is_empty() {
                 kv(k, list(v))
             }
         }
-        if let Some(v) = s(&d.area) { kv("area", v) }
-        if let Some(v) = s(&d.address) { kv("address", v) }
-        if let Some((lat, lon)) = geo { kv("geo", format!("{{lat: {lat}, lon: {lon}}}")) }
-        if let Some(v) = s(&d.access) { kv("access", v) }
+        if let Some(v) = s(&d.area) {
+            kv("area", v)
+        }
+        if let Some(v) = s(&d.address) {
+            kv("address", v)
+        }
+        if let Some((lat, lon)) = geo {
+            kv("geo", format!("{{lat: {lat}, lon: {lon}}}"))
+        }
+        if let Some(v) = s(&d.access) {
+            kv("access", v)
+        }
         match d.phones.as_slice() {
             [] => {}
             [one] => kv("phone", scalar(one)),
             many => kv("phone", list(many)),
         }
-        if let Some(v) = s(&d.email) { kv("email", v) }
-        if let Some(v) = s(&d.website) { kv("website", v) }
-        if let Some(v) = s(&d.fee) { kv("fee", v) }
-        if let Some(v) = d.free { kv("free", v.to_string()) }
-        if let Some(v) = d.anonymous { kv("anonymous", v.to_string()) }
+        if let Some(v) = s(&d.email) {
+            kv("email", v)
+        }
+        if let Some(v) = s(&d.website) {
+            kv("website", v)
+        }
+        if let Some(v) = s(&d.fee) {
+            kv("fee", v)
+        }
+        if let Some(v) = d.free {
+            kv("free", v.to_string())
+        }
+        if let Some(v) = d.anonymous {
+            kv("anonymous", v.to_string())
+        }
         if !hours.is_empty() {
             let mut block = String::new();
             for r in &hours {
@@ -1140,28 +1447,60 @@ impl Converter<'_> {
             kv("hours", block);
         }
         let note = d.hours_note.join("\n");
-        if !note.trim().is_empty() { kv("hours_note", scalar(note.trim())) }
-        if let Some(v) = s(&d.accessibility) { kv("accessibility", v) }
-        if !d.languages.is_empty() { kv("languages", list(&d.languages)) }
-        if let Some(v) = d.min_age { kv("min_age", v.to_string()) }
-        if let Some(v) = d.max_age { kv("max_age", v.to_string()) }
-        if let Some(v) = d.status { kv("status", v.to_string()) }
-        if let Some(v) = &d.operator { kv("operator", v.clone()) }
-        if !d.keywords.is_empty() { kv("keywords", list(&d.keywords)) }
-        if let Some(v) = &d.verified { kv("verified", v.clone()) }
+        if !note.trim().is_empty() {
+            kv("hours_note", scalar(note.trim()))
+        }
+        if let Some(v) = s(&d.accessibility) {
+            kv("accessibility", v)
+        }
+        if !d.languages.is_empty() {
+            kv("languages", list(&d.languages))
+        }
+        if let Some(v) = d.min_age {
+            kv("min_age", v.to_string())
+        }
+        if let Some(v) = d.max_age {
+            kv("max_age", v.to_string())
+        }
+        if let Some(v) = d.status {
+            kv("status", v.to_string())
+        }
+        if let Some(v) = &d.operator {
+            kv("operator", v.clone())
+        }
+        if !d.keywords.is_empty() {
+            kv("keywords", list(&d.keywords))
+        }
+        if let Some(v) = &d.verified {
+            kv("verified", v.clone())
+        }
         if kind == Kind::Event {
-            if let Some(v) = starts { kv("starts", format!("\"{v}\"")) }
-            if let Some(v) = ends { kv("ends", format!("\"{v}\"")) }
-            if let Some(v) = s(&d.venue) { kv("venue", v) }
-            if let Some(v) = &d.place { kv("place", v.clone()) }
+            if let Some(v) = starts {
+                kv("starts", format!("\"{v}\""))
+            }
+            if let Some(v) = ends {
+                kv("ends", format!("\"{v}\""))
+            }
+            if let Some(v) = s(&d.venue) {
+                kv("venue", v)
+            }
+            if let Some(v) = &d.place {
+                kv("place", v.clone())
+            }
             match d.online.as_deref() {
                 Some(b @ ("true" | "false")) => kv("online", b.to_string()),
                 Some(u) => kv("online", scalar(u)),
                 None => {}
             }
-            if let Some(v) = s(&d.registration) { kv("registration", v) }
-            if let Some(v) = d.capacity { kv("capacity", v.to_string()) }
-            if let Some(v) = &d.organizer { kv("organizer", v.clone()) }
+            if let Some(v) = s(&d.registration) {
+                kv("registration", v)
+            }
+            if let Some(v) = d.capacity {
+                kv("capacity", v.to_string())
+            }
+            if let Some(v) = &d.organizer {
+                kv("organizer", v.clone())
+            }
         }
         y.push_str("---\n");
         y
@@ -1180,15 +1519,28 @@ fn status_word(v: &str) -> Option<&'static str> {
 const DAY_NAMES: [&str; 8] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun", "hol"];
 
 fn rule_yaml(r: &HoursRule) -> String {
-    let times = format!("open: \"{}\", close: \"{}\"", schedule::hhmm(r.open()), schedule::hhmm(r.close()));
-    let note = r.note().map(|n| format!(", note: {}", scalar(n))).unwrap_or_default();
+    let times = format!(
+        "open: \"{}\", close: \"{}\"",
+        schedule::hhmm(r.open()),
+        schedule::hhmm(r.close())
+    );
+    let note = r
+        .note()
+        .map(|n| format!(", note: {}", scalar(n)))
+        .unwrap_or_default();
     match r {
         HoursRule::Weekly { days, .. } => format!(
             "{{days: [{}], {times}{note}}}",
-            days.iter().map(|d| DAY_NAMES[*d as usize]).collect::<Vec<_>>().join(", ")
+            days.iter()
+                .map(|d| DAY_NAMES[*d as usize])
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
         HoursRule::Monthly { weekday, nth, .. } => {
-            format!("{{weekday: {}, nth: {nth}, {times}{note}}}", DAY_NAMES[weekday.index()])
+            format!(
+                "{{weekday: {}, nth: {nth}, {times}{note}}}",
+                DAY_NAMES[weekday.index()]
+            )
         }
     }
 }
@@ -1199,7 +1551,9 @@ fn rule_yaml(r: &HoursRule) -> String {
 pub fn scalar(s: &str) -> String {
     let plain = !s.is_empty()
         && s == s.trim()
-        && !s.contains(['\n', '\r', '\t', '[', ']', '{', '}', ',', '"', '\'', '#', '\\'])
+        && !s.contains([
+            '\n', '\r', '\t', '[', ']', '{', '}', ',', '"', '\'', '#', '\\',
+        ])
         && !s.starts_with(['-', '?', ':', '&', '*', '!', '|', '>', '%', '@', '`'])
         && matches!(
             serde_yaml::from_str::<BTreeMap<String, serde_yaml::Value>>(&format!("k: {s}")),
@@ -1226,14 +1580,20 @@ mod tests {
         assert_eq!(scalar("a, b"), "\"a, b\"");
         assert_eq!(scalar("二行\n目"), "\"二行\\n目\"");
         assert_eq!(scalar("082-555-0100"), "082-555-0100");
-        assert_eq!(scalar("https://example.jp/a?b=c"), "https://example.jp/a?b=c");
+        assert_eq!(
+            scalar("https://example.jp/a?b=c"),
+            "https://example.jp/a?b=c"
+        );
     }
 
     #[test]
     fn generated_slugs_are_stable() {
         let a = generated_slug(Kind::Center, "相談室", Some("広島市"));
         assert_eq!(a, generated_slug(Kind::Center, "相談室", Some("広島市")));
-        assert!(a.starts_with("center-") && a.len() == "center-".len() + 8, "{a}");
+        assert!(
+            a.starts_with("center-") && a.len() == "center-".len() + 8,
+            "{a}"
+        );
         assert!(Slug::parse(&a).is_ok());
         assert_ne!(a, generated_slug(Kind::Center, "相談室", Some("福山市")));
     }

@@ -50,7 +50,8 @@ pub fn full_width_katakana(s: &str) -> String {
                 out.pop();
                 out.push(voiced(p).unwrap_or(p));
             }
-            ('ﾟ', Some(p)) if ('ハ'..='ホ').contains(&p) && (p as u32 - 'ハ' as u32) % 3 == 0 => {
+            ('ﾟ', Some(p)) if ('ハ'..='ホ').contains(&p) && (p as u32 - 'ハ' as u32) % 3 == 0 =>
+            {
                 out.pop();
                 out.push(char::from_u32(p as u32 + 2).unwrap_or(p));
             }
@@ -98,7 +99,10 @@ mod tests {
 
     #[test]
     fn half_width() {
-        assert_eq!(full_width_katakana("ｶﾞｯｺｳ ﾊﾟﾝ ﾎﾞｳｼ ｳﾞ"), "ガッコウ パン ボウシ ヴ");
+        assert_eq!(
+            full_width_katakana("ｶﾞｯｺｳ ﾊﾟﾝ ﾎﾞｳｼ ｳﾞ"),
+            "ガッコウ パン ボウシ ヴ"
+        );
         assert_eq!(to_hiragana("ﾂﾅｸﾞ ﾃﾞｽ"), "つなぐ です");
     }
 }

@@ -24,7 +24,11 @@ const DAY_CHARS: [(char, Day); 8] = [
 ];
 
 fn day_char(d: Day) -> char {
-    DAY_CHARS.iter().find(|(_, x)| *x == d).map(|(c, _)| *c).unwrap_or('?')
+    DAY_CHARS
+        .iter()
+        .find(|(_, x)| *x == d)
+        .map(|(c, _)| *c)
+        .unwrap_or('?')
 }
 
 /// `09:00` (zero-padded, as the standard data sets write times).
@@ -60,9 +64,8 @@ pub struct Cells {
 }
 
 pub fn to_cells(rules: &[HoursRule]) -> Cells {
-    let lines = |f: &dyn Fn(&HoursRule) -> String| {
-        rules.iter().map(f).collect::<Vec<_>>().join("\n")
-    };
+    let lines =
+        |f: &dyn Fn(&HoursRule) -> String| rules.iter().map(f).collect::<Vec<_>>().join("\n");
     Cells {
         days: lines(&days_cell),
         open: lines(&|r| hhmm(r.open())),
@@ -72,6 +75,47 @@ pub fn to_cells(rules: &[HoursRule]) -> Cells {
             .filter_map(|r| r.note().map(|n| format!("【{}】{n}", r.japanese())))
             .collect(),
     }
+}
+
+/// The value of the `data-hours` attribute `opening.js` reads (see
+/// docs/open-data.md): `{"tz":"Asia/Tokyo","status":"open","rules":[...]}`
+/// with weekly rules as `{"days":["mon","fri"],"open":"15:00","close":"21:00"}`
+/// and monthly ones as `{"weekday":"thu","nth":3,...}`. `None` without
+/// hours. Put it in an attribute through the template's escaping.
+pub fn data_hours(entry: &crate::model::Entry, timezone: &str) -> Option<String> {
+    use serde_json::json;
+    const KEYS: [&str; 8] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun", "hol"];
+    let rules = entry.fields.hours.as_ref().filter(|h| !h.is_empty())?;
+    let rules: Vec<serde_json::Value> = rules
+        .iter()
+        .map(|r| match r {
+            HoursRule::Weekly {
+                days, open, close, ..
+            } => json!({
+                "days": days.iter().map(|d| KEYS[*d as usize]).collect::<Vec<_>>(),
+                "open": hhmm(*open),
+                "close": hhmm(*close),
+            }),
+            HoursRule::Monthly {
+                weekday,
+                nth,
+                open,
+                close,
+                ..
+            } => json!({
+                "weekday": KEYS[weekday.index()],
+                "nth": nth,
+                "open": hhmm(*open),
+                "close": hhmm(*close),
+            }),
+        })
+        .collect();
+    let status = match entry.status() {
+        crate::model::Status::Open => "open",
+        crate::model::Status::Paused => "paused",
+        crate::model::Status::Closed => "closed",
+    };
+    Some(json!({"tz": timezone, "status": status, "rules": rules}).to_string())
 }
 
 /// What one 利用可能曜日 line says.
@@ -125,7 +169,8 @@ pub fn parse_days(s: &str) -> Result<DaySpec, String> {
     for piece in t.split(',').filter(|p| !p.is_empty()) {
         match piece {
             "平日" => {
-                spec.weekly.extend([Day::Mon, Day::Tue, Day::Wed, Day::Thu, Day::Fri]);
+                spec.weekly
+                    .extend([Day::Mon, Day::Tue, Day::Wed, Day::Thu, Day::Fri]);
                 continue;
             }
             "毎日" | "全日" | "年中無休" => {
@@ -188,7 +233,10 @@ pub fn parse_days(s: &str) -> Result<DaySpec, String> {
         while i < chars.len() {
             let d = weekday_of(chars[i]).ok_or_else(bad)?;
             if chars.get(i + 1) == Some(&'〜') {
-                let to = chars.get(i + 2).and_then(|c| weekday_of(*c)).ok_or_else(bad)?;
+                let to = chars
+                    .get(i + 2)
+                    .and_then(|c| weekday_of(*c))
+                    .ok_or_else(bad)?;
                 let (Some(a), Some(b)) = (d.weekday(), to.weekday()) else {
                     return Err(bad());
                 };
@@ -280,7 +328,13 @@ pub fn parse_rule_text(s: &str) -> Result<Vec<HoursRule>, String> {
     let (days, times) = s.rsplit_once([' ', '　']).ok_or_else(bad)?;
     let times: String = times
         .chars()
-        .map(|c| if matches!(c, '～' | '~' | '－' | '-' | '–') { '〜' } else { c })
+        .map(|c| {
+            if matches!(c, '～' | '~' | '－' | '-' | '–') {
+                '〜'
+            } else {
+                c
+            }
+        })
         .collect();
     let (open, close) = times.split_once('〜').ok_or_else(bad)?;
     let spec = parse_days(days)?;
@@ -301,7 +355,9 @@ pub fn attach_notes(rules: &mut [HoursRule], text: &str) -> Option<String> {
             .and_then(|l| l.split_once('】'))
             .and_then(|(head, note)| {
                 let parsed = parse_rule_text(head).ok()?;
-                let [target] = parsed.as_slice() else { return None };
+                let [target] = parsed.as_slice() else {
+                    return None;
+                };
                 let rule = rules
                     .iter_mut()
                     .find(|r| same_rule(r, target) && r.note().is_none())?;
@@ -365,10 +421,42 @@ mod tests {
 
     #[test]
     fn times() {
-        for (s, m) in [("9:00", 540), ("09:00", 540), ("9:00:00", 540), ("９：３０", 570), ("9時", 540), ("9時30分", 570), ("17:15", 1035)] {
+        for (s, m) in [
+            ("9:00", 540),
+            ("09:00", 540),
+            ("9:00:00", 540),
+            ("９：３０", 570),
+            ("9時", 540),
+            ("9時30分", 570),
+            ("17:15", 1035),
+        ] {
             assert_eq!(parse_time(s).unwrap().minutes(), m, "{s}");
         }
         assert!(parse_time("夕方").is_err());
+    }
+
+    #[test]
+    fn the_data_hours_attribute() {
+        let fields: crate::model::EntryFields = serde_yaml::from_str(
+            "name: x\nstatus: paused\nhours:\n  - {days: [mon, fri, hol], open: '9:00', close: '17:00'}\n  - {weekday: fri, nth: -1, open: '18:00', close: '20:00'}",
+        )
+        .unwrap();
+        let entry = crate::model::Entry {
+            kind: crate::model::Kind::Center,
+            slug: crate::model::Slug::parse("x").unwrap(),
+            source: "content/centers/x.md".into(),
+            fields,
+            body: String::new(),
+        };
+        let v: serde_json::Value =
+            serde_json::from_str(&data_hours(&entry, "Asia/Tokyo").unwrap()).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"tz": "Asia/Tokyo", "status": "paused", "rules": [
+                {"days": ["mon", "fri", "hol"], "open": "09:00", "close": "17:00"},
+                {"weekday": "fri", "nth": -1, "open": "18:00", "close": "20:00"}
+            ]})
+        );
     }
 
     #[test]
