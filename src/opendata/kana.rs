@@ -50,8 +50,7 @@ pub fn full_width_katakana(s: &str) -> String {
                 out.pop();
                 out.push(voiced(p).unwrap_or(p));
             }
-            ('ﾟ', Some(p)) if ('ハ'..='ホ').contains(&p) && (p as u32 - 'ハ' as u32) % 3 == 0 =>
-            {
+            ('ﾟ', Some(p)) if TAKES_HANDAKUTEN.contains(p) => {
                 out.pop();
                 out.push(char::from_u32(p as u32 + 2).unwrap_or(p));
             }
@@ -61,25 +60,18 @@ pub fn full_width_katakana(s: &str) -> String {
     out.into_iter().collect()
 }
 
+/// Letters that take ﾞ: each one's voiced form is the next code point
+/// (カ → ガ, ハ → バ), except ウ → ヴ.
+const TAKES_DAKUTEN: &str = "カキクケコサシスセソタチツテトハヒフヘホ";
+/// Letters that take ﾟ: the form two code points on (ハ → パ).
+const TAKES_HANDAKUTEN: &str = "ハヒフヘホ";
+
 /// The voiced form of a full-width katakana (カ → ガ, ウ → ヴ).
 fn voiced(p: char) -> Option<char> {
-    let u = p as u32;
-    let ka_to = ('カ' as u32..='ト' as u32).contains(&u) && p != 'ッ';
-    // カ..チ alternate (カガキギ…), ッツヅテデトド too: the unvoiced ones
-    // are those whose next code point is their voiced form.
-    let unvoiced_kt = ka_to && {
-        let after_tsu = u >= 'ツ' as u32;
-        if after_tsu {
-            (u - 'ツ' as u32) % 2 == 0
-        } else {
-            (u - 'カ' as u32) % 2 == 0
-        }
-    };
-    let ha_ho = ('ハ' as u32..='ホ' as u32).contains(&u) && (u - 'ハ' as u32) % 3 == 0;
-    if unvoiced_kt || ha_ho {
-        char::from_u32(u + 1)
-    } else if p == 'ウ' {
+    if p == 'ウ' {
         Some('ヴ')
+    } else if TAKES_DAKUTEN.contains(p) {
+        char::from_u32(p as u32 + 1)
     } else {
         None
     }
