@@ -36,7 +36,13 @@ fn big_portal(root: &Path, n: usize) {
 
 fn spawn_build(root: &Path, out: &Path) -> Child {
     Command::new(env!("CARGO_BIN_EXE_tsunagu"))
-        .args(["build", "--root", root.to_str().unwrap(), "--out", out.to_str().unwrap()])
+        .args([
+            "build",
+            "--root",
+            root.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
         .env("SOURCE_DATE_EPOCH", NOW)
         .env("NO_COLOR", "1")
         .stdout(Stdio::null())
@@ -132,20 +138,29 @@ fn a_killed_build_leaves_the_previous_output_byte_identical() {
     }
     assert!(seen >= 100, "never saw the build writing (timeout)");
     kill(child);
-    assert!(tmp_dir(&out, pid).is_dir(), "the killed build's temporary folder");
+    assert!(
+        tmp_dir(&out, pid).is_dir(),
+        "the killed build's temporary folder"
+    );
     assert_same(&out, &before, "after a kill while writing");
 
     // 3. The next normal build replaces out and cleans up after the dead ones.
     assert_ok(&build(&repo(), &out));
     let left = leftovers(&out);
     assert!(left.is_empty(), "left behind next to out: {left:?}");
-    assert_same(&out, &before, "after a normal rebuild (same input, same SOURCE_DATE_EPOCH)");
+    assert_same(
+        &out,
+        &before,
+        "after a normal rebuild (same input, same SOURCE_DATE_EPOCH)",
+    );
 }
 
 /// `strace` kills the build on entering its N-th rename(2): the swap is
 /// rename(out → old), then rename(tmp → out).
 fn build_killed_at_rename(root: &Path, out: &Path, nth: u32) -> Option<std::process::ExitStatus> {
-    let strace = ["/usr/bin/strace", "/bin/strace"].into_iter().find(|p| Path::new(p).exists())?;
+    let strace = ["/usr/bin/strace", "/bin/strace"]
+        .into_iter()
+        .find(|p| Path::new(p).exists())?;
     let status = Command::new(strace)
         .args([
             "-f",
@@ -177,7 +192,12 @@ fn build_killed_at_rename(root: &Path, out: &Path, nth: u32) -> Option<std::proc
     Some(status)
 }
 
-fn small_with_output() -> (tempfile::TempDir, PathBuf, PathBuf, BTreeMap<String, Vec<u8>>) {
+fn small_with_output() -> (
+    tempfile::TempDir,
+    PathBuf,
+    PathBuf,
+    BTreeMap<String, Vec<u8>>,
+) {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("portal");
     copy_dir(&repo().join("tests/fixtures/portals/small"), &root);

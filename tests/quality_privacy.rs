@@ -92,14 +92,20 @@ fn css_urls(css: &str) -> Vec<String> {
     let mut from = 0;
     while let Some(i) = lower[from..].find("url(") {
         let start = from + i + 4;
-        let end = css[start..].find(')').map(|e| start + e).unwrap_or(css.len());
+        let end = css[start..]
+            .find(')')
+            .map(|e| start + e)
+            .unwrap_or(css.len());
         urls.push(unquote(&css[start..end]));
         from = end;
     }
     let mut from = 0;
     while let Some(i) = lower[from..].find("@import") {
         let start = from + i + 7;
-        let end = css[start..].find(';').map(|e| start + e).unwrap_or(css.len());
+        let end = css[start..]
+            .find(';')
+            .map(|e| start + e)
+            .unwrap_or(css.len());
         let arg = css[start..end].trim();
         // `@import url(x)` is already counted; `@import "x"` is not.
         if !arg.to_ascii_lowercase().starts_with("url(") {
@@ -111,7 +117,10 @@ fn css_urls(css: &str) -> Vec<String> {
 }
 
 fn unquote(s: &str) -> String {
-    s.trim().trim_matches(|c| c == '"' || c == '\'').trim().to_string()
+    s.trim()
+        .trim_matches(|c| c == '"' || c == '\'')
+        .trim()
+        .to_string()
 }
 
 /// Every reason an HTML document would contact another host by itself.
@@ -152,8 +161,7 @@ fn html_foreign_loads(page: &str, doc: &Html) -> Vec<String> {
             }
             "form" | "button" => {}
             "meta" => {
-                if v
-                    .attr("http-equiv")
+                if v.attr("http-equiv")
                     .is_some_and(|h| h.eq_ignore_ascii_case("refresh"))
                 {
                     bad.push(format!("{page}: <meta http-equiv=refresh>"));
@@ -195,7 +203,10 @@ fn no_html_page_loads_anything_from_another_host() {
     let mut pages = 0;
     for path in files.keys().filter(|p| p.ends_with(".html")) {
         pages += 1;
-        bad.extend(html_foreign_loads(path, &Html::parse_document(text(files, path))));
+        bad.extend(html_foreign_loads(
+            path,
+            &Html::parse_document(text(files, path)),
+        ));
     }
     assert!(pages > 50, "only {pages} pages");
     assert!(bad.is_empty(), "{}", bad.join("\n"));
@@ -274,7 +285,10 @@ fn js_tokens(src: &str) -> Vec<Js> {
         }
         let regex_context = "(,=:[!&|?{};+-*%<>~^".contains(last)
             || last == '\0'
-            || matches!(last_word.as_str(), "return" | "typeof" | "case" | "in" | "of");
+            || matches!(
+                last_word.as_str(),
+                "return" | "typeof" | "case" | "in" | "of"
+            );
         if c == '/' && regex_context {
             // A regular-expression literal: skip it, classes included.
             i += 1;
@@ -364,7 +378,12 @@ fn js_string_urls(s: &str) -> Vec<String> {
     }
     // `//host/…` at the start of a literal (a protocol-relative URL).
     let t = s.trim_start();
-    if t.starts_with("//") && t[2..].chars().next().is_some_and(|c| c.is_ascii_alphanumeric()) {
+    if t.starts_with("//")
+        && t[2..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric())
+    {
         found.push(t.to_string());
     }
     found
@@ -411,11 +430,7 @@ fn js_problems_with(path: &str, src: &str, net_allowed: &[(&str, &str, &str)]) -
                 for api in NETWORK_APIS {
                     let hit = squashed.contains(api)
                         || (api.ends_with('(') && squashed.contains(&api.replace('(', " (")));
-                    if hit
-                        && !net_allowed
-                            .iter()
-                            .any(|(f, a, _)| *f == path && a == api)
-                    {
+                    if hit && !net_allowed.iter().any(|(f, a, _)| *f == path && a == api) {
                         bad.push(format!("{path}: near line {line}: uses `{api}`"));
                     }
                 }
@@ -430,12 +445,18 @@ fn js_files_contact_no_other_host() {
     let (_, files) = demo();
     let mut bad = Vec::new();
     let mut seen = Vec::new();
-    for path in files.keys().filter(|p| p.ends_with(".js") || p.ends_with(".mjs")) {
+    for path in files
+        .keys()
+        .filter(|p| p.ends_with(".js") || p.ends_with(".mjs"))
+    {
         seen.push(path.clone());
         bad.extend(js_problems(path, text(files, path)));
     }
     for expected in ["site.js", "search/search.js", "sw.js"] {
-        assert!(seen.iter().any(|s| s == expected), "{expected} not built: {seen:?}");
+        assert!(
+            seen.iter().any(|s| s == expected),
+            "{expected} not built: {seen:?}"
+        );
     }
     assert!(bad.is_empty(), "{}", bad.join("\n"));
     // Every allow-list entry is still needed (a stale entry hides nothing,
@@ -445,7 +466,10 @@ fn js_files_contact_no_other_host() {
             .get(*file)
             .map(|b| String::from_utf8_lossy(b).into_owned())
             .unwrap_or_default();
-        assert!(src.contains(api), "allow-list entry ({file}, {api}) is no longer used");
+        assert!(
+            src.contains(api),
+            "allow-list entry ({file}, {api}) is no longer used"
+        );
         // …and the tokenizer sees it as code (not swallowed as a comment,
         // string or regex), so the checker really looks at this file.
         let without = js_problems_with(file, &src, &[]);
@@ -514,7 +538,9 @@ fn every_page_has_a_csp_that_allows_only_the_site_itself() {
             .next()
             .and_then(|m| m.value().attr("content").map(str::to_string));
         if referrer.as_deref() != Some("no-referrer") {
-            bad.push(format!("{path}: referrer policy {referrer:?}, expected no-referrer"));
+            bad.push(format!(
+                "{path}: referrer policy {referrer:?}, expected no-referrer"
+            ));
         }
     }
     assert!(bad.is_empty(), "{}", bad.join("\n"));
@@ -535,7 +561,10 @@ fn csp_problems(page: &str, policy: &str) -> Vec<String> {
             bad.push(format!("{page}: {name} sends reports away: {sources:?}"));
             continue;
         }
-        if matches!(name.as_str(), "upgrade-insecure-requests" | "block-all-mixed-content") {
+        if matches!(
+            name.as_str(),
+            "upgrade-insecure-requests" | "block-all-mixed-content"
+        ) {
             continue;
         }
         if sources.is_empty() {

@@ -187,7 +187,9 @@ const PLACE_FIELDS: &[&str] = &[
     "hours_note",
     "accessibility",
 ];
-const EVENT_FIELDS: &[&str] = &["name", "kana", "summary", "address", "access", "fee", "venue"];
+const EVENT_FIELDS: &[&str] = &[
+    "name", "kana", "summary", "address", "access", "fee", "venue",
+];
 
 struct Portal {
     _tmp: tempfile::TempDir,
@@ -206,7 +208,12 @@ fn site_toml() -> String {
     // A payload under a real parent, and a hierarchy made of payloads.
     areas.push("広島市/<script>alert(1)</script>".to_string());
     areas.push("<img src=x onerror=alert(1)>/javascript:alert(1)/..".to_string());
-    writeln!(s, "title = {}", q("つなぐ<script>alert('title')</script>\"><img src=x onerror=alert(1)>{{ 7*7 }}")).unwrap();
+    writeln!(
+        s,
+        "title = {}",
+        q("つなぐ<script>alert('title')</script>\"><img src=x onerror=alert(1)>{{ 7*7 }}")
+    )
+    .unwrap();
     writeln!(s, "base_url = {}", q(BASE_URL)).unwrap();
     writeln!(s, "description = {}", q("説明\"><script>alert(1)</script></title><meta http-equiv=refresh content=0;url=javascript:alert(1)>")).unwrap();
     writeln!(s, "report_email = {}", q("report'&x@example.jp")).unwrap();
@@ -221,12 +228,33 @@ fn site_toml() -> String {
     writeln!(s, "audience = {}", q_list(&vocab)).unwrap();
     writeln!(s, "methods = {}", q_list(&vocab)).unwrap();
     writeln!(s, "areas = {}", q_list(&areas)).unwrap();
-    writeln!(s, "\n[synonyms]\ngroups = [[{}, {}]]", q("<script>"), q("javascript:")).unwrap();
+    writeln!(
+        s,
+        "\n[synonyms]\ngroups = [[{}, {}]]",
+        q("<script>"),
+        q("javascript:")
+    )
+    .unwrap();
     for (name, hours, note) in [
-        ("よりそい<script>alert('hotline')</script>", "24時間\"><img src=x onerror=alert(1)>", "</li><script>alert(1)</script>"),
-        ("javascript:alert(1)", "{{ 7*7 }}", "<a href=javascript:alert(1)>x</a>"),
+        (
+            "よりそい<script>alert('hotline')</script>",
+            "24時間\"><img src=x onerror=alert(1)>",
+            "</li><script>alert(1)</script>",
+        ),
+        (
+            "javascript:alert(1)",
+            "{{ 7*7 }}",
+            "<a href=javascript:alert(1)>x</a>",
+        ),
     ] {
-        writeln!(s, "\n[[hotlines]]\nname = {}\nphone = \"0120-279-338\"\nhours = {}\nnote = {}", q(name), q(hours), q(note)).unwrap();
+        writeln!(
+            s,
+            "\n[[hotlines]]\nname = {}\nphone = \"0120-279-338\"\nhours = {}\nnote = {}",
+            q(name),
+            q(hours),
+            q(note)
+        )
+        .unwrap();
     }
     s
 }
@@ -286,7 +314,12 @@ fn page_entry(i: usize, p: &str) -> String {
     writeln!(body, "keywords: {}", q_list(&[tagged("keywords", i, p)])).unwrap();
     writeln!(body, "order: {i}").unwrap();
     // A .yaml page: the body goes through YAML first.
-    writeln!(body, "body: {}", q(&format!("{p}\n\n{}", MD_PAYLOADS[i % MD_PAYLOADS.len()]))).unwrap();
+    writeln!(
+        body,
+        "body: {}",
+        q(&format!("{p}\n\n{}", MD_PAYLOADS[i % MD_PAYLOADS.len()]))
+    )
+    .unwrap();
     body
 }
 
@@ -328,7 +361,10 @@ fn url_entries() -> Vec<(String, String, bool)> {
         )
     };
     let mut v = vec![
-        ok("url-quote", "https://example.jp/\"><script>alert(1)</script>"),
+        ok(
+            "url-quote",
+            "https://example.jp/\"><script>alert(1)</script>",
+        ),
         ok("url-attr", "https://example.jp/' onmouseover='alert(1)"),
         ok("url-space", "  https://example.jp/a b<c>  "),
     ];
@@ -375,13 +411,37 @@ fn portal() -> &'static Portal {
         for (i, p) in TEXT_PAYLOADS.iter().enumerate() {
             // Each body: the payload as Markdown, then one Markdown payload.
             let body = format!("{p}\n\n{}\n", MD_PAYLOADS[i % MD_PAYLOADS.len()]);
-            write(&root, &format!("content/centers/x{i}-center.md"), &place_entry(i, p, &body));
-            write(&root, &format!("content/organizations/x{i}-org.md"), &place_entry(i, p, &md));
-            write(&root, &format!("content/cafeterias/x{i}-cafe.md"), &place_entry(i, p, &body));
-            write(&root, &format!("content/events/x{i}-event.md"), &event_entry(i, p, &body));
-            write(&root, &format!("content/pages/x{i}-page.yaml"), &page_entry(i, p));
+            write(
+                &root,
+                &format!("content/centers/x{i}-center.md"),
+                &place_entry(i, p, &body),
+            );
+            write(
+                &root,
+                &format!("content/organizations/x{i}-org.md"),
+                &place_entry(i, p, &md),
+            );
+            write(
+                &root,
+                &format!("content/cafeterias/x{i}-cafe.md"),
+                &place_entry(i, p, &body),
+            );
+            write(
+                &root,
+                &format!("content/events/x{i}-event.md"),
+                &event_entry(i, p, &body),
+            );
+            write(
+                &root,
+                &format!("content/pages/x{i}-page.yaml"),
+                &page_entry(i, p),
+            );
         }
-        write(&root, "content/pages/all-markdown.md", &format!("---\ntitle: すべての Markdown\n---\n{md}"));
+        write(
+            &root,
+            "content/pages/all-markdown.md",
+            &format!("---\ntitle: すべての Markdown\n---\n{md}"),
+        );
         let o = build(&root, &out);
         assert_ok(&o);
         let files = tree(&out);
@@ -459,11 +519,10 @@ fn html_violations(page: &str, doc: &Html) -> Vec<String> {
                     }
                 }
             }
-            "iframe" | "frame" | "frameset" | "object" | "embed" | "applet" | "base"
-            | "portal" | "fencedframe" => bad.push(format!("<{name}>: {}", show())),
+            "iframe" | "frame" | "frameset" | "object" | "embed" | "applet" | "base" | "portal"
+            | "fencedframe" => bad.push(format!("<{name}>: {}", show())),
             "meta" => {
-                if v
-                    .attr("http-equiv")
+                if v.attr("http-equiv")
                     .is_some_and(|h| h.trim().eq_ignore_ascii_case("refresh"))
                 {
                     bad.push(format!("meta refresh: {}", show()));
@@ -506,7 +565,11 @@ fn html_violations(page: &str, doc: &Html) -> Vec<String> {
                 Some(r) if r == "canonical" || r == "alternate" => None,
                 _ => v.attr("href"),
             },
-            _ => v.attr("src").or(v.attr("data")).or(v.attr("poster")).or(v.attr("href")),
+            _ => v
+                .attr("src")
+                .or(v.attr("data"))
+                .or(v.attr("poster"))
+                .or(v.attr("href")),
         };
         if let Some(u) = loads {
             if is_foreign(u) {
@@ -531,7 +594,10 @@ fn no_payload_becomes_live_markup_in_any_html_file() {
         let doc = Html::parse_document(text);
         bad.extend(html_violations(path, &doc));
     }
-    assert!(pages > 5 * TEXT_PAYLOADS.len(), "only {pages} pages were built");
+    assert!(
+        pages > 5 * TEXT_PAYLOADS.len(),
+        "only {pages} pages were built"
+    );
     bad.sort();
     bad.dedup();
     assert!(
@@ -579,8 +645,13 @@ fn the_checker_flags_every_kind_of_live_markup() {
         "<iframe srcdoc=\"x\"></iframe>",
     ];
     for case in cases {
-        let doc = Html::parse_document(&format!("<!DOCTYPE html><html><head></head><body>{case}</body></html>"));
-        assert!(!html_violations("case", &doc).is_empty(), "not flagged: {case}");
+        let doc = Html::parse_document(&format!(
+            "<!DOCTYPE html><html><head></head><body>{case}</body></html>"
+        ));
+        assert!(
+            !html_violations("case", &doc).is_empty(),
+            "not flagged: {case}"
+        );
     }
     let fine = Html::parse_document(
         "<!DOCTYPE html><html><head><script src=\"/site.js\" defer></script><link rel=\"canonical\" href=\"https://portal.example.jp/\"><link rel=\"stylesheet\" href=\"/style.css\"></head>\
@@ -602,11 +673,17 @@ fn every_script_a_page_loads_is_shipped() {
             let src = el.value().attr("src").unwrap();
             let rel = src.strip_prefix('/').unwrap_or(src);
             if !p.files.contains_key(rel) {
-                missing.insert(format!("{path}: <script src={src:?}> but no {rel} was built"));
+                missing.insert(format!(
+                    "{path}: <script src={src:?}> but no {rel} was built"
+                ));
             }
         }
     }
-    assert!(missing.is_empty(), "{}", missing.into_iter().collect::<Vec<_>>().join("\n"));
+    assert!(
+        missing.is_empty(),
+        "{}",
+        missing.into_iter().collect::<Vec<_>>().join("\n")
+    );
 }
 
 /// The visible text of a page, whitespace squashed.
@@ -636,7 +713,10 @@ fn every_text_payload_is_shown_as_text_not_dropped() {
             let mut expect: Vec<&str> = fields.to_vec();
             if kind != "event" {
                 expect.extend(["languages", "hours.note", "hours.note2"]);
-            } else if !payload.contains("://") && !payload.starts_with("javascript:") && !payload.starts_with("data:") {
+            } else if !payload.contains("://")
+                && !payload.starts_with("javascript:")
+                && !payload.starts_with("data:")
+            {
                 expect.push("registration");
             }
             for f in expect {
@@ -660,8 +740,13 @@ fn every_text_payload_is_shown_as_text_not_dropped() {
         }
     }
     // The document title (in <head>) holds the name as text too.
-    let t = TEXT_PAYLOADS.iter().position(|s| s.starts_with("</title>")).unwrap();
-    let doc = Html::parse_document(std::str::from_utf8(&p.files[&format!("centers/x{t}-center/index.html")]).unwrap());
+    let t = TEXT_PAYLOADS
+        .iter()
+        .position(|s| s.starts_with("</title>"))
+        .unwrap();
+    let doc = Html::parse_document(
+        std::str::from_utf8(&p.files[&format!("centers/x{t}-center/index.html")]).unwrap(),
+    );
     let title: String = doc.select(&sel("title")).next().unwrap().text().collect();
     assert!(
         title.contains(&tagged("name", t, TEXT_PAYLOADS[t])),
@@ -682,7 +767,12 @@ fn every_text_payload_is_shown_as_text_not_dropped() {
         missing.is_empty(),
         "{} payloads were not shown as text; first 40:\n{}",
         missing.len(),
-        missing.iter().take(40).cloned().collect::<Vec<_>>().join("\n")
+        missing
+            .iter()
+            .take(40)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
     );
 }
 
@@ -694,7 +784,10 @@ fn template_syntax_in_content_is_not_evaluated() {
         .position(|s| s.starts_with("{{ site.title"))
         .unwrap();
     let text = page_text(p, &format!("centers/x{i}-center/index.html"));
-    assert!(text.contains("[name#") && text.contains("{{ site.title }}{{ 7*7 }}"), "{text}");
+    assert!(
+        text.contains("[name#") && text.contains("{{ site.title }}{{ 7*7 }}"),
+        "{text}"
+    );
     assert!(!text.contains("49"), "{{{{ 7*7 }}}} was evaluated: {text}");
 }
 
@@ -724,11 +817,21 @@ fn sitemap_robots_and_data_files_hold_no_markup() {
     let p = portal();
     let sitemap = std::str::from_utf8(&p.files["sitemap.xml"]).unwrap();
     let tags: BTreeSet<String> = xml_tags(sitemap).into_iter().collect();
-    let allowed: BTreeSet<String> = ["urlset", "url", "loc", "lastmod"].iter().map(|s| s.to_string()).collect();
-    assert!(tags.is_subset(&allowed), "unexpected XML elements: {:?}", tags.difference(&allowed).collect::<Vec<_>>());
+    let allowed: BTreeSet<String> = ["urlset", "url", "loc", "lastmod"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    assert!(
+        tags.is_subset(&allowed),
+        "unexpected XML elements: {:?}",
+        tags.difference(&allowed).collect::<Vec<_>>()
+    );
     for loc in sitemap.split("<loc>").skip(1) {
         let url = loc.split("</loc>").next().unwrap();
-        assert!(url.starts_with(BASE_URL), "sitemap URL outside the site: {url}");
+        assert!(
+            url.starts_with(BASE_URL),
+            "sitemap URL outside the site: {url}"
+        );
         assert!(
             !url.contains(|c: char| c.is_whitespace() || "<>\"'`{}".contains(c)),
             "sitemap URL not percent-encoded: {url}"
@@ -737,17 +840,28 @@ fn sitemap_robots_and_data_files_hold_no_markup() {
     let robots = std::str::from_utf8(&p.files["robots.txt"]).unwrap();
     for line in robots.lines() {
         assert!(
-            line.is_empty() || ["User-agent:", "Allow:", "Disallow:", "Sitemap:"].iter().any(|k| line.starts_with(k)),
+            line.is_empty()
+                || ["User-agent:", "Allow:", "Disallow:", "Sitemap:"]
+                    .iter()
+                    .any(|k| line.starts_with(k)),
             "robots.txt line {line:?}"
         );
     }
     for (path, bytes) in &p.files {
         if path.ends_with(".json") || path.ends_with(".webmanifest") {
-            serde_json::from_slice::<serde_json::Value>(bytes).unwrap_or_else(|e| panic!("{path}: {e}"));
+            serde_json::from_slice::<serde_json::Value>(bytes)
+                .unwrap_or_else(|e| panic!("{path}: {e}"));
         }
-        if path.ends_with(".xml") || path.ends_with(".ics") || path.ends_with(".json") || path.ends_with(".txt") {
+        if path.ends_with(".xml")
+            || path.ends_with(".ics")
+            || path.ends_with(".json")
+            || path.ends_with(".txt")
+        {
             let t = String::from_utf8_lossy(bytes).to_ascii_lowercase();
-            assert!(!t.contains("<script") && !t.contains("javascript:"), "{path} carries a payload raw");
+            assert!(
+                !t.contains("<script") && !t.contains("javascript:"),
+                "{path} carries a payload raw"
+            );
         }
     }
 }
@@ -760,11 +874,18 @@ fn nothing_is_written_outside_the_output_folder() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names, ["portal", "public"].iter().map(|s| s.to_string()).collect::<BTreeSet<_>>());
+    assert_eq!(
+        names,
+        ["portal", "public"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<BTreeSet<_>>()
+    );
     assert!(!Path::new("/tmp/tsunagu-escape").exists());
     for path in p.files.keys() {
         assert!(
-            path.split('/').all(|part| !part.is_empty() && part != "." && part != ".."),
+            path.split('/')
+                .all(|part| !part.is_empty() && part != "." && part != ".."),
             "odd output path {path}"
         );
     }
@@ -783,7 +904,13 @@ fn hostile_links_are_refused_or_made_harmless() {
             write(&root, rel, text);
         }
     }
-    let o = tsunagu(&["check", "--root", root.to_str().unwrap(), "--format", "json"]);
+    let o = tsunagu(&[
+        "check",
+        "--root",
+        root.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
     assert!(!o.status.success());
     let stdout = String::from_utf8_lossy(&o.stdout);
     let diags: Vec<serde_json::Value> = stdout
@@ -797,7 +924,9 @@ fn hostile_links_are_refused_or_made_harmless() {
         }
         for field in ["online"] {
             assert!(
-                diags.iter().any(|d| d["file"] == rel.as_str() && d["severity"] == "error" && d["field"].as_str().is_some_and(|f| f.starts_with(field))),
+                diags.iter().any(|d| d["file"] == rel.as_str()
+                    && d["severity"] == "error"
+                    && d["field"].as_str().is_some_and(|f| f.starts_with(field))),
                 "{rel}: a dangerous `{field}` was not refused: {diags:?}"
             );
         }
@@ -811,12 +940,23 @@ fn hostile_links_are_refused_or_made_harmless() {
             write(&root, rel, text);
         }
     }
-    let o = tsunagu(&["check", "--root", root.to_str().unwrap(), "--format", "json"]);
+    let o = tsunagu(&[
+        "check",
+        "--root",
+        root.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
     for line in String::from_utf8_lossy(&o.stdout).lines() {
-        let Ok(d) = serde_json::from_str::<serde_json::Value>(line) else { continue };
+        let Ok(d) = serde_json::from_str::<serde_json::Value>(line) else {
+            continue;
+        };
         if d["severity"] == "error" {
             let rel = d["file"].as_str().unwrap_or_default().to_string();
-            assert!(rel.contains("bad-registration-") && d["field"] == "registration", "unexpected error: {d}");
+            assert!(
+                rel.contains("bad-registration-") && d["field"] == "registration",
+                "unexpected error: {d}"
+            );
             let _ = std::fs::remove_file(root.join(&rel));
         }
     }
@@ -826,7 +966,10 @@ fn hostile_links_are_refused_or_made_harmless() {
     let mut bad = Vec::new();
     for (path, bytes) in &files {
         if path.ends_with(".html") {
-            bad.extend(html_violations(path, &Html::parse_document(std::str::from_utf8(bytes).unwrap())));
+            bad.extend(html_violations(
+                path,
+                &Html::parse_document(std::str::from_utf8(bytes).unwrap()),
+            ));
         }
     }
     assert!(bad.is_empty(), "{}", bad.join("\n"));
@@ -856,7 +999,15 @@ fn search_results_highlight_with_mark_only() {
     let p = portal();
     let mut seen = 0;
     let mut bad = Vec::new();
-    for word in ["alert", "script", "javascript", "onerror", "summary", "iframe", "title"] {
+    for word in [
+        "alert",
+        "script",
+        "javascript",
+        "onerror",
+        "summary",
+        "iframe",
+        "title",
+    ] {
         let o = tsunagu(&[
             "search",
             "--json",
@@ -871,7 +1022,12 @@ fn search_results_highlight_with_mark_only() {
         assert_ok(&o);
         let hits: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
         for h in &hits {
-            for field in ["summary_highlighted", "name_highlighted", "title_highlighted", "body_highlighted"] {
+            for field in [
+                "summary_highlighted",
+                "name_highlighted",
+                "title_highlighted",
+                "body_highlighted",
+            ] {
                 if let Some(v) = h.get(field).and_then(|v| v.as_str()) {
                     seen += 1;
                     bad.extend(highlight_problems(field, v));
@@ -883,7 +1039,9 @@ fn search_results_highlight_with_mark_only() {
                         // The HTML parser turns U+0000 into U+FFFD.
                         let norm = |s: &str| s.replace(['\0', '\u{fffd}'], "");
                         if norm(&text) != norm(plain) {
-                            bad.push(format!("{field} is not the escaped {plain_field}: {v:?} vs {plain:?}"));
+                            bad.push(format!(
+                                "{field} is not the escaped {plain_field}: {v:?} vs {plain:?}"
+                            ));
                         }
                     }
                 }
@@ -893,5 +1051,10 @@ fn search_results_highlight_with_mark_only() {
     assert!(seen > 20, "search found too few payload entries ({seen})");
     bad.sort();
     bad.dedup();
-    assert!(bad.is_empty(), "{} problems:\n{}", bad.len(), bad.iter().take(40).cloned().collect::<Vec<_>>().join("\n"));
+    assert!(
+        bad.is_empty(),
+        "{} problems:\n{}",
+        bad.len(),
+        bad.iter().take(40).cloned().collect::<Vec<_>>().join("\n")
+    );
 }
