@@ -283,6 +283,9 @@ pub struct EntryView {
     pub anonymous: Option<bool>,
     pub hours: Vec<HoursLine>,
     pub hours_note: Option<String>,
+    /// The `data-hours` JSON `opening.js` reads for 「受付中」 (see
+    /// docs/open-data.md); missing without hours.
+    pub hours_json: Option<String>,
     pub accessibility: Option<String>,
     pub languages: Vec<String>,
     pub min_age: Option<u16>,
@@ -476,6 +479,7 @@ pub fn entry_view(
             })
             .collect(),
         hours_note: f.hours_note.clone(),
+        hours_json: crate::opendata::schedule::data_hours(entry, &site.config.timezone),
         accessibility: f.accessibility.clone(),
         languages: f.languages.clone().unwrap_or_default(),
         min_age: f.min_age,
