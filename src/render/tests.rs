@@ -362,7 +362,10 @@ fn markdown_body_is_sanitized() {
     assert!(html.contains("<a href=\"https://example.jp/\" rel=\"noopener noreferrer\">安全</a>"));
     // The only scripts are the theme's own external ones.
     for tag in html.split("<script").skip(1) {
-        assert!(tag.starts_with(" src=\"/") && tag.contains("</script>"), "{tag}");
+        assert!(
+            tag.starts_with(" src=\"/") && tag.contains("</script>"),
+            "{tag}"
+        );
     }
     assert!(html.contains("<script src=\"/site.js\" defer></script>"));
     // 「受付中」 by opening.js, from the hours.
