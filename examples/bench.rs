@@ -53,6 +53,7 @@ OPTIONS:
     --max-load X             before each size, wait (up to 10 minutes) until the
                              1-minute load average is below X
     --no-competitors         skip Hugo and Pagefind even if installed
+    --competitors-up-to N    run Hugo and Pagefind only for sizes up to N entries
     --install-competitors    apt-get install hugo and `npm install pagefind` in the
                              work dir before measuring (needs root and network)
     -h, --help               this text
@@ -72,6 +73,7 @@ struct Options {
     install_competitors: bool,
     max_load: Option<f64>,
     budget: std::time::Duration,
+    competitors_up_to: usize,
     command_line: String,
 }
 
@@ -91,6 +93,7 @@ fn parse_args() -> Result<Options, String> {
         install_competitors: false,
         max_load: None,
         budget: std::time::Duration::from_secs(120),
+        competitors_up_to: usize::MAX,
         command_line: String::new(),
     };
     let mut it = raw.iter();
@@ -134,6 +137,12 @@ fn parse_args() -> Result<Options, String> {
             "--regenerate" => o.regenerate = true,
             "--keep-output" => o.keep_output = true,
             "--no-competitors" => o.competitors = false,
+            "--competitors-up-to" => {
+                o.competitors_up_to = value(flag)?
+                    .replace('_', "")
+                    .parse()
+                    .map_err(|_| "--competitors-up-to needs a number".to_string())?
+            }
             "--budget" => {
                 o.budget = std::time::Duration::from_secs_f64(
                     value(flag)?
@@ -275,7 +284,8 @@ fn run(opts: &Options) -> Res<()> {
 
     let mut results = Vec::new();
     for &n in &opts.sizes {
-        let (portal, hugo_site, generation) = ensure_inputs(opts, n, hugo.is_some())?;
+        let want_hugo = hugo.is_some() && n <= opts.competitors_up_to;
+        let (portal, hugo_site, generation) = ensure_inputs(opts, n, want_hugo)?;
         let (input_bytes, input_files) = dir_stats(&portal.join("content"));
         eprintln!(
             "== {n} entries: {} files, {:.1} MB of content in {}",

@@ -544,6 +544,18 @@ pub fn render_markdown(ctx: &ReportContext, results: &[SizeResult]) -> String {
                 );
             }
         }
+        let skipped: Vec<String> = results
+            .iter()
+            .filter(|r| r.hugo.is_empty())
+            .map(|r| thousands(r.n as u64))
+            .collect();
+        if !skipped.is_empty() {
+            let _ = writeln!(
+                s,
+                "\nNot run for {} entries (`--competitors-up-to`).",
+                skipped.join(", ")
+            );
+        }
         s.push_str("\n\"÷ tsunagu\" is Hugo (+ Pagefind) divided by `tsunagu build` on the same disk: above 1× means tsunagu is faster / smaller. Peak RSS of Hugo + Pagefind is the larger of the two (they run one after the other).\n\n");
     }
 
