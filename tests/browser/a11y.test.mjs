@@ -106,12 +106,13 @@ async function pageTypes() {
   return pages;
 }
 
-async function audit(path, width) {
+async function audit(path, width, spoil) {
   const page = await contexts[width].newPage();
   const response = await page.goto(new URL(path, server.url).href);
   if (path.startsWith('/search/')) {
     await page.waitForFunction(() => document.querySelectorAll('#ts-results li a').length > 0, null, { timeout: 20_000 });
   }
+  if (spoil) await page.evaluate(spoil);
   await page.addScriptTag({ path: axePath });
   const result = await page.evaluate(async (tags) => {
     // eslint-disable-next-line no-undef
@@ -144,6 +145,19 @@ function report(label, width, r) {
     .map((v) => `  [${width}px] ${label}: ${v.id} (${v.impact}) — ${v.help}\n      ${v.count} node(s): ${v.targets.join(' | ')}`)
     .join('\n');
 }
+
+test('the audit catches a missing alt text and a skipped heading level', async () => {
+  const r = await audit('/', 360, () => {
+    const img = document.createElement('img');
+    img.src = '/favicon.svg';
+    document.querySelector('main').appendChild(img);
+    const h = document.createElement('h4');
+    h.textContent = 'skipped';
+    document.querySelector('main h1').after(h);
+  });
+  assert.ok(r.violations.some((v) => v.id === 'image-alt'), `axe did not report image-alt: ${JSON.stringify(r.violations)}`);
+  assert.ok(r.headings.some((h) => h.startsWith('<h4>')), `heading check missed h1 → h4: ${r.headings}`);
+});
 
 /** Page types with a known defect: label → reason. Kept empty when none. */
 const KNOWN_DEFECTS = {};
