@@ -39,6 +39,11 @@ const JS_NETWORK_ALLOWED: &[(&str, &str, &str)] = &[
         "fetches the search module and index at base + 'search/…' and base + 'search-index/index.bin': same-site paths from <meta name=tsunagu-base>, which the build writes as a path",
     ),
     (
+        "opening.js",
+        "fetch(",
+        "loads base + 'data/holidays.json' (the build's own holiday list, same-site path from <meta name=tsunagu-base>) with credentials: 'same-origin'",
+    ),
+    (
         "sw.js",
         "fetch(",
         "the service worker re-fetches only requests inside its own scope (inScope) or URLs search.js posts, which it resolves against the scope and drops when out of scope",

