@@ -1135,6 +1135,94 @@ fn data_files_keep_every_payload_inert() {
     );
 }
 
+/// The portal's own open-data CSV (full of payloads) imported back with
+/// `tsunagu import csv`: no crash, no field smuggled in through a cell,
+/// and what builds holds no live markup.
+#[test]
+fn hostile_open_data_imports_stay_text() {
+    let p = portal();
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("portal");
+    write(&root, "site.toml", &site_toml());
+    for dir in ["centers", "organizations", "events", "cafeterias", "pages"] {
+        std::fs::create_dir_all(root.join("content").join(dir)).unwrap();
+    }
+    for (csv, kind) in [
+        ("data/public-facilities.csv", "cafeteria"),
+        ("data/events.csv", "event"),
+    ] {
+        let file = p.out.join(csv);
+        assert!(file.is_file(), "{csv} was not built");
+        let o = tsunagu(&[
+            "import",
+            "csv",
+            file.to_str().unwrap(),
+            "--kind",
+            kind,
+            "--root",
+            root.to_str().unwrap(),
+        ]);
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert!(
+            !stderr.contains("panicked") && o.status.code() != Some(101),
+            "import of {csv} crashed:\n{stderr}"
+        );
+    }
+    let imported = tree(&root.join("content"));
+    assert!(
+        imported.len() > TEXT_PAYLOADS.len(),
+        "only {} files imported",
+        imported.len()
+    );
+    let o = tsunagu(&[
+        "check",
+        "--root",
+        root.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    let stderr = String::from_utf8_lossy(&o.stderr);
+    assert!(!stderr.contains("panicked"), "check crashed:\n{stderr}");
+    let errors: Vec<serde_json::Value> = String::from_utf8_lossy(&o.stdout)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter(|d| d["severity"] == "error")
+        .collect();
+    // A payload may not add a field: no unknown or misplaced field, no
+    // syntax error in a file the importer wrote.
+    let smuggled: Vec<_> = errors
+        .iter()
+        .filter(|d| {
+            matches!(
+                d["code"].as_str(),
+                Some("unknown-field" | "field-not-for-kind" | "yaml-syntax" | "not-a-mapping")
+            )
+        })
+        .collect();
+    assert!(
+        smuggled.is_empty(),
+        "the importer wrote files that do not parse as written: {smuggled:#?}"
+    );
+    // Build what is valid (drop the files with errors) and check it.
+    for d in &errors {
+        if let Some(f) = d["file"].as_str() {
+            let _ = std::fs::remove_file(root.join(f));
+        }
+    }
+    let out = tmp.path().join("public");
+    assert_ok(&build(&root, &out));
+    let mut bad = Vec::new();
+    for (path, bytes) in tree(&out) {
+        if path.ends_with(".html") {
+            bad.extend(html_violations(
+                &path,
+                &Html::parse_document(std::str::from_utf8(&bytes).unwrap()),
+            ));
+        }
+    }
+    assert!(bad.is_empty(), "{}", bad.join("\n"));
+}
+
 #[test]
 fn nothing_is_written_outside_the_output_folder() {
     let p = portal();
