@@ -1,8 +1,10 @@
 //! Hostile and broken input never crashes tsunagu, never hangs it, and
 //! always ends in either a site or a clear message.
 //!
-//! Property tests (proptest, bounded: [`CASES`] cases per property, a fixed
-//! seed unless `PROPTEST_RNG_SEED` is set) write one generated entry into
+//! Property tests (proptest, bounded: [`CASES`] cases per property and
+//! [`BUILD_CASES`] for those that build, a fixed seed unless
+//! `PROPTEST_RNG_SEED` is set; `PROPTEST_CASES` / `QUALITY_FUZZ_BUILD_CASES`
+//! raise the counts for a longer hunt) write one generated entry into
 //! a copy of `tests/fixtures/portals/small` and run the library
 //! (`tsunagu::pipeline::check`, and for a subset `pipeline::build`) under
 //! `catch_unwind`:
@@ -38,7 +40,14 @@ const CASES: u32 = 256;
 const BUILD_CASES: u32 = 24;
 
 fn config(cases: u32) -> Config {
-    let cases = std::env::var("PROPTEST_CASES")
+    // PROPTEST_CASES scales the check-only properties; the slower build
+    // properties take QUALITY_FUZZ_BUILD_CASES.
+    let var = if cases == BUILD_CASES {
+        "QUALITY_FUZZ_BUILD_CASES"
+    } else {
+        "PROPTEST_CASES"
+    };
+    let cases = std::env::var(var)
         .ok()
         .and_then(|c| c.parse().ok())
         .unwrap_or(cases);
