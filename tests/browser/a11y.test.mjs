@@ -110,7 +110,7 @@ async function audit(path, width, spoil) {
   const page = await contexts[width].newPage();
   const response = await page.goto(new URL(path, server.url).href);
   if (path.startsWith('/search/')) {
-    await page.waitForFunction(() => document.querySelectorAll('#ts-results li a').length > 0, null, { timeout: 20_000 });
+    await page.waitForFunction(() => document.querySelectorAll('#ts-results li.ts-hit a').length > 0, null, { timeout: 20_000 });
   }
   if (spoil) await page.evaluate(spoil);
   await page.addScriptTag({ path: axePath });
