@@ -116,33 +116,52 @@ fn a_killed_build_leaves_the_previous_output_byte_identical() {
     assert_same(&out, &before, "after a kill while rendering");
 
     // 2. Killed while it writes its files into the temporary folder. A
-    // smaller portal, so the write phase comes soon in a debug build.
-    let medium = tmp.path().join("medium");
-    big_portal(&medium, 1_500);
-    let mut child = spawn_build(&medium, &out);
-    let pid = child.id();
-    let started = Instant::now();
-    let mut seen = 0;
-    while started.elapsed() < Duration::from_secs(240) {
-        if child.try_wait().unwrap().is_some() {
-            panic!("the build finished before it could be killed while writing (saw {seen} files)");
-        }
-        let t = tmp_dir(&out, pid);
-        if t.is_dir() {
-            seen = count_files(&t);
-            if seen >= 100 {
+    // smaller portal first, so the write phase comes soon in a debug
+    // build; larger ones if a fast machine finished before the kill.
+    let mut killed_while_writing = false;
+    for (attempt, n) in [1_500, 6_000, 20_000].into_iter().enumerate() {
+        let portal = tmp.path().join(format!("writing-{attempt}"));
+        big_portal(&portal, n);
+        let mut child = spawn_build(&portal, &out);
+        let pid = child.id();
+        let started = Instant::now();
+        let mut seen = 0;
+        let mut finished = false;
+        while started.elapsed() < Duration::from_secs(300) {
+            if child.try_wait().unwrap().is_some() {
+                finished = true;
                 break;
             }
+            let t = tmp_dir(&out, pid);
+            if t.is_dir() {
+                seen = count_files(&t);
+                if seen >= 100 {
+                    break;
+                }
+            }
+            std::thread::sleep(Duration::from_millis(2));
         }
-        std::thread::sleep(Duration::from_millis(5));
+        if finished {
+            // Too fast to catch: put the demo back and try a bigger portal.
+            eprintln!("a {n}-entry build finished before the kill; trying a bigger one");
+            assert_ok(&build(&repo(), &out));
+            assert_same(&out, &before, "after restoring the demo");
+            continue;
+        }
+        assert!(seen >= 100, "never saw the build writing (timeout)");
+        kill(child);
+        assert!(
+            tmp_dir(&out, pid).is_dir(),
+            "the killed build's temporary folder"
+        );
+        assert_same(&out, &before, "after a kill while writing");
+        killed_while_writing = true;
+        break;
     }
-    assert!(seen >= 100, "never saw the build writing (timeout)");
-    kill(child);
     assert!(
-        tmp_dir(&out, pid).is_dir(),
-        "the killed build's temporary folder"
+        killed_while_writing,
+        "no build could be killed while writing"
     );
-    assert_same(&out, &before, "after a kill while writing");
 
     // 3. The next normal build replaces out and cleans up after the dead ones.
     assert_ok(&build(&repo(), &out));
