@@ -1209,6 +1209,11 @@ fn hostile_open_data_imports_stay_text() {
             let _ = std::fs::remove_file(root.join(f));
         }
     }
+    let kept = tree(&root.join("content")).len();
+    assert!(
+        kept > TEXT_PAYLOADS.len(),
+        "only {kept} imported entries are valid: the build would prove little"
+    );
     let out = tmp.path().join("public");
     assert_ok(&build(&root, &out));
     let mut bad = Vec::new();
