@@ -1,21 +1,34 @@
-//! Index: the search bundle written beside the site
-//! (`search-index/index.bin`), built by the same `tsunagu-search` crate the
-//! browser's wasm module uses, so indexing and querying can never
-//! tokenize differently.
+//! Index: the search bundles written beside the site, built by the same
+//! `tsunagu-search` crate the browser's wasm module uses, so indexing and
+//! querying can never tokenize differently:
+//!
+//! * `search-index/index.bin` (tier 1): names, readings, summaries,
+//!   categories, keywords, filters and what a result shows; all the
+//!   browser needs for the first results;
+//! * `search-index/index-body.bin` (tier 2): the body text, which the
+//!   search page fetches once the first results are shown.
 
 use crate::model::{Entry, EventTime, Status};
 use crate::render::{markdown, OutputFile};
 use crate::site::Site;
 use rayon::prelude::*;
-use tsunagu_search::{SearchDoc, Synonyms};
+use std::path::Path;
+use tsunagu_search::{Index, SearchDoc, Synonyms};
 
-/// Where the bundle goes, relative to the output root.
+/// Where tier 1 goes, relative to the output root.
 pub const BUNDLE_PATH: &str = "search-index/index.bin";
+/// Where tier 2 (the body text) goes, relative to the output root.
+pub const BODY_BUNDLE_PATH: &str = "search-index/index-body.bin";
 
 #[derive(Debug, thiserror::Error)]
 pub enum IndexError {
     #[error("search index: {0}")]
     Search(#[from] tsunagu_search::SearchError),
+    #[error("cannot read the search index {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
 }
 
 /// Builds the bundle for every entry families may find (closed entries
@@ -30,11 +43,33 @@ pub fn build_index(site: &Site) -> Result<Vec<OutputFile>, IndexError> {
     let synonyms = Synonyms {
         groups: site.config.synonyms.groups.clone(),
     };
-    let bytes = tsunagu_search::build_bundle(&docs, &synonyms)?;
-    Ok(vec![OutputFile {
-        path: BUNDLE_PATH.to_string(),
-        bytes,
-    }])
+    let bundles = tsunagu_search::build_bundles(&docs, &synonyms)?;
+    Ok(vec![
+        OutputFile {
+            path: BUNDLE_PATH.to_string(),
+            bytes: bundles.index,
+        },
+        OutputFile {
+            path: BODY_BUNDLE_PATH.to_string(),
+            bytes: bundles.body,
+        },
+    ])
+}
+
+/// Opens both tiers of a built site (`out` is the output folder), as
+/// `tsunagu search` needs them: every field, the body included.
+pub fn open_built(out: &Path) -> Result<Index, IndexError> {
+    let read = |rel: &str| {
+        let path = out.join(rel);
+        std::fs::read(&path).map_err(|source| IndexError::Read {
+            path: path.display().to_string(),
+            source,
+        })
+    };
+    Ok(Index::open_tiers(
+        read(BUNDLE_PATH)?,
+        read(BODY_BUNDLE_PATH)?,
+    )?)
 }
 
 fn unix_seconds(site: &Site, t: Option<EventTime>) -> Option<i64> {

@@ -6,7 +6,8 @@
 //! ```
 //!
 //! `OUT_DIR` receives the files where the tsunagu CLI puts them:
-//! `search-index/index.bin` (the fixture), `search/tsunagu_search.wasm`,
+//! `search-index/index.bin` and `search-index/index-body.bin` (the
+//! fixture), `search/tsunagu_search.wasm`,
 //! `search/search.js`, `sw.js` (with a build id), `style.css`, and
 //! `search/index.html`: the `wasm/dist/search.html` fragment rendered with
 //! tera inside a bare page that loads search.js from its head, as the
@@ -17,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use tera::{Context, Tera};
-use tsunagu_search::{build_bundle, SearchDoc, Synonyms};
+use tsunagu_search::{build_bundles, SearchDoc, Synonyms};
 
 fn main() -> ExitCode {
     match run() {
@@ -54,8 +55,10 @@ fn run() -> Result<(), String> {
     let synonyms: Synonyms =
         serde_json::from_str(&read(&crate_dir.join("tests/fixtures/synonyms.json"))?)
             .map_err(|e| format!("synonyms.json: {e}"))?;
-    let bundle = build_bundle(&docs, &synonyms).map_err(|e| e.to_string())?;
-    write("search-index/index.bin", &bundle)?;
+    let bundles = build_bundles(&docs, &synonyms).map_err(|e| e.to_string())?;
+    write("search-index/index.bin", &bundles.index)?;
+    write("search-index/index-body.bin", &bundles.body)?;
+    let bundle = [bundles.index.as_slice(), bundles.body.as_slice()].concat();
 
     let wasm = dist.join("tsunagu_search.wasm");
     write(

@@ -3,16 +3,21 @@
 //! measurements.
 //!
 //! ```text
-//! cargo run -p tsunagu-search --example write-fixture-bundle -- OUT [--synthetic N]
+//! cargo run -p tsunagu-search --example write-fixture-bundle -- OUT [--synthetic N] [--tiers] [--docs FILE]
 //! ```
 //!
+//! `OUT` gets both tiers in one bundle, or with `--tiers` tier 1 only,
+//! and the body tier goes to `OUT` with `-body` before the extension
+//! (`index.bin` → `index-body.bin`), as a site ships them.
 //! `--synthetic N` adds N generated entries with Japanese text of a
 //! realistic length, to measure the index size of a larger site.
+//! `--docs FILE` indexes the documents of a JSON file instead of the
+//! fixture: an array of documents, or `{"docs": [...], "synonyms": {...}}`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use tsunagu_search::{build_bundle, SearchDoc, Synonyms};
+use tsunagu_search::{build_bundle, build_bundles, SearchDoc, Synonyms};
 
 fn main() -> ExitCode {
     match run() {
@@ -31,8 +36,12 @@ fn run() -> Result<(), String> {
         .map(PathBuf::from)
         .ok_or("usage: write-fixture-bundle OUT [--synthetic N]")?;
     let mut synthetic = 0usize;
+    let mut tiers = false;
+    let mut docs_file: Option<PathBuf> = None;
     while let Some(arg) = args.next() {
         match arg.as_str() {
+            "--tiers" => tiers = true,
+            "--docs" => docs_file = Some(args.next().ok_or("--docs needs a file")?.into()),
             "--synthetic" => {
                 synthetic = args
                     .next()
@@ -46,20 +55,61 @@ fn run() -> Result<(), String> {
     let read = |name: &str| {
         std::fs::read_to_string(fixtures.join(name)).map_err(|e| format!("{name}: {e}"))
     };
-    let mut docs: Vec<SearchDoc> =
-        serde_json::from_str(&read("docs.json")?).map_err(|e| format!("docs.json: {e}"))?;
-    let synonyms: Synonyms =
-        serde_json::from_str(&read("synonyms.json")?).map_err(|e| format!("synonyms.json: {e}"))?;
+    let (mut docs, synonyms): (Vec<SearchDoc>, Synonyms) = match docs_file {
+        Some(file) => {
+            let text =
+                std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+            let value: serde_json::Value =
+                serde_json::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))?;
+            let bad = |e: serde_json::Error| format!("{}: {e}", file.display());
+            if value.is_array() {
+                (
+                    serde_json::from_value(value).map_err(bad)?,
+                    Synonyms::default(),
+                )
+            } else {
+                (
+                    serde_json::from_value(value["docs"].clone()).map_err(bad)?,
+                    serde_json::from_value(value["synonyms"].clone()).map_err(bad)?,
+                )
+            }
+        }
+        None => (
+            serde_json::from_str(&read("docs.json")?).map_err(|e| format!("docs.json: {e}"))?,
+            serde_json::from_str(&read("synonyms.json")?)
+                .map_err(|e| format!("synonyms.json: {e}"))?,
+        ),
+    };
     docs.extend((0..synthetic).map(generated));
-    let bundle = build_bundle(&docs, &synonyms).map_err(|e| e.to_string())?;
-    std::fs::write(&out, &bundle).map_err(|e| format!("{}: {e}", out.display()))?;
-    println!(
-        "{} documents, {} bytes → {}",
-        docs.len(),
-        bundle.len(),
-        out.display()
-    );
+    let write = |path: &Path, bytes: &[u8]| {
+        std::fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+        println!(
+            "{} documents, {} bytes → {}",
+            docs.len(),
+            bytes.len(),
+            path.display()
+        );
+        Ok::<(), String>(())
+    };
+    if tiers {
+        let bundles = build_bundles(&docs, &synonyms).map_err(|e| e.to_string())?;
+        write(&out, &bundles.index)?;
+        write(&body_path(&out), &bundles.body)?;
+    } else {
+        let bundle = build_bundle(&docs, &synonyms).map_err(|e| e.to_string())?;
+        write(&out, &bundle)?;
+    }
     Ok(())
+}
+
+/// `dir/index.bin` → `dir/index-body.bin`.
+fn body_path(out: &Path) -> PathBuf {
+    let stem = out.file_stem().and_then(|s| s.to_str()).unwrap_or("index");
+    let name = match out.extension().and_then(|e| e.to_str()) {
+        Some(ext) => format!("{stem}-body.{ext}"),
+        None => format!("{stem}-body"),
+    };
+    out.with_file_name(name)
 }
 
 /// A deterministic made-up entry: a name, a summary of about 60

@@ -10,8 +10,12 @@
 //! count × { name_len u32, name (UTF-8), data_len u32, data }
 //! ```
 //!
-//! Entries are tantivy's `meta.json` and segment files plus
-//! [`SETTINGS_ENTRY`] (synonyms and other query-time settings). The
+//! Entries of `index.bin` (tier 1) are tantivy's `meta.json` and segment
+//! files plus [`SETTINGS_ENTRY`] (synonyms and other query-time
+//! settings); those of `index-body.bin` (tier 2) are the same for the body
+//! index, each name prefixed with [`BODY_PREFIX`], plus
+//! [`BODY_SETTINGS_ENTRY`]. A bundle with both sets of entries holds the
+//! whole index in one file (tools and tests). The
 //! checksum makes truncated or damaged downloads fail cleanly in
 //! [`unpack`] instead of reaching tantivy's decoders.
 
@@ -32,9 +36,15 @@ use crate::SearchError;
 pub(crate) const MAGIC: &[u8; 8] = b"TSNGIDX\0";
 /// Bumped whenever the layout, the schema or the analysis changes, so an
 /// old `index.bin` cached by a browser is refused instead of misread.
-pub(crate) const FORMAT_VERSION: u32 = 1;
-/// Name of the entry holding [`crate::Settings`] as JSON.
+pub(crate) const FORMAT_VERSION: u32 = 2;
+/// Name of the entry holding [`crate::Settings`] as JSON (tier 1).
 pub(crate) const SETTINGS_ENTRY: &str = "tsunagu.json";
+/// Every entry of the body tier (`index-body.bin`) is named with this
+/// prefix, so one bundle can also hold both tiers.
+pub(crate) const BODY_PREFIX: &str = "body/";
+/// Name (after [`BODY_PREFIX`]) of the entry holding
+/// [`crate::BodySettings`] as JSON.
+pub(crate) const BODY_SETTINGS_ENTRY: &str = "tsunagu-body.json";
 const HEADER_LEN: usize = 8 + 4 + 4;
 
 /// Serialises named entries into a bundle. Entries are written in the

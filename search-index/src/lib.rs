@@ -21,6 +21,7 @@
 
 mod analysis;
 mod bundle;
+mod hits;
 mod schema;
 mod search;
 #[cfg(feature = "writer")]
@@ -33,7 +34,7 @@ use serde::{Deserialize, Serialize};
 pub use analysis::{normalize, JaTokenizer, TOKENIZER_NAME};
 pub use search::Index;
 #[cfg(feature = "writer")]
-pub use writer::build_bundle;
+pub use writer::{build_bundle, build_bundles, Bundles};
 
 /// One searchable entry of the site, as the CLI hands it over.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -180,22 +181,28 @@ pub enum SearchError {
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub(crate) struct Settings {
     pub synonyms: Vec<Vec<String>>,
+    /// Identifies the document order; the body tier carries the same id.
+    pub pair: String,
 }
 
-/// What the index stores per document to render a hit.
+/// Settings of the body tier.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(crate) struct BodySettings {
+    /// [`Settings::pair`] of the index this body belongs to.
+    pub pair: String,
+}
+
+/// What the index stores per document to render a hit (see `hits.rs`).
+#[derive(Debug, Clone, Default)]
+#[cfg_attr(test, derive(Serialize))]
 pub(crate) struct StoredHit {
     pub slug: String,
     pub kind: String,
     pub name: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub kana: Option<String>,
     pub url: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub area: Option<String>,
     pub summary: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub starts: Option<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub ends: Option<i64>,
 }

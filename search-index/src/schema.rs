@@ -1,11 +1,20 @@
-//! The index schema: field names, options and the facet layout.
+//! The index schemas: field names, options and the facet layout.
 //!
 //! Kept in one place because the writer (native) and the reader (wasm)
-//! must agree on it; the reader looks fields up by these names.
+//! must agree on them; the reader looks fields up by these names.
+//!
+//! The index ships in two tiers with the same documents in the same order
+//! (so document ids agree):
+//!
+//! * **tier 1**, `index.bin`: everything the first results need: name,
+//!   reading, summary, categories, keywords, facets, the sort and time
+//!   fields, and (beside the index, `hits.bin`) what each result shows;
+//! * **tier 2**, `index-body.bin`: the body text alone, fetched after the
+//!   first results are shown.
 
 use tantivy::schema::{
     Facet, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing,
-    TextOptions, STORED,
+    TextOptions,
 };
 
 use crate::analysis::TOKENIZER_NAME;
@@ -22,25 +31,70 @@ pub(crate) const FACETS: &str = "facets";
 pub(crate) const RANK: &str = "rank";
 /// Browse order for events: by start time, then name (u64, fast).
 pub(crate) const EVENT_RANK: &str = "event_rank";
-pub(crate) const STARTS: &str = "starts";
-pub(crate) const ENDS: &str = "ends";
 /// For events only: the end time, or the start time when there is no end.
 /// Past events are those whose `until` is before `now`.
 pub(crate) const UNTIL: &str = "until";
-/// The stored hit (JSON of [`crate::StoredHit`]); one stored field keeps
-/// the document store compact and the reader simple.
-pub(crate) const HIT: &str = "hit";
 
-/// Text fields searched, with their BM25 boosts: the name and its reading
-/// matter most, descriptive metadata next, the body least.
-pub(crate) const TEXT_FIELDS: [(&str, f32); 6] = [
-    (NAME, 4.0),
-    (KANA, 4.0),
-    (SUMMARY, 2.0),
-    (CATEGORIES, 2.0),
-    (KEYWORDS, 2.0),
-    (BODY, 1.0),
+/// A searched text field: its name, BM25 boost, and whether it keeps
+/// positions (phrase queries). Without positions a query word must match
+/// as all of its bigrams anywhere in the field, which for short values
+/// (categories, keywords) and for the body is nearly the same and much
+/// smaller to ship.
+#[derive(Clone, Copy)]
+pub(crate) struct TextField {
+    pub name: &'static str,
+    pub boost: f32,
+    pub positions: bool,
+}
+
+/// Tier-1 text fields: the name and its reading matter most, descriptive
+/// metadata next.
+pub(crate) const TEXT_FIELDS: [TextField; 5] = [
+    TextField {
+        name: NAME,
+        boost: 4.0,
+        positions: true,
+    },
+    TextField {
+        name: KANA,
+        boost: 4.0,
+        positions: true,
+    },
+    TextField {
+        name: SUMMARY,
+        boost: 2.0,
+        positions: true,
+    },
+    TextField {
+        name: CATEGORIES,
+        boost: 2.0,
+        positions: false,
+    },
+    TextField {
+        name: KEYWORDS,
+        boost: 2.0,
+        positions: false,
+    },
 ];
+
+/// The tier-2 field: the body matters least.
+pub(crate) const BODY_FIELD: TextField = TextField {
+    name: BODY,
+    boost: 1.0,
+    positions: false,
+};
+
+fn text_options(field: TextField) -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(TOKENIZER_NAME)
+            .set_index_option(if field.positions {
+                IndexRecordOption::WithFreqsAndPositions
+            } else {
+                IndexRecordOption::WithFreqs
+            }),
+    )
+}
 
 /// Facet dimensions, in the order they appear in [`crate::Facets`].
 /// Each is the first step of a facet path (`/kind/event`, `/category/…`).
@@ -60,36 +114,37 @@ pub(crate) const DIM_ANONYMOUS: &str = "anonymous";
 /// so counts for all levels at once need this flat form.
 pub(crate) const DIM_AREA_LEVELS: &str = "areas";
 
-/// Builds the schema.
+/// Builds the tier-1 schema. Nothing is stored: what a result shows is in
+/// `hits.bin` (see `hits.rs`), start and end times included; only `until`
+/// is needed to leave out past events. It is indexed rather than fast: a
+/// range query on the term dictionary needs no fast-field range code in
+/// the wasm module, and there are few events.
 pub(crate) fn build() -> Schema {
     let mut builder = Schema::builder();
-    let text = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer(TOKENIZER_NAME)
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-    );
-    for (name, _) in TEXT_FIELDS {
-        builder.add_text_field(name, text.clone());
+    for field in TEXT_FIELDS {
+        builder.add_text_field(field.name, text_options(field));
     }
     builder.add_facet_field(FACETS, FacetOptions::default());
-    let fast_u64 = NumericOptions::default().set_fast();
-    builder.add_u64_field(RANK, fast_u64.clone());
-    builder.add_u64_field(EVENT_RANK, fast_u64);
-    let time = NumericOptions::default().set_fast().set_indexed();
-    builder.add_i64_field(STARTS, time.clone());
-    builder.add_i64_field(ENDS, time.clone());
-    builder.add_i64_field(UNTIL, time);
-    builder.add_bytes_field(HIT, STORED);
+    let fast = NumericOptions::default().set_fast();
+    builder.add_u64_field(RANK, fast.clone());
+    builder.add_u64_field(EVENT_RANK, fast);
+    builder.add_i64_field(UNTIL, NumericOptions::default().set_indexed());
+    builder.build()
+}
+
+/// Builds the tier-2 schema: the body alone.
+pub(crate) fn build_body() -> Schema {
+    let mut builder = Schema::builder();
+    builder.add_text_field(BODY_FIELD.name, text_options(BODY_FIELD));
     builder.build()
 }
 
 /// Field handles of an opened index, looked up once by name.
 #[derive(Clone, Copy)]
 pub(crate) struct Fields {
-    pub text: [(Field, f32); 6],
+    pub text: [(Field, TextField); 5],
     pub facets: Field,
     pub until: Field,
-    pub hit: Field,
 }
 
 impl Fields {
@@ -99,15 +154,14 @@ impl Fields {
                 .get_field(name)
                 .map_err(|_| SearchError::Corrupt(format!("the index has no field `{name}`")))
         };
-        let mut text = [(Field::from_field_id(0), 0.0); 6];
-        for (slot, (name, boost)) in text.iter_mut().zip(TEXT_FIELDS) {
-            *slot = (get(name)?, boost);
+        let mut text = TEXT_FIELDS.map(|f| (Field::from_field_id(0), f));
+        for (slot, field) in text.iter_mut().zip(TEXT_FIELDS) {
+            slot.0 = get(field.name)?;
         }
         Ok(Fields {
             text,
             facets: get(FACETS)?,
             until: get(UNTIL)?,
-            hit: get(HIT)?,
         })
     }
 }

@@ -1,4 +1,12 @@
 //! Opening a bundle and answering queries (native and wasm).
+//!
+//! The index has two tiers (see `schema.rs`): tier 1 is enough to answer
+//! queries from the name, reading, summary, categories and keywords; the
+//! body tier, once added, is searched through [`BodyQuery`], a query on
+//! the body index that plugs into tier 1's query tree. Both indexes hold
+//! the same documents in the same order in one segment each, so a body
+//! scorer's document ids are tier 1's: words may match in either tier,
+//! BM25 scores add up, and filters, counts and sorting work as before.
 
 use std::collections::BTreeMap;
 use std::ops::Bound;
@@ -6,16 +14,18 @@ use std::path::PathBuf;
 
 use tantivy::collector::{Count, FacetCollector, FacetCounts, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query as TQuery,
-    RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, EmptyScorer, EnableScoring, Explanation,
+    InvertedIndexRangeQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query as TQuery, Scorer,
+    TermQuery, Weight,
 };
-use tantivy::schema::{Facet, Field, IndexRecordOption, Value};
-use tantivy::{DocAddress, Order, ReloadPolicy, Searcher, TantivyDocument, Term};
+use tantivy::schema::{Facet, Field, IndexRecordOption};
+use tantivy::{DocAddress, DocId, Order, ReloadPolicy, Score, Searcher, SegmentReader, Term};
 
 use crate::analysis::{analyze, normalize, JaTokenizer, Mode, Tok, TOKENIZER_NAME};
-use crate::bundle::{self, BundleDirectory, SETTINGS_ENTRY};
+use crate::bundle::{self, BundleDirectory, BODY_PREFIX, BODY_SETTINGS_ENTRY, SETTINGS_ENTRY};
+use crate::hits::{Hits, HITS_ENTRY};
 use crate::schema::{self as s, Fields};
-use crate::{Facets, Hit, Query, SearchError, SearchResults, Settings, StoredHit};
+use crate::{BodySettings, Facets, Hit, Query, SearchError, SearchResults, Settings};
 
 /// Page size when the query asks for 0.
 const DEFAULT_LIMIT: usize = 20;
@@ -33,18 +43,31 @@ const MAX_ALTERNATIVES: usize = 16;
 /// How many terms a trailing one-character prefix may expand to.
 const MAX_PREFIX_EXPANSIONS: u32 = 2_000;
 
-/// An opened search index.
+/// An opened search index: tier 1 (`index.bin`), and the body tier
+/// (`index-body.bin`) once added with [`Index::add_body`].
 pub struct Index {
     reader: tantivy::IndexReader,
     fields: Fields,
     /// Normalised synonym groups.
     synonyms: Vec<Vec<String>>,
+    /// Identifies the document order (see `writer.rs`, `pair_id`).
+    pair: String,
+    /// What each result shows, by document id.
+    hits: Hits,
+    body: Option<Body>,
+}
+
+/// The body tier of an opened index.
+struct Body {
+    reader: tantivy::IndexReader,
+    field: Field,
 }
 
 impl std::fmt::Debug for Index {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Index")
             .field("docs", &self.reader.searcher().num_docs())
+            .field("body", &self.body.is_some())
             .finish_non_exhaustive()
     }
 }
@@ -63,19 +86,70 @@ struct Filter {
 }
 
 impl Index {
-    /// Opens a bundle produced by [`crate::build_bundle`]. Damaged or
+    /// Opens `index.bin` (tier 1, from [`crate::build_bundles`]), or a
+    /// bundle with both tiers (from [`crate::build_bundle`]). Damaged or
     /// foreign bytes give an error, never a panic.
+    ///
+    /// Until the body tier is added ([`Index::add_body`]), queries search
+    /// every field but the body.
     pub fn open(bundle: Vec<u8>) -> Result<Index, SearchError> {
         guarded("opening the index", || Self::open_unguarded(bundle))
     }
 
+    /// Opens both tiers at once (what `tsunagu search` does).
+    pub fn open_tiers(index: Vec<u8>, body: Vec<u8>) -> Result<Index, SearchError> {
+        let mut opened = Index::open(index)?;
+        opened.add_body(body)?;
+        Ok(opened)
+    }
+
+    /// Adds the body tier (`index-body.bin` of the same build). Fails if
+    /// the bytes are not a body tier or belong to another build; the index
+    /// then keeps working without the body.
+    pub fn add_body(&mut self, bundle: Vec<u8>) -> Result<(), SearchError> {
+        guarded("opening the body index", || {
+            let entries = bundle::unpack(bundle)?;
+            if entries.is_empty() || entries.keys().any(|name| !name.starts_with(BODY_PREFIX)) {
+                return Err(SearchError::Corrupt(
+                    "not a body index (index-body.bin)".into(),
+                ));
+            }
+            self.attach_body(entries)
+        })
+    }
+
+    /// Whether the body tier is searched.
+    pub fn has_body(&self) -> bool {
+        self.body.is_some()
+    }
+
     fn open_unguarded(bundle: Vec<u8>) -> Result<Index, SearchError> {
         let mut entries = bundle::unpack(bundle)?;
-        let settings = entries
-            .remove(SETTINGS_ENTRY)
-            .ok_or_else(|| SearchError::Corrupt(format!("missing {SETTINGS_ENTRY}")))?;
+        let body_entries: BTreeMap<String, _> = {
+            let names: Vec<String> = entries
+                .keys()
+                .filter(|name| name.starts_with(BODY_PREFIX))
+                .cloned()
+                .collect();
+            names
+                .into_iter()
+                .filter_map(|name| entries.remove(&name).map(|bytes| (name, bytes)))
+                .collect()
+        };
+        let settings = entries.remove(SETTINGS_ENTRY).ok_or_else(|| {
+            if entries.is_empty() && !body_entries.is_empty() {
+                SearchError::Corrupt(
+                    "this is the body index (index-body.bin), not index.bin".into(),
+                )
+            } else {
+                SearchError::Corrupt(format!("missing {SETTINGS_ENTRY}"))
+            }
+        })?;
         let settings: Settings = serde_json::from_slice(settings.as_slice())
             .map_err(|e| SearchError::Corrupt(format!("{SETTINGS_ENTRY}: {e}")))?;
+        let hits = entries
+            .remove(HITS_ENTRY)
+            .ok_or_else(|| SearchError::Corrupt(format!("missing {HITS_ENTRY}")))?;
         let files = entries
             .into_iter()
             .map(|(name, bytes)| (PathBuf::from(name), bytes))
@@ -109,11 +183,86 @@ impl Index {
             })
             .filter(|group| group.len() > 1)
             .collect();
-        Ok(Index {
+        let searcher = reader.searcher();
+        if searcher.segment_readers().len() > 1 {
+            return Err(SearchError::Corrupt(
+                "the index has more than one segment".into(),
+            ));
+        }
+        let max_doc = searcher
+            .segment_readers()
+            .first()
+            .map_or(0, SegmentReader::max_doc);
+        let hits = Hits::open(hits, max_doc as usize)?;
+        let mut opened = Index {
             reader,
             fields,
             synonyms,
-        })
+            pair: settings.pair,
+            hits,
+            body: None,
+        };
+        if !body_entries.is_empty() {
+            opened.attach_body(body_entries)?;
+        }
+        Ok(opened)
+    }
+
+    fn attach_body(
+        &mut self,
+        mut entries: BTreeMap<String, tantivy::directory::OwnedBytes>,
+    ) -> Result<(), SearchError> {
+        let settings_name = format!("{BODY_PREFIX}{BODY_SETTINGS_ENTRY}");
+        let settings = entries
+            .remove(&settings_name)
+            .ok_or_else(|| SearchError::Corrupt(format!("missing {settings_name}")))?;
+        let settings: BodySettings = serde_json::from_slice(settings.as_slice())
+            .map_err(|e| SearchError::Corrupt(format!("{settings_name}: {e}")))?;
+        if settings.pair != self.pair {
+            return Err(SearchError::Corrupt(
+                "index-body.bin belongs to another build of the site than index.bin".into(),
+            ));
+        }
+        let files = entries
+            .into_iter()
+            .filter_map(|(name, bytes)| {
+                name.strip_prefix(BODY_PREFIX)
+                    .map(|rest| (PathBuf::from(rest), bytes))
+            })
+            .collect();
+        let index = tantivy::Index::open(BundleDirectory::new(files))
+            .map_err(|e| SearchError::Corrupt(e.to_string()))?;
+        if index.schema() != s::build_body() {
+            return Err(SearchError::Corrupt(
+                "the body index schema differs from this version's".into(),
+            ));
+        }
+        let field = index
+            .schema()
+            .get_field(s::BODY)
+            .map_err(|_| SearchError::Corrupt("the body index has no body field".into()))?;
+        let reader: tantivy::IndexReader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()
+            .map_err(|e: tantivy::TantivyError| SearchError::Corrupt(e.to_string()))?;
+        // Document ids must mean the same entries in both tiers.
+        let main = self.reader.searcher();
+        let body = reader.searcher();
+        let max_docs = |searcher: &Searcher| -> Vec<DocId> {
+            searcher
+                .segment_readers()
+                .iter()
+                .map(SegmentReader::max_doc)
+                .collect()
+        };
+        if main.segment_readers().len() > 1 || max_docs(&main) != max_docs(&body) {
+            return Err(SearchError::Corrupt(
+                "the body index does not match index.bin".into(),
+            ));
+        }
+        self.body = Some(Body { reader, field });
+        Ok(())
     }
 
     /// Number of documents in the index.
@@ -157,7 +306,7 @@ impl Index {
             let (total, top, counts) = searcher.search(&query, &(Count, top, facet_collector()))?;
             let hits = top
                 .into_iter()
-                .map(|(_, addr)| self.hit(&searcher, addr, 0.0, &[]))
+                .map(|(_, addr)| self.hit(addr, 0.0, &[]))
                 .collect::<Result<_, _>>()?;
             let facets = self.facets(&searcher, &AllQuery, &filters, past.as_deref(), &counts)?;
             return Ok(SearchResults {
@@ -168,8 +317,10 @@ impl Index {
             });
         }
 
+        let body = self.body.as_ref().map(|b| (b.reader.searcher(), b.field));
+        let body = body.as_ref().map(|(searcher, field)| (searcher, *field));
         let mut partial = false;
-        let mut text_query = self.text_query(&words, Occur::Must);
+        let mut text_query = self.text_query(&words, Occur::Must, body);
         let mut found = self.run(
             &searcher,
             &*text_query,
@@ -179,7 +330,7 @@ impl Index {
             offset,
         )?;
         if found.0 == 0 && words.len() >= 2 {
-            text_query = self.text_query(&words, Occur::Should);
+            text_query = self.text_query(&words, Occur::Should, body);
             found = self.run(
                 &searcher,
                 &*text_query,
@@ -197,7 +348,7 @@ impl Index {
             .collect();
         let hits = top
             .into_iter()
-            .map(|(score, addr)| self.hit(&searcher, addr, score, &phrases))
+            .map(|(score, addr)| self.hit(addr, score, &phrases))
             .collect::<Result<_, _>>()?;
         let facets = self.facets(&searcher, &*text_query, &filters, past.as_deref(), &counts)?;
         Ok(SearchResults {
@@ -287,16 +438,40 @@ impl Index {
 
     /// The full-text part of a query: words combined with `occur` (Must =
     /// all words, Should = any), each word matching any of its spellings in
-    /// any text field, with the field boosts.
-    fn text_query(&self, words: &[Word], occur: Occur) -> Box<dyn TQuery> {
+    /// any text field (the body too when `body` is given), with the field
+    /// boosts.
+    fn text_query(
+        &self,
+        words: &[Word],
+        occur: Occur,
+        body: Option<(&Searcher, Field)>,
+    ) -> Box<dyn TQuery> {
         let clauses = words
             .iter()
             .map(|word| {
                 let mut per_word: Vec<(Occur, Box<dyn TQuery>)> = Vec::new();
                 for toks in &word.alternatives {
-                    for (field, boost) in self.fields.text {
-                        if let Some(q) = phrase_query(field, toks) {
-                            per_word.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
+                    for (field, options) in self.fields.text {
+                        let q = if options.positions {
+                            phrase_query(field, toks)
+                        } else {
+                            all_terms_query(field, toks)
+                        };
+                        if let Some(q) = q {
+                            per_word
+                                .push((Occur::Should, Box::new(BoostQuery::new(q, options.boost))));
+                        }
+                    }
+                    if let Some((searcher, field)) = body {
+                        if let Some(q) = all_terms_query(field, toks) {
+                            let q = Box::new(BodyQuery {
+                                searcher: searcher.clone(),
+                                query: q,
+                            });
+                            per_word.push((
+                                Occur::Should,
+                                Box::new(BoostQuery::new(q, s::BODY_FIELD.boost)),
+                            ));
                         }
                     }
                 }
@@ -316,7 +491,7 @@ impl Index {
             if let Some(facet) = facet {
                 out.push(Filter {
                     dim,
-                    query: Box::new(TermQuery::new(
+                    query: quiet_term(TermQuery::new(
                         Term::from_facet(facets, &facet),
                         IndexRecordOption::Basic,
                     )),
@@ -365,7 +540,7 @@ impl Index {
         if q.include_past_events {
             return None;
         }
-        Some(Box::new(RangeQuery::new(
+        Some(quiet(InvertedIndexRangeQuery::new(
             Bound::Unbounded,
             Bound::Excluded(Term::from_field_i64(self.fields.until, now)),
         )))
@@ -409,20 +584,13 @@ impl Index {
         Ok(facets)
     }
 
-    fn hit(
-        &self,
-        searcher: &Searcher,
-        addr: DocAddress,
-        score: f32,
-        phrases: &[&[Tok]],
-    ) -> Result<Hit, SearchError> {
-        let doc: TantivyDocument = searcher.doc(addr)?;
-        let stored = doc
-            .get_first(self.fields.hit)
-            .and_then(|v| v.as_bytes())
-            .ok_or_else(|| SearchError::Corrupt("a document has no stored hit".into()))?;
-        let stored: StoredHit = serde_json::from_slice(stored)
-            .map_err(|e| SearchError::Corrupt(format!("stored hit: {e}")))?;
+    fn hit(&self, addr: DocAddress, score: f32, phrases: &[&[Tok]]) -> Result<Hit, SearchError> {
+        if addr.segment_ord != 0 {
+            return Err(SearchError::Corrupt(
+                "a hit outside the only segment".into(),
+            ));
+        }
+        let stored = self.hits.get(addr.doc_id as usize)?;
         Ok(Hit {
             summary_highlighted: highlight(&stored.summary, phrases),
             name_highlighted: highlight(&stored.name, phrases),
@@ -536,7 +704,7 @@ fn phrase_query(field: Field, toks: &[Tok]) -> Option<Box<dyn TQuery>> {
     match toks {
         [] => None,
         [only] if only.single_char => Some(prefix_query(field, &only.text)),
-        [only] => Some(Box::new(TermQuery::new(
+        [only] => Some(quiet_term(TermQuery::new(
             term(only),
             IndexRecordOption::WithFreqs,
         ))),
@@ -548,10 +716,218 @@ fn phrase_query(field: Field, toks: &[Tok]) -> Option<Box<dyn TQuery>> {
             if last.single_char {
                 let mut q = PhrasePrefixQuery::new_with_offset(terms);
                 q.set_max_expansions(MAX_PREFIX_EXPANSIONS);
-                Some(Box::new(q))
+                Some(quiet(q))
             } else {
-                Some(Box::new(PhraseQuery::new_with_offset(terms)))
+                Some(quiet(PhraseQuery::new_with_offset(terms)))
             }
+        }
+    }
+}
+
+/// The query for one spelling of a word in a field without positions:
+/// every token must occur somewhere in the field (a trailing lone
+/// character as a prefix, as in [`phrase_query`]).
+fn all_terms_query(field: Field, toks: &[Tok]) -> Option<Box<dyn TQuery>> {
+    let term = |t: &Tok| -> Box<dyn TQuery> {
+        quiet_term(TermQuery::new(
+            Term::from_field_text(field, &t.text),
+            IndexRecordOption::WithFreqs,
+        ))
+    };
+    match toks {
+        [] => None,
+        [only] if only.single_char => Some(prefix_query(field, &only.text)),
+        [only] => Some(term(only)),
+        [.., last] => {
+            let mut seen: Vec<&str> = Vec::with_capacity(toks.len());
+            let mut clauses: Vec<(Occur, Box<dyn TQuery>)> = Vec::with_capacity(toks.len());
+            for t in toks {
+                if seen.contains(&t.text.as_str()) {
+                    continue;
+                }
+                seen.push(&t.text);
+                let q = if t.single_char && std::ptr::eq(t, last) {
+                    prefix_query(field, &t.text)
+                } else {
+                    term(t)
+                };
+                clauses.push((Occur::Must, q));
+            }
+            Some(Box::new(BooleanQuery::new(clauses)))
+        }
+    }
+}
+
+/// Boxes a tantivy query behind [`Quiet`].
+fn quiet<Q: TQuery + Clone>(query: Q) -> Box<dyn TQuery> {
+    Box::new(Quiet(query))
+}
+
+/// Boxes a term query behind [`QuietTerm`].
+fn quiet_term(query: TermQuery) -> Box<dyn TQuery> {
+    Box::new(QuietTerm(query))
+}
+
+/// A tantivy query that is never formatted.
+///
+/// Every type used as a `dyn Query` brings its `Debug` implementation into
+/// the wasm module (it is in the vtable, whether called or not). tantivy's
+/// term-based queries print their terms, and a term's `Debug` can print a
+/// facet, whose `Display` escapes slashes with a regular expression: that
+/// alone pulled the whole `regex` engine and its Unicode tables (about
+/// 450 KB) into the module. Wrapped, the tantivy queries are only called
+/// directly, and nothing prints a term.
+#[derive(Clone)]
+struct Quiet<Q>(Q);
+
+impl<Q> std::fmt::Debug for Quiet<Q> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Quiet")
+    }
+}
+
+impl<Q: TQuery + Clone> TQuery for Quiet<Q> {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        self.0.weight(scoring)
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        self.0.query_terms(visitor);
+    }
+}
+
+/// A [`TermQuery`] that is never formatted (see [`Quiet`]), and always on
+/// the inverted index: `TermQuery::weight` would fall back to a fast-field
+/// range query for fields that are not indexed (none here), code that
+/// formats terms in its errors.
+#[derive(Clone)]
+struct QuietTerm(TermQuery);
+
+impl std::fmt::Debug for QuietTerm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("QuietTerm")
+    }
+}
+
+impl TQuery for QuietTerm {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        Ok(Box::new(QuietWeight(self.0.specialized_weight(scoring)?)))
+    }
+
+    fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
+        self.0.query_terms(visitor);
+    }
+}
+
+/// A term weight that does not explain itself: `TermWeight::explain`
+/// prints the term (see [`Quiet`]), and explanations are never asked for.
+/// Everything else is the term weight's own, fast paths included.
+struct QuietWeight<W>(W);
+
+impl<W: Weight> Weight for QuietWeight<W> {
+    fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        self.0.scorer(reader, boost)
+    }
+
+    fn explain(&self, _reader: &SegmentReader, _doc: DocId) -> tantivy::Result<Explanation> {
+        Err(tantivy::TantivyError::InvalidArgument(
+            "explanations are not supported".into(),
+        ))
+    }
+
+    fn count(&self, reader: &SegmentReader) -> tantivy::Result<u32> {
+        self.0.count(reader)
+    }
+
+    fn for_each(
+        &self,
+        reader: &SegmentReader,
+        callback: &mut dyn FnMut(DocId, Score),
+    ) -> tantivy::Result<()> {
+        self.0.for_each(reader, callback)
+    }
+
+    fn for_each_no_score(
+        &self,
+        reader: &SegmentReader,
+        callback: &mut dyn FnMut(&[DocId]),
+    ) -> tantivy::Result<()> {
+        self.0.for_each_no_score(reader, callback)
+    }
+
+    fn for_each_pruning(
+        &self,
+        threshold: Score,
+        reader: &SegmentReader,
+        callback: &mut dyn FnMut(DocId, Score) -> Score,
+    ) -> tantivy::Result<()> {
+        self.0.for_each_pruning(threshold, reader, callback)
+    }
+}
+
+/// A query on the body index used inside a query on tier 1.
+///
+/// Its weight is built with the body index's searcher (so BM25 uses the
+/// body's statistics) and its scorers run on the body index's single
+/// segment whatever segment tier 1 asks for: the tiers share document ids
+/// (checked when the body is added), so the matches are tier 1's
+/// documents and combine with tier-1 clauses, filters and collectors.
+struct BodyQuery {
+    searcher: Searcher,
+    query: Box<dyn TQuery>,
+}
+
+impl Clone for BodyQuery {
+    fn clone(&self) -> Self {
+        BodyQuery {
+            searcher: self.searcher.clone(),
+            query: self.query.box_clone(),
+        }
+    }
+}
+
+impl std::fmt::Debug for BodyQuery {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BodyQuery")
+            .field("query", &self.query)
+            .finish_non_exhaustive()
+    }
+}
+
+impl TQuery for BodyQuery {
+    fn weight(&self, scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
+        let scoring = if scoring.is_scoring_enabled() {
+            EnableScoring::enabled_from_searcher(&self.searcher)
+        } else {
+            EnableScoring::disabled_from_searcher(&self.searcher)
+        };
+        Ok(Box::new(BodyWeight {
+            weight: self.query.weight(scoring)?,
+            segment: self.searcher.segment_readers().first().cloned(),
+        }))
+    }
+}
+
+struct BodyWeight {
+    weight: Box<dyn Weight>,
+    /// The body index's only segment (none when the site is empty).
+    segment: Option<SegmentReader>,
+}
+
+impl Weight for BodyWeight {
+    fn scorer(&self, _tier1: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        match &self.segment {
+            Some(segment) => self.weight.scorer(segment, boost),
+            None => Ok(Box::new(EmptyScorer)),
+        }
+    }
+
+    fn explain(&self, _tier1: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
+        match &self.segment {
+            Some(segment) => self.weight.explain(segment, doc),
+            None => Err(tantivy::TantivyError::InvalidArgument(
+                "the body index is empty".into(),
+            )),
         }
     }
 }
@@ -565,7 +941,7 @@ fn prefix_query(field: Field, prefix: &str) -> Box<dyn TQuery> {
         Some(next) => Bound::Excluded(Term::from_field_text(field, &next)),
         None => Bound::Unbounded,
     };
-    Box::new(RangeQuery::new(lower, upper))
+    quiet(InvertedIndexRangeQuery::new(lower, upper))
 }
 
 /// The smallest string greater than every string starting with `prefix`.

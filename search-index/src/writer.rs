@@ -1,4 +1,5 @@
-//! Building `index.bin` (native only: tantivy's `IndexWriter` uses threads).
+//! Building `index.bin` and `index-body.bin` (native only: tantivy's
+//! `IndexWriter` uses threads).
 //!
 //! The output must be byte-identical for identical input, so that a site
 //! rebuild does not invalidate every visitor's cached index and so that
@@ -7,10 +8,13 @@
 //!
 //! 1. sorts the documents (by reading/name, then slug) before adding them,
 //!    which also makes the output independent of the input order;
-//! 2. indexes with one thread and no background merges, then merges
-//!    whatever segments were produced into one;
+//! 2. indexes each tier with one thread and no background merges, then
+//!    merges whatever segments were produced into one;
 //! 3. packs `meta.json` and that segment's files, renaming the segment to
 //!    an id derived from a hash of the files' contents.
+//!
+//! Both tiers index every document in the same order, so a document id
+//! means the same entry in both (see `search.rs`, `BodyQuery`).
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
@@ -18,12 +22,14 @@ use std::path::Path;
 use tantivy::directory::RamDirectory;
 use tantivy::indexer::NoMergePolicy;
 use tantivy::schema::Schema;
+use tantivy::store::Compressor;
 use tantivy::{Directory, IndexSettings, IndexWriter, TantivyDocument};
 
 use crate::analysis::{normalize, JaTokenizer, TOKENIZER_NAME};
-use crate::bundle::{self, SETTINGS_ENTRY};
+use crate::bundle::{self, BODY_PREFIX, BODY_SETTINGS_ENTRY, SETTINGS_ENTRY};
+use crate::hits::{self, HITS_ENTRY};
 use crate::schema::{self as s, area_steps};
-use crate::{SearchDoc, SearchError, Settings, StoredHit, Synonyms};
+use crate::{BodySettings, SearchDoc, SearchError, Settings, StoredHit, Synonyms};
 
 /// Indexing memory budget. Far more than a regional portal needs, so the
 /// single thread normally produces a single segment and the merge step
@@ -33,19 +39,42 @@ const WRITER_MEMORY: usize = 64 * 1024 * 1024;
 /// no summary, in characters.
 const EXCERPT_CHARS: usize = 120;
 
-/// Builds the packed search bundle (`index.bin`) for `docs`.
+/// The two files of a built index (see [`crate::Index`]): `index` is
+/// `index.bin` (tier 1, needed for the first results), `body` is
+/// `index-body.bin` (tier 2, the body text).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bundles {
+    pub index: Vec<u8>,
+    pub body: Vec<u8>,
+}
+
+/// Builds the two bundles for `docs`.
 ///
 /// Deterministic: the same documents and synonyms, in any order, give the
 /// same bytes. Fails on an empty or duplicate slug.
-pub fn build_bundle(docs: &[SearchDoc], synonyms: &Synonyms) -> Result<Vec<u8>, SearchError> {
-    validate(docs)?;
-    let schema = s::build();
-    // Files are read back from this RAM directory itself rather than
-    // through the index's managed view, which strips the footers.
-    let ram = RamDirectory::create();
-    let index = tantivy::Index::create(ram.clone(), schema.clone(), IndexSettings::default())?;
-    index.tokenizers().register(TOKENIZER_NAME, JaTokenizer);
+pub fn build_bundles(docs: &[SearchDoc], synonyms: &Synonyms) -> Result<Bundles, SearchError> {
+    let (main, body) = build_entries(docs, synonyms)?;
+    Ok(Bundles {
+        index: bundle::pack(&main)?,
+        body: bundle::pack(&body)?,
+    })
+}
 
+/// Builds both tiers packed into one bundle, which [`crate::Index::open`]
+/// opens complete. For tools and tests; a site ships [`build_bundles`].
+pub fn build_bundle(docs: &[SearchDoc], synonyms: &Synonyms) -> Result<Vec<u8>, SearchError> {
+    let (mut main, body) = build_entries(docs, synonyms)?;
+    main.extend(body);
+    bundle::pack(&main)
+}
+
+type Entries = BTreeMap<String, Vec<u8>>;
+
+fn build_entries(
+    docs: &[SearchDoc],
+    synonyms: &Synonyms,
+) -> Result<(Entries, Entries), SearchError> {
+    validate(docs)?;
     let mut order: Vec<&SearchDoc> = docs.iter().collect();
     order.sort_by_cached_key(|d| (browse_key(d), d.slug.clone()));
     let mut events: Vec<(usize, &SearchDoc)> = order
@@ -59,20 +88,16 @@ pub fn build_bundle(docs: &[SearchDoc], synonyms: &Synonyms) -> Result<Vec<u8>, 
     for (event_order, (rank, _)) in events.iter().enumerate() {
         event_rank[*rank] = event_order as u64;
     }
+    let pair = pair_id(&order);
 
-    let mut writer: IndexWriter = index.writer_with_num_threads(1, WRITER_MEMORY)?;
-    writer.set_merge_policy(Box::new(NoMergePolicy));
+    let schema = s::build();
+    let mut tantivy_docs = Vec::with_capacity(order.len());
     for (rank, doc) in order.iter().enumerate() {
-        writer.add_document(to_tantivy(&schema, doc, rank as u64, event_rank[rank])?)?;
+        tantivy_docs.push(to_tantivy(&schema, doc, rank as u64, event_rank[rank])?);
     }
-    writer.commit()?;
-    let segment_ids = index.searchable_segment_ids()?;
-    if segment_ids.len() > 1 {
-        writer.merge(&segment_ids).wait()?;
-    }
-    writer.wait_merging_threads()?;
-
-    let mut entries = BTreeMap::new();
+    let mut main = write_segment(schema, tantivy_docs, "")?;
+    let stored: Vec<StoredHit> = order.iter().map(|doc| stored_hit(doc)).collect();
+    main.insert(HITS_ENTRY.to_owned(), hits::encode(&stored));
     let settings = Settings {
         synonyms: synonyms
             .groups
@@ -85,9 +110,66 @@ pub fn build_bundle(docs: &[SearchDoc], synonyms: &Synonyms) -> Result<Vec<u8>, 
             })
             .filter(|g: &Vec<String>| g.len() > 1)
             .collect(),
+        pair: pair.clone(),
     };
-    entries.insert(SETTINGS_ENTRY.to_owned(), serde_json::to_vec(&settings)?);
+    main.insert(SETTINGS_ENTRY.to_owned(), serde_json::to_vec(&settings)?);
 
+    // Tier 2: every document, in the same order, so document ids agree.
+    let schema = s::build_body();
+    let body_field = schema
+        .get_field(s::BODY)
+        .map_err(|e| SearchError::Build(format!("schema: {e}")))?;
+    let tantivy_docs = order
+        .iter()
+        .map(|doc| {
+            let mut out = TantivyDocument::new();
+            out.add_text(body_field, &doc.body);
+            out
+        })
+        .collect();
+    let mut body = write_segment(schema, tantivy_docs, BODY_PREFIX)?;
+    let body_settings = BodySettings { pair };
+    body.insert(
+        format!("{BODY_PREFIX}{BODY_SETTINGS_ENTRY}"),
+        serde_json::to_vec(&body_settings)?,
+    );
+    Ok((main, body))
+}
+
+/// Indexes `docs` (in this order) into one segment and returns
+/// `meta.json` and the segment files, named with `prefix` and a segment
+/// id derived from their content.
+fn write_segment(
+    schema: Schema,
+    docs: Vec<TantivyDocument>,
+    prefix: &str,
+) -> Result<Entries, SearchError> {
+    // Files are read back from this RAM directory itself rather than
+    // through the index's managed view, which strips the footers.
+    let ram = RamDirectory::create();
+    let settings = IndexSettings {
+        // Nothing is stored (what results show is in hits.bin); the store
+        // of empty documents is smallest, and compresses best over HTTP,
+        // without compression blocks of its own.
+        docstore_compression: Compressor::None,
+        docstore_compress_dedicated_thread: false,
+        ..IndexSettings::default()
+    };
+    let index = tantivy::Index::create(ram.clone(), schema, settings)?;
+    index.tokenizers().register(TOKENIZER_NAME, JaTokenizer);
+    let mut writer: IndexWriter = index.writer_with_num_threads(1, WRITER_MEMORY)?;
+    writer.set_merge_policy(Box::new(NoMergePolicy));
+    for doc in docs {
+        writer.add_document(doc)?;
+    }
+    writer.commit()?;
+    let segment_ids = index.searchable_segment_ids()?;
+    if segment_ids.len() > 1 {
+        writer.merge(&segment_ids).wait()?;
+    }
+    writer.wait_merging_threads()?;
+
+    let mut entries = BTreeMap::new();
     let metas = index.searchable_segment_metas()?;
     let directory = index.directory();
     let mut meta_json = String::from_utf8(
@@ -119,7 +201,7 @@ pub fn build_bundle(docs: &[SearchDoc], synonyms: &Synonyms) -> Result<Vec<u8>, 
                 return Err(SearchError::Build("could not rename the segment".into()));
             }
             for (ext, data) in files {
-                entries.insert(format!("{new_id}{ext}"), data);
+                entries.insert(format!("{prefix}{new_id}{ext}"), data);
             }
         }
         more => {
@@ -129,8 +211,21 @@ pub fn build_bundle(docs: &[SearchDoc], synonyms: &Synonyms) -> Result<Vec<u8>, 
             )))
         }
     }
-    entries.insert("meta.json".to_owned(), meta_json.into_bytes());
-    bundle::pack(&entries)
+    entries.insert(format!("{prefix}meta.json"), meta_json.into_bytes());
+    Ok(entries)
+}
+
+/// Identifies the document order shared by both tiers: a hash of the
+/// slugs in index order. A body tier is attached only to an index with
+/// the same id, so document ids always mean the same entries.
+fn pair_id(order: &[&SearchDoc]) -> String {
+    let mut files = BTreeMap::new();
+    let slugs: Vec<u8> = order
+        .iter()
+        .flat_map(|d| d.slug.bytes().chain(std::iter::once(0)))
+        .collect();
+    files.insert(String::new(), slugs);
+    content_id(&files)
 }
 
 fn validate(docs: &[SearchDoc]) -> Result<(), SearchError> {
@@ -215,7 +310,6 @@ fn to_tantivy(
         out.add_text(field(s::KANA)?, kana);
     }
     out.add_text(field(s::SUMMARY)?, &doc.summary);
-    out.add_text(field(s::BODY)?, &doc.body);
     for category in &doc.categories {
         out.add_text(field(s::CATEGORIES)?, category);
     }
@@ -258,19 +352,18 @@ fn to_tantivy(
 
     out.add_u64(field(s::RANK)?, rank);
     out.add_u64(field(s::EVENT_RANK)?, event_rank);
-    if let Some(starts) = doc.starts {
-        out.add_i64(field(s::STARTS)?, starts);
-    }
-    if let Some(ends) = doc.ends {
-        out.add_i64(field(s::ENDS)?, ends);
-    }
     if doc.kind == "event" {
         if let Some(until) = doc.ends.or(doc.starts) {
             out.add_i64(field(s::UNTIL)?, until);
         }
     }
 
-    let stored = StoredHit {
+    Ok(out)
+}
+
+/// What a result shows for `doc`.
+fn stored_hit(doc: &SearchDoc) -> StoredHit {
+    StoredHit {
         slug: doc.slug.clone(),
         kind: doc.kind.trim().to_owned(),
         name: doc.name.clone(),
@@ -284,9 +377,7 @@ fn to_tantivy(
         summary: display_summary(doc),
         starts: doc.starts,
         ends: doc.ends,
-    };
-    out.add_bytes(field(s::HIT)?, &serde_json::to_vec(&stored)?);
-    Ok(out)
+    }
 }
 
 /// The summary, or for documents without one (pages often) the start of

@@ -3,7 +3,9 @@
 
 use std::sync::OnceLock;
 
-use tsunagu_search::{build_bundle, normalize, Index, Query, SearchDoc, SearchError, Synonyms};
+use tsunagu_search::{
+    build_bundle, build_bundles, normalize, Bundles, Index, Query, SearchDoc, SearchError, Synonyms,
+};
 
 /// 2025-06-15, between the fixture's past and upcoming events.
 const NOW: i64 = 1_750_000_000;
@@ -477,4 +479,132 @@ fn empty_site_builds_and_searches() {
     let results = index.search(&query("相談")).expect("search");
     assert_eq!(results.total, 0);
     assert_eq!(index.search(&query("")).expect("browse").total, 0);
+}
+
+// ------------------------------------------------------------------ tiers
+
+fn tiers() -> &'static Bundles {
+    static TIERS: OnceLock<Bundles> = OnceLock::new();
+    TIERS.get_or_init(|| {
+        let (docs, synonyms) = fixture();
+        build_bundles(&docs, &synonyms).expect("build")
+    })
+}
+
+fn slugs_in(index: &Index, q: &Query) -> Vec<String> {
+    let results = index.search(q).expect("search");
+    results.hits.into_iter().map(|h| h.slug).collect()
+}
+
+#[test]
+fn tier_one_alone_searches_everything_but_the_body() {
+    let index = Index::open(tiers().index.clone()).expect("open");
+    assert!(!index.has_body());
+    // In the name, reading, summary, categories and keywords.
+    let found = slugs_in(&index, &query("居場所"));
+    assert!(found.contains(&"wakamono-ibasho".to_owned()), "{found:?}");
+    assert!(
+        slugs_in(&index, &query("そうだん")).contains(&"hiroshima-hikikomori-center".to_owned())
+    );
+    assert!(
+        slugs_in(&index, &query("社会参加")).contains(&"hiroshima-hikikomori-center".to_owned())
+    );
+    // Only in the body of kenko-fukushi-center.
+    assert!(
+        !found.contains(&"kenko-fukushi-center".to_owned()),
+        "{found:?}"
+    );
+    assert!(slugs_in(&index, &query("保健師")).is_empty());
+    // Filters, counts and browsing need no body.
+    let browse = index.search(&query("")).expect("browse");
+    assert_eq!(browse.total, 11);
+    assert_eq!(browse.facets.kind.get("event"), Some(&3));
+}
+
+#[test]
+fn adding_the_body_gives_the_results_of_the_whole_index() {
+    let mut index = Index::open(tiers().index.clone()).expect("open");
+    index.add_body(tiers().body.clone()).expect("add body");
+    assert!(index.has_body());
+    for text in [
+        "居場所",
+        "保健師",
+        "相談",
+        "ひきこもり 秘密",
+        "呉",
+        "掲載情報",
+        "食堂 宇宙船",
+        "a",
+    ] {
+        let q = Query {
+            now: Some(NOW),
+            ..query(text)
+        };
+        let tiered = index.search(&q).expect("search");
+        let whole = super_index().search(&q).expect("search");
+        assert_eq!(tiered, whole, "{text}");
+    }
+    let both = Index::open_tiers(tiers().index.clone(), tiers().body.clone()).expect("open");
+    assert_eq!(slugs_in(&both, &query("保健師")), ["kenko-fukushi-center"]);
+}
+
+/// The fixture as one bundle with both tiers (the other tests' index).
+fn super_index() -> &'static Index {
+    index()
+}
+
+#[test]
+fn words_may_match_in_different_tiers() {
+    // ひきこもり is in the center's name, 秘密 only in its body.
+    assert_eq!(
+        slugs(&query("ひきこもり 秘密")),
+        ["hiroshima-hikikomori-center"]
+    );
+    let results = index().search(&query("ひきこもり 秘密")).expect("search");
+    assert!(!results.partial);
+    let tier_one = Index::open(tiers().index.clone()).expect("open");
+    let results = tier_one.search(&query("ひきこもり 秘密")).expect("search");
+    assert!(results.partial, "without the body only ひきこもり matches");
+}
+
+#[test]
+fn body_words_match_as_all_their_bigrams() {
+    // No positions in the body: 地域の居場所 matches as its bigrams, in
+    // order or not; a word split by punctuation still does not match.
+    assert!(finds("居場所の紹介", "kenko-fukushi-center"));
+    assert!(finds("保健師が", "kenko-fukushi-center"));
+    // A trailing lone character is a prefix there too.
+    assert!(finds("保健師が対", "kenko-fukushi-center"));
+    assert!(!finds("人家", "hiroshima-hikikomori-center"));
+}
+
+#[test]
+fn a_body_of_another_build_or_a_wrong_file_is_refused() {
+    let (mut docs, synonyms) = fixture();
+    docs.pop();
+    let other = build_bundles(&docs, &synonyms).expect("build");
+    let mut index = Index::open(tiers().index.clone()).expect("open");
+    let error = index.add_body(other.body).expect_err("other build");
+    assert!(error.to_string().contains("another build"), "{error}");
+    let error = index
+        .add_body(tiers().index.clone())
+        .expect_err("not a body");
+    assert!(error.to_string().contains("index-body.bin"), "{error}");
+    assert!(index.add_body(b"<!DOCTYPE html>".to_vec()).is_err());
+    let mut truncated = tiers().body.clone();
+    truncated.truncate(truncated.len() - 3);
+    assert!(index.add_body(truncated).is_err());
+    // The index keeps working without the body.
+    assert!(!index.has_body());
+    assert!(slugs_in(&index, &query("居場所")).contains(&"wakamono-ibasho".to_owned()));
+    // The body tier is not an index by itself.
+    let error = Index::open(tiers().body.clone()).expect_err("body alone");
+    assert!(error.to_string().contains("index-body.bin"), "{error}");
+}
+
+#[test]
+fn both_tiers_are_identical_whatever_the_input_order() {
+    let (mut docs, synonyms) = fixture();
+    docs.reverse();
+    assert_eq!(&build_bundles(&docs, &synonyms).expect("build"), tiers());
 }

@@ -8,10 +8,14 @@
  * search.html and <meta name="tsunagu-base" content="/base/path/">.
  * Files, as the tsunagu CLI lays them out:
  *   the module     tsunagu_search.wasm beside this script (search/),
- *   the index      base + 'search-index/index.bin',
+ *   the index      base + 'search-index/index.bin' (tier 1: names,
+ *                  readings, summaries, categories, keywords, filters),
+ *   the body       base + 'search-index/index-body.bin' (tier 2: the body
+ *                  text), fetched once the first results are shown; the
+ *                  results are then searched again with it,
  *   the worker     base + 'sw.js' (its scope is then the whole site).
- * `data-wasm` / `data-index` on the [data-tsunagu-search] element
- * override the first two.
+ * `data-wasm` / `data-index` / `data-index-body` on the
+ * [data-tsunagu-search] element override the first three.
  */
 (function () {
   'use strict';
@@ -35,6 +39,7 @@
   var container = document.querySelector('[data-tsunagu-search]');
   var wasmUrl = setting('data-wasm') || new URL('tsunagu_search.wasm', scriptUrl).href;
   var indexUrl = setting('data-index') || base + 'search-index/index.bin';
+  var bodyUrl = setting('data-index-body') || base + 'search-index/index-body.bin';
   var form = document.querySelector('.ts-search-form');
   var input = form && form.elements.namedItem('q');
   var results = document.getElementById('ts-results');
@@ -45,6 +50,9 @@
   registerServiceWorker();
 
   var enginePromise = null;
+  /** The body tier: null (not asked for), a promise while loading,
+   *  'ready', or 'failed' (the next search typed or chosen retries). */
+  var bodyState = null;
   var timer = 0;
   var shown = 0;
   var lastQuery = null;
@@ -191,7 +199,12 @@
       ]).then(function (loaded) {
         var engine = makeEngine(loaded[0].instance.exports);
         engine.open(loaded[1]);
-        cacheForOffline();
+        cacheForOffline(false);
+        // After the searches waiting for the engine have shown their
+        // results (they run first: promise callbacks before timers).
+        setTimeout(function () {
+          loadBody(engine);
+        }, 0);
         return engine;
       });
       enginePromise.catch(function () {
@@ -200,6 +213,48 @@
       });
     }
     return enginePromise;
+  }
+
+  /**
+   * Fetches and adds the body tier, then searches again so the results
+   * include matches in the body text and are ranked with it.
+   */
+  function loadBody(engine) {
+    if (bodyState !== null && bodyState !== 'failed') return;
+    var loading = fetchBytes(bodyUrl).then(function (bytes) {
+      if (engine.dead || bodyState !== loading) return;
+      var error = engine.openBody(bytes);
+      if (error) throw new Error(error);
+      bodyState = 'ready';
+      if (container) container.setAttribute('data-body-index', 'ready');
+    });
+    bodyState = loading;
+    loading
+      .catch(function (error) {
+        if (bodyState === loading) bodyState = 'failed';
+        if (container) container.setAttribute('data-body-index', 'failed');
+        if (window.console) console.warn('tsunagu search: body index:', error && error.message ? error.message : error);
+      })
+      .then(function () {
+        if (bodyState === 'ready') cacheForOffline(true);
+        refresh();
+      });
+  }
+
+  /** Searches the shown query again (the body tier has arrived, or could
+   *  not be loaded), keeping as many results as are shown. Not while
+   *  someone is on one of the results: the list would change under them. */
+  function refresh() {
+    if (!lastQuery) return;
+    var active = document.activeElement;
+    if (active && results.parentNode.contains(active) && !form.contains(active)) return;
+    var query = {};
+    Object.keys(lastQuery).forEach(function (key) {
+      query[key] = lastQuery[key];
+    });
+    query.offset = 0;
+    query.limit = Math.max(PAGE_SIZE, shown);
+    run(query, false, true);
   }
 
   function instantiate(url) {
@@ -239,10 +294,20 @@
       return decoder.decode(new Uint8Array(x.memory.buffer, ptr, x.ts_result_len()));
     }
     return {
+      dead: false,
+      hasBody: false,
       open: function (bytes) {
         if (x.ts_open(put(bytes), bytes.length) !== 0) {
           throw new Error(JSON.parse(read(x.ts_result_ptr())).error);
         }
+      },
+      /** Returns null, or the error message (the index still works). */
+      openBody: function (bytes) {
+        if (x.ts_open_body(put(bytes), bytes.length) !== 0) {
+          return JSON.parse(read(x.ts_result_ptr())).error;
+        }
+        this.hasBody = true;
+        return null;
       },
       search: function (query) {
         var bytes = encoder.encode(JSON.stringify(query));
@@ -258,6 +323,7 @@
 
   // ----------------------------------------------------------- search
 
+  /** Searches what the form says; `append`: the next page. */
   function search(append) {
     var state = currentState();
     if (!append) syncUrl(state);
@@ -268,8 +334,20 @@
       return;
     }
     var query = append && lastQuery ? lastQuery : toQuery(state, 0);
-    if (append) query.offset = shown;
+    if (append) {
+      query.offset = shown;
+      query.limit = PAGE_SIZE;
+    }
     if (!append && !enginePromise) setStatus('検索の準備をしています…');
+    run(query, append, false);
+  }
+
+  /**
+   * Runs `query` and shows the results. `refresh`: the shown query again
+   * (the body tier has arrived, or failed), which does not retry a
+   * failed body download.
+   */
+  function run(query, append, refresh) {
     var pending = query;
     lastQuery = query;
     loadEngine().then(
@@ -281,14 +359,30 @@
         } catch (e) {
           // A trap (the module aborts on a panic) leaves the instance
           // unusable: start from a fresh one next time.
+          engine.dead = true;
           enginePromise = null;
+          bodyState = null;
           found = { error: String(e && e.message ? e.message : e) };
         }
         if (found.error) {
           showFailure(false, found.error);
           return;
         }
+        var wantBody =
+          !engine.hasBody && !append && (bodyState === null || (bodyState === 'failed' && !refresh));
+        if (!engine.hasBody && !append && found.total === 0) {
+          if (wantBody) loadBody(engine);
+          if (bodyState && typeof bodyState.then === 'function') {
+            // Nothing in names and summaries: wait for the body text
+            // before saying that nothing was found.
+            clear();
+            setStatus('本文を検索しています…');
+            return;
+          }
+        }
         render(found, append);
+        // Only now: the first results do not share the connection.
+        if (wantBody) loadBody(engine);
       },
       function (error) {
         if (pending !== lastQuery) return;
@@ -305,7 +399,9 @@
   }
 
   function setStatus(text) {
-    status.textContent = text;
+    // Unchanged text is not rewritten, so screen readers do not announce
+    // it again when the results are refreshed.
+    if (status.textContent !== text) status.textContent = text;
   }
 
   function render(found, append) {
@@ -477,14 +573,18 @@
 
   /**
    * Asks the service worker to keep what this page needs offline: the
-   * page itself, its stylesheets, the module and the index.
+   * page itself, its stylesheets, the module and the index once they are
+   * loaded; the body tier (`body`) once it has arrived, so that the
+   * worker's copy is not downloaded alongside the page's.
    */
-  function cacheForOffline() {
+  function cacheForOffline(body) {
     if (!('serviceWorker' in navigator) || !navigator.serviceWorker.ready) return;
-    var urls = [location.pathname, wasmUrl, indexUrl, scriptUrl];
-    Array.prototype.forEach.call(document.querySelectorAll('link[rel~="stylesheet"][href]'), function (link) {
-      urls.push(link.href);
-    });
+    var urls = body ? [bodyUrl] : [location.pathname, wasmUrl, indexUrl, scriptUrl];
+    if (!body) {
+      Array.prototype.forEach.call(document.querySelectorAll('link[rel~="stylesheet"][href]'), function (link) {
+        urls.push(link.href);
+      });
+    }
     navigator.serviceWorker.ready
       .then(function (registration) {
         if (registration.active) {

@@ -2,12 +2,12 @@
  * tsunagu service worker: keeps the site usable offline after a first
  * visit, search included.
  *
- * - The search module and index (tsunagu_search.wasm, index.bin) and
- *   static assets (CSS, JS, fonts, images): cache-first. The cache name
- *   carries the build id, which the tsunagu CLI substitutes for the
- *   placeholder below on every build, so a new build's worker starts a
- *   fresh cache and deletes the old ones: a cached index never outlives
- *   the build it belongs to.
+ * - The search module and index (tsunagu_search.wasm, index.bin,
+ *   index-body.bin) and static assets (CSS, JS, fonts, images):
+ *   cache-first. The cache name carries the build id, which the tsunagu
+ *   CLI substitutes for the placeholder below on every build, so a new
+ *   build's worker starts a fresh cache and deletes the old ones: a
+ *   cached index never outlives the build it belongs to.
  * - Pages (HTML): network-first, falling back to the cached copy, so
  *   people see current information whenever they are online.
  *
@@ -96,7 +96,7 @@ function isHtml(request) {
 }
 
 function isStatic(url, request) {
-  if (/\/(tsunagu_search\.wasm|index\.bin)$/.test(url.pathname)) return true;
+  if (/\/(tsunagu_search\.wasm|index\.bin|index-body\.bin)$/.test(url.pathname)) return true;
   return ['style', 'script', 'font', 'image'].indexOf(request.destination) !== -1;
 }
 

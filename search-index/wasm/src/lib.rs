@@ -11,7 +11,11 @@
 //!    `ts_open(ptr, len)` takes ownership of that buffer and returns 0 on
 //!    success. On failure it returns 1 and the result (`ts_result_ptr()`,
 //!    `ts_result_len()`) is `{"error": "..."}`.
-//! 2. For each query: `ptr = ts_alloc(len)`, copy the query JSON there,
+//! 2. Optionally, later (after the first results are shown), the body
+//!    tier: `ptr = ts_alloc(len)`, copy `index-body.bin` there,
+//!    `ts_open_body(ptr, len)`; 0 on success, else 1 with the error as the
+//!    result (the index keeps working without the body).
+//! 3. For each query: `ptr = ts_alloc(len)`, copy the query JSON there,
 //!    `out = ts_search(ptr, len)`, read `ts_result_len()` bytes at `out`
 //!    (JSON: a `SearchResults`, or `{"error": "..."}`), then
 //!    `ts_free(ptr, len)`. The result stays valid until the next call.
@@ -67,6 +71,35 @@ pub unsafe extern "C" fn ts_open(ptr: *mut u8, len: usize) -> i32 {
         }
         Err(e) => {
             set_error(&e.to_string());
+            1
+        }
+    }
+}
+
+/// Adds the body tier in the buffer (which it takes over) to the open
+/// index. 0 = success.
+///
+/// # Safety
+/// As for [`ts_open`].
+#[no_mangle]
+pub unsafe extern "C" fn ts_open_body(ptr: *mut u8, len: usize) -> i32 {
+    if ptr.is_null() {
+        set_error("no index bytes");
+        return 1;
+    }
+    // SAFETY: per the contract, this is the boxed slice from ts_alloc.
+    let bytes = unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(ptr, len)) };
+    let outcome = INDEX.with(|slot| match slot.borrow_mut().as_mut() {
+        Some(index) => index.add_body(bytes.into_vec()).map_err(|e| e.to_string()),
+        None => Err("the index is not open".to_owned()),
+    });
+    match outcome {
+        Ok(()) => {
+            set_result(b"{}".to_vec());
+            0
+        }
+        Err(message) => {
+            set_error(&message);
             1
         }
     }

@@ -28,7 +28,7 @@ let server;
 let origin;
 let browser;
 /** Server behaviour switches, changed by tests. */
-const mode = { wasmType: 'application/wasm', indexMissing: false };
+const mode = { wasmType: 'application/wasm', indexMissing: false, bodyMissing: false, bodyDelay: 0 };
 
 function buildSite() {
   const dir = mkdtempSync(join(tmpdir(), 'tsunagu-demo-'));
@@ -58,9 +58,16 @@ function startServer(root) {
     let rel = decodeURIComponent(url.pathname.slice(BASE.length));
     if (rel === '' || rel.endsWith('/')) rel += 'index.html';
     const file = normalize(join(root, rel));
-    if (!file.startsWith(root + sep) || (mode.indexMissing && rel === 'search-index/index.bin')) {
+    if (
+      !file.startsWith(root + sep) ||
+      (mode.indexMissing && rel === 'search-index/index.bin') ||
+      (mode.bodyMissing && rel === 'search-index/index-body.bin')
+    ) {
       res.writeHead(404).end('not found');
       return;
+    }
+    if (mode.bodyDelay && rel === 'search-index/index-body.bin') {
+      await new Promise((done) => setTimeout(done, mode.bodyDelay));
     }
     try {
       const body = await readFile(file);
@@ -157,7 +164,12 @@ test('results follow typing from the second character, and the URL follows', { s
   await page.fill('#ts-q', 'ひきこもり');
   await waitForHits(page, 3);
   assert.match(decodeURIComponent(page.url()), /\?q=ひきこもり$/);
+  // The body tier arrives and the results are searched again: the page
+  // about the site mentions ひきこもり in its body only.
+  await page.waitForSelector('[data-body-index="ready"]');
+  await waitForHits(page, 4);
   const before = await hitSlugs(page);
+  assert.equal(before.at(-1), 'about');
   // One character: no search while typing…
   await page.fill('#ts-q', '呉');
   await page.waitForTimeout(400);
@@ -197,6 +209,65 @@ test('the partial-match notice appears when not every word matches', { skip }, a
     '完全に一致する結果がありません。一部の言葉に一致した結果を表示しています',
   );
   await context.close();
+});
+
+test('first results come from index.bin; the body tier follows and adds its matches', { skip }, async () => {
+  mode.bodyDelay = 600;
+  try {
+    const context = await browser.newContext({ serviceWorkers: 'block' });
+    const page = await context.newPage();
+    await page.addInitScript(() => {
+      // How many results are on the page when the body tier is asked for.
+      const fetch = window.fetch;
+      window.fetch = function (url, ...rest) {
+        if (String(url).includes('index-body.bin')) {
+          window.__hitsWhenBodyAsked = document.querySelectorAll('#ts-results li.ts-hit').length;
+        }
+        return fetch.call(this, url, ...rest);
+      };
+    });
+    const requests = [];
+    page.on('request', (r) => requests.push(new URL(r.url()).pathname));
+    // 居場所 is in wakamono-ibasho's name and only in kenko-fukushi-center's body.
+    await page.goto(`${origin}${BASE}search/?q=居場所`);
+    await waitForHits(page, 1);
+    const first = await hitSlugs(page);
+    assert.ok(first.includes('wakamono-ibasho'), first.join());
+    assert.ok(!first.includes('kenko-fukushi-center'), first.join());
+    await page.waitForFunction(() => /kenko-fukushi-center/.test(document.querySelector('#ts-results').innerHTML));
+    const after = await hitSlugs(page);
+    assert.deepEqual(after.slice(0, first.length).sort(), [...first].sort(), 'the name matches stay first');
+    assert.ok(
+      (await page.evaluate(() => window.__hitsWhenBodyAsked)) > 0,
+      'the body tier is asked for after the first results are shown',
+    );
+    assert.equal(requests.filter((p) => p.endsWith('index-body.bin')).length, 1);
+    // A word only in a body: the page waits for the body instead of
+    // saying that nothing was found.
+    const other = await context.newPage();
+    await other.goto(`${origin}${BASE}search/?q=保健師`);
+    await waitForHits(other, 1);
+    assert.deepEqual(await hitSlugs(other), ['kenko-fukushi-center']);
+    assert.match(await other.textContent('#ts-status'), /1 件見つかりました/);
+    await context.close();
+  } finally {
+    mode.bodyDelay = 0;
+  }
+});
+
+test('without the body tier, search still answers from index.bin', { skip }, async () => {
+  mode.bodyMissing = true;
+  try {
+    const context = await browser.newContext({ serviceWorkers: 'block' });
+    const { page } = await openSearch(context, '?q=保健師');
+    await page.waitForFunction(() => /見つかりませんでした/.test(document.querySelector('#ts-status').textContent));
+    await page.fill('#ts-q', '居場所');
+    await waitForHits(page, 1);
+    assert.ok((await hitSlugs(page)).includes('wakamono-ibasho'));
+    await context.close();
+  } finally {
+    mode.bodyMissing = false;
+  }
 });
 
 test('a wrong Content-Type for the module does not break search', { skip }, async () => {
@@ -245,7 +316,13 @@ test('after one visit, search works offline', { skip }, async () => {
             registration.active.postMessage(
               {
                 type: 'tsunagu-cache',
-                urls: [location.pathname, base + 'search/tsunagu_search.wasm', base + 'search-index/index.bin', base + 'style.css'],
+                urls: [
+                  location.pathname,
+                  base + 'search/tsunagu_search.wasm',
+                  base + 'search-index/index.bin',
+                  base + 'search-index/index-body.bin',
+                  base + 'style.css',
+                ],
               },
               [channel.port2],
             );
@@ -264,7 +341,13 @@ test('after one visit, search works offline', { skip }, async () => {
     });
   assert.deepEqual(
     (await cached()).filter((p) => !p.endsWith('search.js')),
-    [`${BASE}search-index/index.bin`, `${BASE}search/`, `${BASE}search/tsunagu_search.wasm`, `${BASE}style.css`],
+    [
+      `${BASE}search-index/index-body.bin`,
+      `${BASE}search-index/index.bin`,
+      `${BASE}search/`,
+      `${BASE}search/tsunagu_search.wasm`,
+      `${BASE}style.css`,
+    ],
   );
 
   await server.stop();
@@ -273,11 +356,13 @@ test('after one visit, search works offline', { skip }, async () => {
   page.on('console', (m) => log.push(m.text()));
   page.on('requestfailed', (r) => log.push(`failed ${r.url()}`));
   await page.goto(`${origin}${BASE}search/?q=居場所`);
-  await waitForHits(page, 2).catch(async (error) => {
+  // Three: two in names and categories, one only in a body (index-body.bin).
+  await waitForHits(page, 3).catch(async (error) => {
     const status = await page.textContent('#ts-status').catch(() => '(no page)');
     const state = await cached().catch((e) => String(e));
     throw new Error(`offline search failed: ${status} | cached ${state} | ${log.join(' | ')}`, { cause: error });
   });
+  await page.waitForFunction(() => /kenko-fukushi-center/.test(document.querySelector('#ts-results').innerHTML));
   assert.ok((await hitSlugs(page)).includes('wakamono-ibasho'));
   // A page never visited gets the offline notice, not a browser error.
   const response = await page.goto(`${origin}${BASE}centers/never-visited/`);

@@ -4,8 +4,8 @@
 //
 //   cd search-index/wasm && node --test test/
 //
-// The bundle is built with cargo unless TSUNAGU_FIXTURE_BUNDLE names an
-// existing file.
+// The bundles are built with cargo unless TSUNAGU_FIXTURE_BUNDLE names an
+// existing index.bin (with index-body.bin beside it).
 
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
@@ -19,17 +19,25 @@ const here = dirname(fileURLToPath(import.meta.url));
 const wasmPath = join(here, '..', 'dist', 'tsunagu_search.wasm');
 const repoRoot = join(here, '..', '..', '..');
 
-function fixtureBundle() {
-  const given = process.env.TSUNAGU_FIXTURE_BUNDLE;
-  if (given && existsSync(given)) return readFileSync(given);
-  const out = join(mkdtempSync(join(tmpdir(), 'tsunagu-smoke-')), 'index.bin');
-  execFileSync(
-    'cargo',
-    ['run', '--quiet', '-p', 'tsunagu-search', '--example', 'write-fixture-bundle', '--', out],
-    { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] },
-  );
-  return readFileSync(out);
+let built = null;
+
+/** The fixture's two tiers: { index, body } (index.bin, index-body.bin). */
+function fixtureTiers() {
+  if (built) return built;
+  let out = process.env.TSUNAGU_FIXTURE_BUNDLE;
+  if (!out || !existsSync(out)) {
+    out = join(mkdtempSync(join(tmpdir(), 'tsunagu-smoke-')), 'index.bin');
+    execFileSync(
+      'cargo',
+      ['run', '--quiet', '-p', 'tsunagu-search', '--example', 'write-fixture-bundle', '--', out, '--tiers'],
+      { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] },
+    );
+  }
+  built = { index: readFileSync(out), body: readFileSync(out.replace(/\.bin$/, '-body.bin')) };
+  return built;
 }
+
+const fixtureBundle = () => fixtureTiers().index;
 
 /** A module instance with the same glue search.js uses, minus the DOM. */
 async function engine() {
@@ -59,6 +67,11 @@ async function engine() {
       const status = x.ts_open(put(bytes), bytes.length);
       return status === 0 ? null : JSON.parse(text(x.ts_result_ptr())).error;
     },
+    /** Returns null on success, else the error message. */
+    openBody(bytes) {
+      const status = x.ts_open_body(put(bytes), bytes.length);
+      return status === 0 ? null : JSON.parse(text(x.ts_result_ptr())).error;
+    },
     search: (query) => JSON.parse(call(x.ts_search, JSON.stringify(query))),
     searchRaw: (json) => JSON.parse(call(x.ts_search, json)),
     normalize: (s) => call(x.ts_normalize, s),
@@ -70,6 +83,7 @@ let search;
 before(async () => {
   search = await engine();
   assert.equal(search.open(fixtureBundle()), null, 'ts_open succeeds');
+  assert.equal(search.openBody(fixtureTiers().body), null, 'ts_open_body succeeds');
 });
 
 test('the module has no imports and the documented exports', () => {
@@ -77,7 +91,7 @@ test('the module has no imports and the documented exports', () => {
   assert.deepEqual(WebAssembly.Module.imports(module), []);
   const names = WebAssembly.Module.exports(module).map((e) => e.name);
   for (const name of [
-    'memory', 'ts_alloc', 'ts_free', 'ts_open', 'ts_search',
+    'memory', 'ts_alloc', 'ts_free', 'ts_open', 'ts_open_body', 'ts_search',
     'ts_result_ptr', 'ts_result_len', 'ts_normalize',
   ]) {
     assert.ok(names.includes(name), `exports ${name}`);
@@ -129,4 +143,26 @@ test('a foreign or damaged bundle is refused with a message', async () => {
   const bundle = fixtureBundle();
   const truncated = bundle.subarray(0, bundle.length - 10);
   assert.match(other.open(truncated), /damaged/);
+});
+
+test('the body tier adds body matches; a wrong one is refused and search goes on', async () => {
+  const tiered = await engine();
+  assert.equal(tiered.open(fixtureTiers().index), null);
+  const slugs = (q) => tiered.search(q).hits.map((h) => h.slug);
+  // 居場所 is only in kenko-fukushi-center's body.
+  assert.ok(slugs({ text: '居場所' }).includes('wakamono-ibasho'));
+  assert.ok(!slugs({ text: '居場所' }).includes('kenko-fukushi-center'));
+  assert.equal(tiered.search({ text: '保健師' }).total, 0);
+  assert.match(tiered.openBody(fixtureTiers().index), /index-body\.bin/);
+  assert.match(tiered.openBody(new TextEncoder().encode('<!DOCTYPE html>')), /not a tsunagu search index/);
+  assert.equal(tiered.search({ text: '保健師' }).total, 0, 'still usable');
+  assert.equal(tiered.openBody(fixtureTiers().body), null);
+  assert.ok(slugs({ text: '居場所' }).includes('kenko-fukushi-center'));
+  assert.deepEqual(slugs({ text: '保健師' }), ['kenko-fukushi-center']);
+  // Same answers as the engine opened with both from the start.
+  for (const text of ['相談', '居場所', 'ひきこもり 秘密', '呉']) {
+    assert.deepEqual(tiered.search({ text }), search.search({ text }), text);
+  }
+  const fresh = await engine();
+  assert.match(fresh.openBody(fixtureTiers().body), /not open/);
 });
