@@ -600,23 +600,71 @@ fn redact_paths(line: &str) -> String {
 }
 
 /// Replaces the section between the markers in `path` (or appends it, or
-/// creates the file), leaving the rest of the file as it was.
+/// creates the file), leaving the rest of the file as it was. Only
+/// markers on lines of their own count, so prose that mentions them in
+/// backticks is left alone.
 pub fn write_section(path: &Path, section: &str) -> Result<(), String> {
     let old = match std::fs::read_to_string(path) {
         Ok(s) => s,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
         Err(e) => return Err(format!("{}: {e}", path.display())),
     };
-    let section = section.trim_end_matches('\n');
-    let new = match (old.find(START), old.find(END)) {
-        (Some(a), Some(b)) if a < b => {
-            format!("{}{}{}", &old[..a], section, &old[b + END.len()..])
-        }
-        _ if old.trim().is_empty() => format!("# Benchmarks\n\n{section}\n"),
-        _ => format!("{}\n\n{section}\n", old.trim_end()),
-    };
+    let new = replace_section(&old, section);
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
     std::fs::write(path, new).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// The byte offset of the first line that is exactly `marker` (ignoring
+/// surrounding whitespace), at or after `from`.
+fn marker_line(text: &str, marker: &str, from: usize) -> Option<usize> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if offset >= from && line.trim() == marker {
+            return Some(offset);
+        }
+        offset += line.len();
+    }
+    None
+}
+
+fn replace_section(old: &str, section: &str) -> String {
+    let section = section.trim_end_matches('\n');
+    let start = marker_line(old, START, 0);
+    let end = start.and_then(|a| marker_line(old, END, a));
+    match (start, end) {
+        (Some(a), Some(b)) => {
+            let after = &old[b..];
+            let after = &after[after.find('\n').map_or(after.len(), |i| i + 1)..];
+            format!("{}{}\n{}", &old[..a], section, after)
+        }
+        _ if old.trim().is_empty() => format!("# Benchmarks\n\n{section}\n"),
+        _ => format!("{}\n\n{section}\n", old.trim_end()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_only_the_marked_lines() {
+        let old = format!("# B\n\nUse `{START}` and `{END}`.\n\n{START}\nold\n{END}\n\n## Other\n");
+        let new = replace_section(&old, &format!("{START}\nnew\n{END}\n"));
+        assert_eq!(
+            new,
+            format!("# B\n\nUse `{START}` and `{END}`.\n\n{START}\nnew\n{END}\n\n## Other\n")
+        );
+        // Again: idempotent.
+        assert_eq!(
+            replace_section(&new, &format!("{START}\nnew\n{END}\n")),
+            new
+        );
+        // No markers: appended.
+        assert_eq!(
+            replace_section("# B\n", &format!("{START}\nx\n{END}\n")),
+            format!("# B\n\n{START}\nx\n{END}\n")
+        );
+    }
 }
