@@ -83,8 +83,16 @@ impl Staging {
         std::fs::write(&path, &file.bytes).map_err(io_err(&path))
     }
 
-    /// Replaces `out` with the staging folder.
+    /// Replaces `out` with the staging folder. On Linux the two folders are
+    /// exchanged in one step (`renameat2(RENAME_EXCHANGE)`), so there is no
+    /// moment without an `out`; elsewhere, or where the file system does not
+    /// support it, two renames.
     pub fn commit(mut self) -> Result<(), WriteError> {
+        if self.out.exists() && exchange(&self.tmp, &self.out) {
+            self.committed = true;
+            // `tmp` now holds the previous output.
+            return std::fs::remove_dir_all(&self.tmp).map_err(io_err(&self.tmp));
+        }
         if self.out.exists() {
             std::fs::rename(&self.out, &self.old).map_err(io_err(&self.out))?;
         }
@@ -118,6 +126,35 @@ impl Drop for Staging {
             );
         }
     }
+}
+
+/// Swaps two paths atomically; false when the platform or file system
+/// cannot (the caller then falls back to two renames).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> bool {
+    use std::os::unix::ffi::OsStrExt;
+    let (Ok(a), Ok(b)) = (
+        std::ffi::CString::new(a.as_os_str().as_bytes()),
+        std::ffi::CString::new(b.as_os_str().as_bytes()),
+    ) else {
+        return false;
+    };
+    // SAFETY: both are valid NUL-terminated paths that live across the call.
+    let rc = unsafe {
+        libc::renameat2(
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
+    rc == 0
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> bool {
+    false
 }
 
 /// Writes `files` as the complete new content of `out`.

@@ -272,7 +272,6 @@ fn killed_just_before_the_swap_the_output_is_untouched() {
 }
 
 #[test]
-#[ignore = "defect: src/write.rs swaps with two renames (out → .out.tsunagu-old-PID, then tmp → out); a build killed between them leaves NO out folder (only .out.tsunagu-old-PID and .out.tsunagu-tmp-PID), and the next build deletes the old copy; renameat2(RENAME_EXCHANGE) would make the swap one step"]
 fn killed_between_the_two_renames_the_output_still_exists() {
     let (_tmp, root, out, before) = small_with_output();
     match build_killed_at_rename(&root, &out, 2) {

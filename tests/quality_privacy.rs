@@ -651,7 +651,6 @@ fn the_search_module_imports_nothing() {
 /// the center. Header fields in it (`?cc=`, `?bcc=`, with the second `@`
 /// percent-encoded) would send a copy of that message to someone else.
 #[test]
-#[ignore = "defect: `email: soudan@center.example.jp?cc=spy%40evil.example&bcc=log%40tracker.example` is accepted (model/contact.rs Email::parse allows `?`, `=`, `&`, `%`) and rendered as href=\"mailto:soudan@center.example.jp?cc=spy%40evil.example&bcc=…\": a family's message is copied to third parties"]
 fn an_entry_email_cannot_add_recipients() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("portal");

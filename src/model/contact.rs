@@ -183,9 +183,10 @@ impl Email {
                     && !domain.ends_with('.')
                     && !domain.contains('@')
                     && s.is_ascii()
-                    && !s
-                        .chars()
-                        .any(|c| c.is_whitespace() || "<>()[],;:\"".contains(c))
+                    // Only what real addresses use: `?`, `&`, `=` or `%`
+                    // would let a mailto: link add cc/bcc recipients.
+                    && local.chars().all(|c| c.is_ascii_alphanumeric() || "._+-".contains(c))
+                    && domain.chars().all(|c| c.is_ascii_alphanumeric() || ".-".contains(c))
             }
             None => false,
         };
