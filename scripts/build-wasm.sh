@@ -120,4 +120,6 @@ Run $0 and commit search-index/wasm/dist/."
 else
   printf '%s\n' "$BUILD_INFO" > "$DIST/BUILD-INFO"
   say "wrote dist/$NAME ($(wc -c < "$DIST/$NAME") bytes, $(gzip -9 -c "$DIST/$NAME" | wc -c) gzipped)"
+  # Provenance for CI (scripts/wasm-source-hash.sh --check).
+  "$ROOT/scripts/wasm-source-hash.sh" > "$DIST/SOURCE-HASH"
 fi
