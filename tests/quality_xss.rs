@@ -224,7 +224,7 @@ fn site_toml() -> String {
     .unwrap();
     writeln!(s, "base_url = {}", q(BASE_URL)).unwrap();
     writeln!(s, "description = {}", q("説明\"><script>alert(1)</script></title><meta http-equiv=refresh content=0;url=javascript:alert(1)>")).unwrap();
-    writeln!(s, "report_email = {}", q("report'&x@example.jp")).unwrap();
+    writeln!(s, "report_email = {}", q("report+x@example.jp")).unwrap();
     writeln!(
         s,
         "quick_exit_url = {}",
@@ -365,7 +365,7 @@ fn url_entries() -> Vec<(String, String, bool)> {
                 "---\nname: {}\nkana: ゆーあーるえる\nwebsite: {}\nemail: {}\nverified: 2026-10-01\n---\n",
                 q(&format!("URL {name}")),
                 q(website),
-                q("a'b&c{d}@example.jp")
+                q("soudan+web@example.jp")
             ),
             true,
         )
@@ -378,6 +378,25 @@ fn url_entries() -> Vec<(String, String, bool)> {
         ok("url-attr", "https://example.jp/' onmouseover='alert(1)"),
         ok("url-space", "  https://example.jp/a b<c>  "),
     ];
+    // Odd e-mail addresses: refused, or linked harmlessly (escaped).
+    for (n, email) in [
+        "a'b&c{d}@example.jp",
+        "a\"onmouseover=alert(1)\"@example.jp",
+        "javascript:alert(1)//@example.jp",
+        "<script>@example.jp",
+    ]
+    .iter()
+    .enumerate()
+    {
+        v.push((
+            format!("content/organizations/odd-email-{n}.md"),
+            format!(
+                "---\nname: メール{n}\nkana: めーる\nemail: {}\nverified: 2026-10-01\n---\n",
+                q(email)
+            ),
+            true,
+        ));
+    }
     for (n, bad) in HOSTILE_URLS.iter().enumerate() {
         // `online` takes only true/false or an http(s) link: refused.
         v.push((
@@ -1316,7 +1335,8 @@ fn hostile_links_are_refused_or_made_harmless() {
         if d["severity"] == "error" {
             let rel = d["file"].as_str().unwrap_or_default().to_string();
             assert!(
-                rel.contains("bad-registration-") && d["field"] == "registration",
+                (rel.contains("bad-registration-") && d["field"] == "registration")
+                    || (rel.contains("odd-email-") && d["field"] == "email"),
                 "unexpected error: {d}"
             );
             let _ = std::fs::remove_file(root.join(&rel));
