@@ -25,6 +25,11 @@ apt_install() {
   fi
 }
 
+# npm packages as locked, installed again whenever the lock file changed.
+npm_ready() {
+  [ node_modules/.package-lock.json -nt package-lock.json ] || npm ci --no-audit --no-fund
+}
+
 step "cargo test (workspace)"
 cargo test --workspace --locked 2>&1
 
@@ -41,10 +46,10 @@ step "search wasm module: the checked-in build matches its sources"
 scripts/wasm-source-hash.sh --check
 
 step "search wasm module under node and in Chromium"
-(cd search-index/wasm && { [ -d node_modules ] || npm ci --no-audit --no-fund; } && node --test test/)
+(cd search-index/wasm && npm_ready && node --test test/)
 
 step "browser tests of the built demo portal (headless Chromium)"
-(cd tests/browser && { [ -d node_modules ] || npm ci --no-audit --no-fund; })
+(cd tests/browser && npm_ready)
 # The debug binary from `cargo test` above is enough: no release build needed.
 node --test tests/browser/
 
