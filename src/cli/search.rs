@@ -1,9 +1,8 @@
 //! `tsunagu search`: the browser's query, run on the built index.
 
-use crate::index::BUNDLE_PATH;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use tsunagu_search::{Index, Query};
+use tsunagu_search::Query;
 
 #[derive(clap::Args, Debug)]
 pub struct SearchArgs {
@@ -49,24 +48,11 @@ pub fn run(args: SearchArgs) -> ExitCode {
         }
     }
     let out = args.out.clone().unwrap_or_else(|| args.root.join("public"));
-    let path = out.join(BUNDLE_PATH);
-    let bytes = match std::fs::read(&path) {
-        Ok(b) => b,
-        Err(e) => {
-            eprintln!(
-                "error: cannot read the search index {}: {e}\nhelp: run `tsunagu build` first",
-                path.display()
-            );
-            return ExitCode::FAILURE;
-        }
-    };
-    let index = match Index::open(bytes) {
+    // Both tiers: the first-results index and the body text.
+    let index = match crate::index::open_built(&out) {
         Ok(i) => i,
         Err(e) => {
-            eprintln!(
-                "error: {}: {e}\nhelp: rebuild the site with this version of tsunagu",
-                path.display()
-            );
+            eprintln!("error: {e}\nhelp: run `tsunagu build` (with this version of tsunagu) first");
             return ExitCode::FAILURE;
         }
     };
