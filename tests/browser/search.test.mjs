@@ -95,7 +95,7 @@ test('search still works with the network cut off after the first visit', async 
   await page.goto(`${server.url}search/?q=${encodeURIComponent('子ども食堂')}`);
   await waitForResults(page);
   const online = await resultSlugs(page);
-  // The service worker has cached the shell, the module and the index.
+  // The service worker has cached the shell, the module and both index tiers.
   await page.waitForFunction(async () => {
     const reg = await navigator.serviceWorker?.getRegistration();
     if (!reg?.active) return false;
@@ -103,7 +103,9 @@ test('search still works with the network cut off after the first visit', async 
     for (const k of keys) {
       const c = await caches.open(k);
       const reqs = await c.keys();
-      if (reqs.some((r) => r.url.endsWith('.wasm')) && reqs.some((r) => r.url.endsWith('index.bin'))) return true;
+      // The module and both index tiers (first results and body text).
+      const cached = (suffix) => reqs.some((r) => r.url.endsWith(suffix));
+      if (cached('.wasm') && cached('/index.bin') && cached('/index-body.bin')) return true;
     }
     return false;
   }, null, { timeout: 20_000 });
