@@ -115,6 +115,30 @@ impl Hits {
     }
 }
 
+impl Hits {
+    /// The browse order of events: for each document, its start time if
+    /// it is an event (`i64::MAX` for an event without one), else `None`.
+    pub(crate) fn event_starts(&self) -> Result<Vec<Option<i64>>, SearchError> {
+        self.records
+            .iter()
+            .map(|record| {
+                let mut fields = Fields {
+                    bytes: &self.bytes[..record.end],
+                    pos: record.start,
+                };
+                fields.raw()?; // slug
+                if fields.raw()? != "event" {
+                    return Ok(None);
+                }
+                for _ in 0..5 {
+                    fields.raw()?; // name, kana, url, area, summary
+                }
+                Ok(Some(fields.number()?.unwrap_or(i64::MAX)))
+            })
+            .collect()
+    }
+}
+
 struct Fields<'a> {
     bytes: &'a [u8],
     pos: usize,

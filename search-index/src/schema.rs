@@ -7,14 +7,13 @@
 //! (so document ids agree):
 //!
 //! * **tier 1**, `index.bin`: everything the first results need: name,
-//!   reading, summary, categories, keywords, facets, the sort and time
-//!   fields, and (beside the index, `hits.bin`) what each result shows;
+//!   reading, summary, categories, keywords, the filter terms, the end of
+//!   events, and (beside the index, `hits.bin`) what each result shows;
 //! * **tier 2**, `index-body.bin`: the body text alone, fetched after the
 //!   first results are shown.
 
 use tantivy::schema::{
-    Facet, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing,
-    TextOptions,
+    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions,
 };
 
 use crate::analysis::TOKENIZER_NAME;
@@ -26,11 +25,9 @@ pub(crate) const SUMMARY: &str = "summary";
 pub(crate) const CATEGORIES: &str = "categories";
 pub(crate) const KEYWORDS: &str = "keywords";
 pub(crate) const BODY: &str = "body";
-pub(crate) const FACETS: &str = "facets";
-/// Browse order by reading/name (u64, fast).
-pub(crate) const RANK: &str = "rank";
-/// Browse order for events: by start time, then name (u64, fast).
-pub(crate) const EVENT_RANK: &str = "event_rank";
+/// One untokenised term per filter value of a document
+/// (`kind/center`, `area/広島市`, `area/広島市/中区`; see [`filter_term`]).
+pub(crate) const FILTERS: &str = "filters";
 /// For events only: the end time, or the start time when there is no end.
 /// Past events are those whose `until` is before `now`.
 pub(crate) const UNTIL: &str = "until";
@@ -96,10 +93,11 @@ fn text_options(field: TextField) -> TextOptions {
     )
 }
 
-/// Facet dimensions, in the order they appear in [`crate::Facets`].
-/// Each is the first step of a facet path (`/kind/event`, `/category/…`).
-/// Area is hierarchical (`/area/広島市/中区`, so filtering on `/area/広島市`
-/// includes its wards).
+/// Filter dimensions, in the order they appear in [`crate::Facets`]. Each
+/// value of a document is the term `dim/value` of the [`FILTERS`] field;
+/// an area is indexed at every level (`area/広島市` and `area/広島市/中区`),
+/// so filtering on `広島市` includes its wards and counts come for every
+/// level at once.
 pub(crate) const DIM_KIND: &str = "kind";
 pub(crate) const DIM_CATEGORY: &str = "category";
 pub(crate) const DIM_AREA: &str = "area";
@@ -107,27 +105,41 @@ pub(crate) const DIM_AUDIENCE: &str = "audience";
 pub(crate) const DIM_METHOD: &str = "method";
 pub(crate) const DIM_FREE: &str = "free";
 pub(crate) const DIM_ANONYMOUS: &str = "anonymous";
-/// Flat twin of the area hierarchy used only for counting: every level of
-/// a document's area is one child (`/areas/広島市`, `/areas/広島市/中区` where
-/// the second is a single step). tantivy's facet collector counts only
-/// direct children and refuses to count a facet and its ancestor together,
-/// so counts for all levels at once need this flat form.
-pub(crate) const DIM_AREA_LEVELS: &str = "areas";
+/// All dimensions, in [`crate::Facets`] order.
+pub(crate) const DIMS: [&str; 7] = [
+    DIM_KIND,
+    DIM_CATEGORY,
+    DIM_AREA,
+    DIM_AUDIENCE,
+    DIM_METHOD,
+    DIM_FREE,
+    DIM_ANONYMOUS,
+];
 
-/// Builds the tier-1 schema. Nothing is stored: what a result shows is in
-/// `hits.bin` (see `hits.rs`), start and end times included; only `until`
-/// is needed to leave out past events. It is indexed rather than fast: a
-/// range query on the term dictionary needs no fast-field range code in
-/// the wasm module, and there are few events.
+/// Builds the tier-1 schema.
+///
+/// Nothing is stored and nothing is a fast field: what a result shows is
+/// in `hits.bin` (see `hits.rs`), start times (event order) included;
+/// documents are indexed in browse order, so the document id is the rank;
+/// filter counts come from the [`FILTERS`] terms (see `search.rs`,
+/// `FilterTable`); `until` is indexed for a range query on the term
+/// dictionary. The wasm module then needs none of tantivy's fast-field
+/// (columnar) reading code, and counting needs no facet dictionary walk
+/// per query.
 pub(crate) fn build() -> Schema {
     let mut builder = Schema::builder();
     for field in TEXT_FIELDS {
         builder.add_text_field(field.name, text_options(field));
     }
-    builder.add_facet_field(FACETS, FacetOptions::default());
-    let fast = NumericOptions::default().set_fast();
-    builder.add_u64_field(RANK, fast.clone());
-    builder.add_u64_field(EVENT_RANK, fast);
+    builder.add_text_field(
+        FILTERS,
+        TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer("raw")
+                .set_index_option(IndexRecordOption::Basic)
+                .set_fieldnorms(false),
+        ),
+    );
     builder.add_i64_field(UNTIL, NumericOptions::default().set_indexed());
     builder.build()
 }
@@ -143,7 +155,7 @@ pub(crate) fn build_body() -> Schema {
 #[derive(Clone, Copy)]
 pub(crate) struct Fields {
     pub text: [(Field, TextField); 5],
-    pub facets: Field,
+    pub filters: Field,
     pub until: Field,
 }
 
@@ -160,28 +172,23 @@ impl Fields {
         }
         Ok(Fields {
             text,
-            facets: get(FACETS)?,
+            filters: get(FILTERS)?,
             until: get(UNTIL)?,
         })
     }
 }
 
-/// The facet of one value of a dimension: `/dim/value`.
-pub(crate) fn facet(dim: &str, value: &str) -> Facet {
-    Facet::from_path([dim, value])
+/// The filter term of one value of a dimension: `dim/value`. Dimensions
+/// contain no `/`, so the first one separates them from the value.
+pub(crate) fn filter_term(dim: &str, value: &str) -> String {
+    format!("{dim}/{value}")
 }
 
-/// The hierarchical area facet `/area/広島市/中区` for `"広島市/中区"`.
-/// Empty steps (`"広島市//中区"`, a trailing slash) are ignored; `None` when
-/// nothing is left.
-pub(crate) fn area_facet(area: &str) -> Option<Facet> {
+/// An area path normalised: its trimmed, non-empty steps joined by `/`
+/// (`" 広島市 // 中区/"` → `"広島市/中区"`); `None` when nothing is left.
+pub(crate) fn area_path(area: &str) -> Option<String> {
     let steps = area_steps(area);
-    if steps.is_empty() {
-        return None;
-    }
-    Some(Facet::from_path(
-        std::iter::once(DIM_AREA).chain(steps.iter().copied()),
-    ))
+    (!steps.is_empty()).then(|| steps.join("/"))
 }
 
 /// The trimmed, non-empty steps of an area path.

@@ -12,14 +12,14 @@ use std::collections::BTreeMap;
 use std::ops::Bound;
 use std::path::PathBuf;
 
-use tantivy::collector::{Count, FacetCollector, FacetCounts, TopDocs};
+use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, EmptyScorer, EnableScoring, Explanation,
     InvertedIndexRangeQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query as TQuery, Scorer,
     TermQuery, Weight,
 };
-use tantivy::schema::{Facet, Field, IndexRecordOption};
-use tantivy::{DocAddress, DocId, Order, ReloadPolicy, Score, Searcher, SegmentReader, Term};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocId, DocSet, ReloadPolicy, Score, Searcher, SegmentReader, Term, TERMINATED};
 
 use crate::analysis::{analyze, normalize, JaTokenizer, Mode, Tok, TOKENIZER_NAME};
 use crate::bundle::{self, BundleDirectory, BODY_PREFIX, BODY_SETTINGS_ENTRY, SETTINGS_ENTRY};
@@ -54,6 +54,11 @@ pub struct Index {
     pair: String,
     /// What each result shows, by document id.
     hits: Hits,
+    /// The filter values of each document, for counting.
+    filter_table: FilterTable,
+    /// By document id: the start time of events (browse order of events),
+    /// `None` for other kinds.
+    event_starts: Vec<Option<i64>>,
     body: Option<Body>,
 }
 
@@ -194,12 +199,16 @@ impl Index {
             .first()
             .map_or(0, SegmentReader::max_doc);
         let hits = Hits::open(hits, max_doc as usize)?;
+        let event_starts = hits.event_starts()?;
+        let filter_table = FilterTable::open(&searcher, fields.filters, max_doc)?;
         let mut opened = Index {
             reader,
             fields,
             synonyms,
             pair: settings.pair,
             hits,
+            filter_table,
+            event_starts,
             body: None,
         };
         if !body_entries.is_empty() {
@@ -294,23 +303,27 @@ impl Index {
                 // Only punctuation or symbols: nothing to look for.
                 return Ok(SearchResults::default());
             }
-            let query = compose(Box::new(AllQuery), &filters, None, past.as_deref());
-            let rank = if q.kind.as_deref().map(str::trim) == Some("event") {
-                s::EVENT_RANK
-            } else {
-                s::RANK
-            };
-            let top = TopDocs::with_limit(limit)
-                .and_offset(offset)
-                .order_by_fast_field::<u64>(rank, Order::Asc);
-            let (total, top, counts) = searcher.search(&query, &(Count, top, facet_collector()))?;
-            let hits = top
-                .into_iter()
-                .map(|(_, addr)| self.hit(addr, 0.0, &[]))
+            // Browsing: document ids are the browse order (by reading);
+            // events, when only events are asked for, by start time.
+            let mut matches =
+                self.matches(&searcher, &AllQuery, &filters, None, past.as_deref(), false)?;
+            if q.kind.as_deref().map(str::trim) == Some("event") {
+                let start = |doc: DocId| {
+                    self.event_starts
+                        .get(doc as usize)
+                        .copied()
+                        .flatten()
+                        .unwrap_or(i64::MAX)
+                };
+                matches.sort_by_key(|&(doc, _)| (start(doc), doc));
+            }
+            let hits = page(&matches, offset, limit)
+                .iter()
+                .map(|&(doc, _)| self.hit(doc, 0.0, &[]))
                 .collect::<Result<_, _>>()?;
-            let facets = self.facets(&searcher, &AllQuery, &filters, past.as_deref(), &counts)?;
+            let facets = self.facets(&searcher, &AllQuery, &filters, past.as_deref(), &matches)?;
             return Ok(SearchResults {
-                total,
+                total: matches.len(),
                 partial: false,
                 hits,
                 facets,
@@ -321,60 +334,66 @@ impl Index {
         let body = body.as_ref().map(|(searcher, field)| (searcher, *field));
         let mut partial = false;
         let mut text_query = self.text_query(&words, Occur::Must, body);
-        let mut found = self.run(
+        let mut matches = self.matches(
             &searcher,
             &*text_query,
             &filters,
+            None,
             past.as_deref(),
-            limit,
-            offset,
+            true,
         )?;
-        if found.0 == 0 && words.len() >= 2 {
+        if matches.is_empty() && words.len() >= 2 {
             text_query = self.text_query(&words, Occur::Should, body);
-            found = self.run(
+            matches = self.matches(
                 &searcher,
                 &*text_query,
                 &filters,
+                None,
                 past.as_deref(),
-                limit,
-                offset,
+                true,
             )?;
-            partial = found.0 > 0;
+            partial = !matches.is_empty();
         }
-        let (total, top, counts) = found;
+        // Best first; equal scores in browse order.
+        let by_score =
+            |a: &(DocId, Score), b: &(DocId, Score)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        let wanted = offset.saturating_add(limit);
+        if wanted < matches.len() {
+            matches.select_nth_unstable_by(wanted, by_score);
+            matches[..wanted].sort_unstable_by(by_score);
+        } else {
+            matches.sort_unstable_by(by_score);
+        }
         let phrases: Vec<&[Tok]> = words
             .iter()
             .flat_map(|w| w.alternatives.iter().map(Vec::as_slice))
             .collect();
-        let hits = top
-            .into_iter()
-            .map(|(score, addr)| self.hit(addr, score, &phrases))
+        let hits = page(&matches, offset, limit)
+            .iter()
+            .map(|&(doc, score)| self.hit(doc, score, &phrases))
             .collect::<Result<_, _>>()?;
-        let facets = self.facets(&searcher, &*text_query, &filters, past.as_deref(), &counts)?;
+        let facets = self.facets(&searcher, &*text_query, &filters, past.as_deref(), &matches)?;
         Ok(SearchResults {
-            total,
+            total: matches.len(),
             partial,
             hits,
             facets,
         })
     }
 
-    /// One scored search with counts.
-    #[allow(clippy::type_complexity)]
-    fn run(
+    /// Every document matching `text AND filters (but skip's) AND NOT
+    /// past`, with its score when `scoring`, in document-id order.
+    fn matches(
         &self,
         searcher: &Searcher,
         text_query: &dyn TQuery,
         filters: &[Filter],
+        skip: Option<&str>,
         past: Option<&dyn TQuery>,
-        limit: usize,
-        offset: usize,
-    ) -> Result<(usize, Vec<(f32, DocAddress)>, FacetCounts), SearchError> {
-        let query = compose(text_query.box_clone(), filters, None, past);
-        let top = TopDocs::with_limit(limit)
-            .and_offset(offset)
-            .order_by_score();
-        Ok(searcher.search(&query, &(Count, top, facet_collector()))?)
+        scoring: bool,
+    ) -> Result<Vec<(DocId, Score)>, SearchError> {
+        let query = compose(text_query.box_clone(), filters, skip, past);
+        Ok(searcher.search(&query, &Matches { scoring })?)
     }
 
     /// Splits the query into words and expands synonyms.
@@ -485,51 +504,34 @@ impl Index {
     }
 
     fn filters(&self, q: &Query) -> Vec<Filter> {
-        let facets = self.fields.facets;
+        let field = self.fields.filters;
         let mut out = Vec::new();
-        let mut add = |dim: &'static str, facet: Option<Facet>| {
-            if let Some(facet) = facet {
-                out.push(Filter {
-                    dim,
-                    query: quiet_term(TermQuery::new(
-                        Term::from_facet(facets, &facet),
-                        IndexRecordOption::Basic,
-                    )),
-                });
-            }
-        };
         let value = |v: &Option<String>| {
             v.as_deref()
                 .map(str::trim)
                 .filter(|v| !v.is_empty())
                 .map(str::to_owned)
         };
-        add(
-            s::DIM_KIND,
-            value(&q.kind).map(|v| s::facet(s::DIM_KIND, &v)),
-        );
-        add(
-            s::DIM_CATEGORY,
-            value(&q.category).map(|v| s::facet(s::DIM_CATEGORY, &v)),
-        );
-        add(s::DIM_AREA, value(&q.area).and_then(|v| s::area_facet(&v)));
-        add(
-            s::DIM_AUDIENCE,
-            value(&q.audience).map(|v| s::facet(s::DIM_AUDIENCE, &v)),
-        );
-        add(
-            s::DIM_METHOD,
-            value(&q.method).map(|v| s::facet(s::DIM_METHOD, &v)),
-        );
-        add(
-            s::DIM_FREE,
-            q.free.map(|b| s::facet(s::DIM_FREE, s::bool_str(b))),
-        );
-        add(
-            s::DIM_ANONYMOUS,
-            q.anonymous
-                .map(|b| s::facet(s::DIM_ANONYMOUS, s::bool_str(b))),
-        );
+        let bool_value = |b: Option<bool>| b.map(|b| s::bool_str(b).to_owned());
+        for (dim, value) in [
+            (s::DIM_KIND, value(&q.kind)),
+            (s::DIM_CATEGORY, value(&q.category)),
+            (s::DIM_AREA, value(&q.area).and_then(|a| s::area_path(&a))),
+            (s::DIM_AUDIENCE, value(&q.audience)),
+            (s::DIM_METHOD, value(&q.method)),
+            (s::DIM_FREE, bool_value(q.free)),
+            (s::DIM_ANONYMOUS, bool_value(q.anonymous)),
+        ] {
+            if let Some(value) = value {
+                out.push(Filter {
+                    dim,
+                    query: quiet_term(TermQuery::new(
+                        Term::from_field_text(field, &s::filter_term(dim, &value)),
+                        IndexRecordOption::Basic,
+                    )),
+                });
+            }
+        }
         out
     }
 
@@ -546,51 +548,40 @@ impl Index {
         )))
     }
 
-    /// Facet counts: those of the main search, except that a dimension
-    /// with an active filter is recounted without that filter.
+    /// Counts per filter value: those of the main search (`main`), except
+    /// that a dimension with an active filter is counted on the search
+    /// without that filter.
     fn facets(
         &self,
         searcher: &Searcher,
         text_query: &dyn TQuery,
         filters: &[Filter],
         past: Option<&dyn TQuery>,
-        main: &FacetCounts,
+        main: &[(DocId, Score)],
     ) -> Result<Facets, SearchError> {
-        let mut facets = Facets::default();
-        for (dim, slot) in [
-            (s::DIM_KIND, &mut facets.kind),
-            (s::DIM_CATEGORY, &mut facets.category),
-            (s::DIM_AREA, &mut facets.area),
-            (s::DIM_AUDIENCE, &mut facets.audience),
-            (s::DIM_METHOD, &mut facets.method),
-            (s::DIM_FREE, &mut facets.free),
-            (s::DIM_ANONYMOUS, &mut facets.anonymous),
-        ] {
-            let counted = if dim == s::DIM_AREA {
-                s::DIM_AREA_LEVELS
-            } else {
-                dim
-            };
-            if filters.iter().any(|f| f.dim == dim) {
-                let query = compose(text_query.box_clone(), filters, Some(dim), past);
-                let mut collector = FacetCollector::for_field(s::FACETS);
-                collector.add_facet(Facet::from_path([counted]));
-                let counts = searcher.search(&query, &collector)?;
-                *slot = children(&counts, counted);
-            } else {
-                *slot = children(main, counted);
+        let mut counts = self.filter_table.count(main.iter().map(|&(doc, _)| doc));
+        for (dim_index, dim) in s::DIMS.iter().enumerate() {
+            if filters.iter().any(|f| f.dim == *dim) {
+                let without =
+                    self.matches(searcher, text_query, filters, Some(dim), past, false)?;
+                let mut recount = self.filter_table.count(without.iter().map(|&(doc, _)| doc));
+                counts[dim_index] = std::mem::take(&mut recount[dim_index]);
             }
         }
-        Ok(facets)
+        let [kind, category, area, audience, method, free, anonymous] = counts;
+        Ok(Facets {
+            kind,
+            category,
+            area,
+            audience,
+            method,
+            free,
+            anonymous,
+        })
     }
 
-    fn hit(&self, addr: DocAddress, score: f32, phrases: &[&[Tok]]) -> Result<Hit, SearchError> {
-        if addr.segment_ord != 0 {
-            return Err(SearchError::Corrupt(
-                "a hit outside the only segment".into(),
-            ));
-        }
-        let stored = self.hits.get(addr.doc_id as usize)?;
+    fn hit(&self, doc: DocId, score: f32, phrases: &[&[Tok]]) -> Result<Hit, SearchError> {
+        let stored = self.hits.get(doc as usize)?;
         Ok(Hit {
             summary_highlighted: highlight(&stored.summary, phrases),
             name_highlighted: highlight(&stored.name, phrases),
@@ -641,35 +632,138 @@ fn guarded<T>(what: &str, f: impl FnOnce() -> Result<T, SearchError>) -> Result<
     }
 }
 
-/// All dimensions counted in one pass (the flat area levels stand for the
-/// area dimension; see [`s::DIM_AREA_LEVELS`]).
-fn facet_collector() -> FacetCollector {
-    let mut collector = FacetCollector::for_field(s::FACETS);
-    for dim in [
-        s::DIM_KIND,
-        s::DIM_CATEGORY,
-        s::DIM_AREA_LEVELS,
-        s::DIM_AUDIENCE,
-        s::DIM_METHOD,
-        s::DIM_FREE,
-        s::DIM_ANONYMOUS,
-    ] {
-        collector.add_facet(Facet::from_path([dim]));
-    }
-    collector
+/// `offset..offset + limit` of `matches`, clamped.
+fn page(matches: &[(DocId, Score)], offset: usize, limit: usize) -> &[(DocId, Score)] {
+    let start = offset.min(matches.len());
+    let end = start.saturating_add(limit).min(matches.len());
+    &matches[start..end]
 }
 
-/// Counts of the direct children of `/dim`, keyed by the child's name
-/// (values without matches are left out).
-fn children(counts: &FacetCounts, dim: &str) -> BTreeMap<String, u64> {
-    counts
-        .get(Facet::from_path([dim]))
-        .filter(|(_, count)| *count > 0)
-        .filter_map(|(facet, count)| {
-            let path = facet.to_path();
-            path.get(1).map(|v| ((*v).to_owned(), count))
+/// Collects every match (document id and score) of the only segment.
+struct Matches {
+    scoring: bool,
+}
+
+struct SegmentMatches(Vec<(DocId, Score)>);
+
+impl Collector for Matches {
+    type Fruit = Vec<(DocId, Score)>;
+    type Child = SegmentMatches;
+
+    fn for_segment(
+        &self,
+        _segment: u32,
+        _reader: &SegmentReader,
+    ) -> tantivy::Result<SegmentMatches> {
+        Ok(SegmentMatches(Vec::new()))
+    }
+
+    fn requires_scoring(&self) -> bool {
+        self.scoring
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<(DocId, Score)>>) -> tantivy::Result<Self::Fruit> {
+        Ok(fruits.into_iter().flatten().collect())
+    }
+}
+
+impl SegmentCollector for SegmentMatches {
+    type Fruit = Vec<(DocId, Score)>;
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        self.0.push((doc, score));
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        self.0
+    }
+}
+
+/// The filter values of every document, read once from the terms of the
+/// filter field (`dim/value`, see `schema.rs`) when the index is opened:
+/// counting the values of a result set is then a pass over its
+/// documents.
+struct FilterTable {
+    /// Per value id: its dimension (index in [`s::DIMS`]) and value.
+    values: Vec<(usize, String)>,
+    /// `ids[starts[doc]..starts[doc + 1]]` are the value ids of `doc`.
+    starts: Vec<usize>,
+    ids: Vec<u32>,
+}
+
+impl FilterTable {
+    fn open(searcher: &Searcher, field: Field, max_doc: DocId) -> Result<FilterTable, SearchError> {
+        let mut values = Vec::new();
+        let mut pairs: Vec<(DocId, u32)> = Vec::new();
+        if let Some(segment) = searcher.segment_readers().first() {
+            let inverted = segment.inverted_index(field)?;
+            let io = |e: std::io::Error| SearchError::Corrupt(format!("filter terms: {e}"));
+            let mut terms = inverted.terms().stream().map_err(io)?;
+            while terms.advance() {
+                let term = std::str::from_utf8(terms.key())
+                    .map_err(|_| SearchError::Corrupt("a filter term is not UTF-8".into()))?;
+                let Some((dim, value)) = term.split_once('/') else {
+                    continue;
+                };
+                let Some(dim) = s::DIMS.iter().position(|d| *d == dim) else {
+                    continue;
+                };
+                let id = values.len() as u32;
+                values.push((dim, value.to_owned()));
+                let mut postings = inverted
+                    .read_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)
+                    .map_err(io)?;
+                let mut doc = postings.doc();
+                while doc != TERMINATED {
+                    if doc < max_doc {
+                        pairs.push((doc, id));
+                    }
+                    doc = postings.advance();
+                }
+            }
+        }
+        // Group by document (a counting sort: pairs come term by term).
+        let mut starts = vec![0usize; max_doc as usize + 1];
+        for &(doc, _) in &pairs {
+            starts[doc as usize + 1] += 1;
+        }
+        for doc in 0..max_doc as usize {
+            starts[doc + 1] += starts[doc];
+        }
+        let mut fill = starts.clone();
+        let mut ids = vec![0u32; pairs.len()];
+        for (doc, id) in pairs {
+            let slot = &mut fill[doc as usize];
+            ids[*slot] = id;
+            *slot += 1;
+        }
+        Ok(FilterTable {
+            values,
+            starts,
+            ids,
         })
-        .collect()
+    }
+
+    /// Counts per value of `docs`, by dimension (values with no document
+    /// left out).
+    fn count(&self, docs: impl Iterator<Item = DocId>) -> [BTreeMap<String, u64>; 7] {
+        let mut counts = vec![0u64; self.values.len()];
+        for doc in docs {
+            let doc = doc as usize;
+            if let (Some(&start), Some(&end)) = (self.starts.get(doc), self.starts.get(doc + 1)) {
+                for &id in &self.ids[start..end] {
+                    counts[id as usize] += 1;
+                }
+            }
+        }
+        let mut out: [BTreeMap<String, u64>; 7] = Default::default();
+        for ((dim, value), count) in self.values.iter().zip(counts) {
+            if count > 0 {
+                out[*dim].insert(value.clone(), count);
+            }
+        }
+        out
+    }
 }
 
 /// `text AND every filter (but `skip`'s) AND NOT past events`.

@@ -77,23 +77,12 @@ fn build_entries(
     validate(docs)?;
     let mut order: Vec<&SearchDoc> = docs.iter().collect();
     order.sort_by_cached_key(|d| (browse_key(d), d.slug.clone()));
-    let mut events: Vec<(usize, &SearchDoc)> = order
-        .iter()
-        .copied()
-        .enumerate()
-        .filter(|(_, d)| d.kind == "event")
-        .collect();
-    events.sort_by_key(|(rank, d)| (d.starts.unwrap_or(i64::MAX), *rank));
-    let mut event_rank = vec![u64::MAX; order.len()];
-    for (event_order, (rank, _)) in events.iter().enumerate() {
-        event_rank[*rank] = event_order as u64;
-    }
     let pair = pair_id(&order);
 
     let schema = s::build();
     let mut tantivy_docs = Vec::with_capacity(order.len());
-    for (rank, doc) in order.iter().enumerate() {
-        tantivy_docs.push(to_tantivy(&schema, doc, rank as u64, event_rank[rank])?);
+    for doc in &order {
+        tantivy_docs.push(to_tantivy(&schema, doc)?);
     }
     let mut main = write_segment(schema, tantivy_docs, "")?;
     let stored: Vec<StoredHit> = order.iter().map(|doc| stored_hit(doc)).collect();
@@ -293,12 +282,9 @@ fn hyphenated(id: &str) -> String {
     )
 }
 
-fn to_tantivy(
-    schema: &Schema,
-    doc: &SearchDoc,
-    rank: u64,
-    event_rank: u64,
-) -> Result<TantivyDocument, SearchError> {
+/// The tier-1 document. Its id is its rank in browse order (documents are
+/// added in that order).
+fn to_tantivy(schema: &Schema, doc: &SearchDoc) -> Result<TantivyDocument, SearchError> {
     let field = |name: &str| {
         schema
             .get_field(name)
@@ -317,11 +303,11 @@ fn to_tantivy(
         out.add_text(field(s::KEYWORDS)?, keyword);
     }
 
-    let facets = field(s::FACETS)?;
+    let filters = field(s::FILTERS)?;
     let mut add_facet = |dim: &str, value: &str| {
         let value = value.trim();
         if !value.is_empty() {
-            out.add_facet(facets, s::facet(dim, value));
+            out.add_text(filters, s::filter_term(dim, value));
         }
     };
     add_facet(s::DIM_KIND, &doc.kind);
@@ -341,17 +327,13 @@ fn to_tantivy(
         add_facet(s::DIM_ANONYMOUS, s::bool_str(anonymous));
     }
     if let Some(area) = &doc.area {
+        // Every level, so that a filter on a city includes its wards.
         let steps = area_steps(area);
         for depth in 1..=steps.len() {
-            add_facet(s::DIM_AREA_LEVELS, &steps[..depth].join("/"));
-        }
-        if let Some(hierarchical) = s::area_facet(area) {
-            out.add_facet(facets, hierarchical);
+            add_facet(s::DIM_AREA, &steps[..depth].join("/"));
         }
     }
 
-    out.add_u64(field(s::RANK)?, rank);
-    out.add_u64(field(s::EVENT_RANK)?, event_rank);
     if doc.kind == "event" {
         if let Some(until) = doc.ends.or(doc.starts) {
             out.add_i64(field(s::UNTIL)?, until);
