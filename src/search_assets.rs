@@ -27,7 +27,10 @@ pub const SERVICE_WORKER_PATH: &str = "sw.js";
 /// HTML out keeps this cheap on large portals. FNV-1a over sorted paths
 /// and contents.
 pub fn build_id(files: &[OutputFile]) -> String {
-    let mut sorted: Vec<&OutputFile> = files.iter().filter(|f| !f.path.ends_with(".html")).collect();
+    let mut sorted: Vec<&OutputFile> = files
+        .iter()
+        .filter(|f| !f.path.ends_with(".html"))
+        .collect();
     sorted.sort_by(|a, b| a.path.cmp(&b.path));
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     let mut eat = |bytes: &[u8]| {

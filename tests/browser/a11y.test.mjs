@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { launch } from './lib.mjs';
+import { launch, waitForResults } from './lib.mjs';
 import { buildAndServe } from '../fixtures/quality/static-site.mjs';
 
 const require = createRequire(import.meta.url);
@@ -110,7 +110,7 @@ async function audit(path, width, spoil) {
   const page = await contexts[width].newPage();
   const response = await page.goto(new URL(path, server.url).href);
   if (path.startsWith('/search/')) {
-    await page.waitForFunction(() => document.querySelectorAll('#ts-results li.ts-hit a').length > 0, null, { timeout: 20_000 });
+    await waitForResults(page);
   }
   if (spoil) await page.evaluate(spoil);
   await page.addScriptTag({ path: axePath });

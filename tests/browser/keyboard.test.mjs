@@ -6,7 +6,7 @@
 // result.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { launch } from './lib.mjs';
+import { launch, waitForResults } from './lib.mjs';
 import { buildAndServe } from '../fixtures/quality/static-site.mjs';
 
 let site;
@@ -27,9 +27,6 @@ after(async () => {
 
 const QUERY = 'ひきこもり';
 
-async function waitForResults(page) {
-  await page.waitForFunction(() => document.querySelectorAll('#ts-results li.ts-hit a').length > 0, null, { timeout: 20_000 });
-}
 
 /** A description of the focused element, and its focus-relevant style. */
 function focused(page) {

@@ -72,3 +72,26 @@ export function watchForeignRequests(page, origin) {
   });
   return foreign;
 }
+
+/**
+ * Waits for the final result list: at least `atLeast` results, the body
+ * tier loaded (search.js marks `data-body-index="ready"` and searches
+ * again), and the list unchanged for a moment, since the first results
+ * come from names and summaries and are re-ranked when the body arrives.
+ */
+export async function waitForResults(page, atLeast = 1) {
+  await page.waitForFunction(
+    (n) =>
+      document.querySelectorAll('#ts-results li').length >= n &&
+      document.querySelector('[data-tsunagu-search]')?.getAttribute('data-body-index') === 'ready',
+    atLeast,
+    { timeout: 20_000 },
+  );
+  let last = '';
+  for (let i = 0; i < 50; i++) {
+    const now = await page.$eval('#ts-results', (ol) => ol.textContent);
+    if (now === last) return;
+    last = now;
+    await page.waitForTimeout(150);
+  }
+}

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { serve, launch, watchForeignRequests, tsunaguBinary, repo } from './lib.mjs';
+import { serve, launch, watchForeignRequests, tsunaguBinary, repo, waitForResults } from './lib.mjs';
 
 let server;
 let browser;
@@ -35,28 +35,6 @@ async function resultSlugs(page) {
   );
 }
 
-/**
- * Waits for the final result list: at least `atLeast` results, the body
- * tier loaded (search.js marks `data-body-index="ready"` and searches
- * again), and the list unchanged for a moment, since the first results
- * come from names and summaries and are re-ranked when the body arrives.
- */
-async function waitForResults(page, atLeast = 1) {
-  await page.waitForFunction(
-    (n) =>
-      document.querySelectorAll('#ts-results li').length >= n &&
-      document.querySelector('[data-tsunagu-search]')?.getAttribute('data-body-index') === 'ready',
-    atLeast,
-    { timeout: 20_000 },
-  );
-  let last = '';
-  for (let i = 0; i < 50; i++) {
-    const now = await page.$eval('#ts-results', (ol) => ol.textContent);
-    if (now === last) return;
-    last = now;
-    await page.waitForTimeout(150);
-  }
-}
 
 test('typing a query shows the same ranked results as the CLI, and the URL follows', async () => {
   execFileSync(tsunaguBinary(), ['build', '--root', repo], { env: { ...process.env, SOURCE_DATE_EPOCH: '1795219200' }, stdio: 'ignore' });
