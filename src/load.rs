@@ -22,8 +22,9 @@ pub struct SourceFile {
     /// The file name without extension (not yet checked as a slug).
     pub stem: String,
     pub format: FileFormat,
-    /// The decoded text, BOM removed and CRLF turned into LF (line
-    /// numbers are unchanged by both).
+    /// The decoded text, BOM removed, CRLF turned into LF and pasted
+    /// line separators into spaces (see [`decode`]; line numbers are
+    /// unchanged by all three).
     pub text: String,
 }
 
@@ -179,16 +180,36 @@ fn read_entry(path: &Path) -> Result<String, Diagnostic> {
     Ok(text)
 }
 
+/// Characters some programs treat as line breaks but editors do not:
+/// U+0085 NEXT LINE, U+2028 LINE SEPARATOR, U+2029 PARAGRAPH SEPARATOR.
+/// They arrive in text pasted from web pages, PDFs and mis-decoded
+/// Windows files, invisibly.
+pub const PASTED_LINE_SEPARATORS: [char; 3] = ['\u{85}', '\u{2028}', '\u{2029}'];
+
 /// UTF-8 (with or without BOM), CRLF or LF. Anything else is refused
 /// with a message that says what it looks like.
+///
+/// [`PASTED_LINE_SEPARATORS`] become spaces. libyaml (YAML 1.1) counts
+/// them as line breaks, so a summary holding one was refused on the
+/// next, correct line and every later line number was off by one, while
+/// the editor's own editor shows one line. As spaces, the value reads
+/// the same (a summary is one line anyway), the fields parse, and every
+/// line number is the one the editor sees. One character for one, so
+/// columns stay too.
 pub fn decode(bytes: &[u8]) -> Result<String, Diagnostic> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
-        Ok(text) => Ok(if text.contains('\r') {
-            text.replace("\r\n", "\n").replace('\r', "\n")
-        } else {
-            text.to_string()
-        }),
+        Ok(text) => {
+            let mut text = if text.contains('\r') {
+                text.replace("\r\n", "\n").replace('\r', "\n")
+            } else {
+                text.to_string()
+            };
+            if text.contains(PASTED_LINE_SEPARATORS) {
+                text = text.replace(PASTED_LINE_SEPARATORS, " ");
+            }
+            Ok(text)
+        }
         Err(e) => {
             let line = bytes[..e.valid_up_to()]
                 .iter()
@@ -276,6 +297,14 @@ mod tests {
         assert_eq!(
             decode(b"\xEF\xBB\xBFname: a\r\nkana: b\r\n").unwrap(),
             "name: a\nkana: b\n"
+        );
+    }
+
+    #[test]
+    fn pasted_line_separators_become_spaces() {
+        assert_eq!(
+            decode("summary: 一\u{2028}二\u{2029}三\u{85}四\nkana: よ\n".as_bytes()).unwrap(),
+            "summary: 一 二 三 四\nkana: よ\n"
         );
     }
 

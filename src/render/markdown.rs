@@ -5,8 +5,11 @@
 //! browser: no scripts, styles, event handlers or forms; links only to
 //! http, https, mailto, tel and relative URLs, each with
 //! `rel="noopener noreferrer"`; images only from the portal itself.
-//! Headings are shifted so the body's top level is `<h2>` (the page's own
-//! `<h1>` is the entry's name; [`to_html_at`] picks another level), and footnotes get ids prefixed `fn-` /
+//! Heading levels are mapped so the page outline never skips a level:
+//! the body's top level is `<h2>` (the page's own `<h1>` is the entry's
+//! name; [`to_html_at`] picks another level) and each deeper level is at
+//! most one below the heading it sits under, whatever sizes the editor
+//! picked by looks (`####` for "a small heading"). Footnotes get ids prefixed `fn-` /
 //! `fnref-` so they can never collide with the page's own ids (`main`).
 
 use super::theme::escape_html;
@@ -66,18 +69,17 @@ pub fn to_html(md: &str) -> String {
     to_html_at(md, 2)
 }
 
-/// [`to_html`] with the body's highest heading at level `top` (2–6), e.g. 3
-/// when the body sits under a 「くわしく」 `<h2>`. Headings are only ever
-/// moved down, never up.
+/// [`to_html`] with the body's top heading level at `top` (2–6), e.g. 3
+/// when the body sits under a 「くわしく」 `<h2>`. See [`outline_levels`].
 pub fn to_html_at(md: &str, top: u8) -> String {
     let events: Vec<Event<'_>> = strike_only_double(md).collect();
-    let mut highest = 6u8;
+    let mut written: Vec<u8> = Vec::new();
     let mut needs_cleaner = false;
     // Footnote numbers in order of first reference, then of definition.
     let mut numbers: BTreeMap<String, usize> = BTreeMap::new();
     for e in &events {
         match e {
-            Event::Start(Tag::Heading { level, .. }) => highest = highest.min(*level as u8),
+            Event::Start(Tag::Heading { level, .. }) => written.push(*level as u8),
             Event::Html(_) | Event::InlineHtml(_) | Event::Start(Tag::Image { .. }) => {
                 needs_cleaner = true
             }
@@ -89,15 +91,17 @@ pub fn to_html_at(md: &str, top: u8) -> String {
         }
     }
     let fast = !needs_cleaner;
-    let shift = top.clamp(1, 6).saturating_sub(highest);
-    let demote = shift > 0;
+    let mut levels = outline_levels(&written, top).into_iter();
+    let mut open_heading = HeadingLevel::H2;
     let mut referenced: HashSet<usize> = HashSet::new();
     let mut open_footnote: Vec<usize> = Vec::new();
     let events = events.into_iter().map(|e| match e {
-        Event::Start(Tag::Heading { level, id, classes, attrs }) if demote => {
-            Event::Start(Tag::Heading { level: demoted(level, shift), id, classes, attrs })
+        Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+            // Headings do not nest: the end tag is the next heading end.
+            open_heading = heading_level(levels.next().unwrap_or(level as u8));
+            Event::Start(Tag::Heading { level: open_heading, id, classes, attrs })
         }
-        Event::End(TagEnd::Heading(level)) if demote => Event::End(TagEnd::Heading(demoted(level, shift))),
+        Event::End(TagEnd::Heading(_)) => Event::End(TagEnd::Heading(open_heading)),
         Event::FootnoteReference(label) => {
             let n = numbers.get(label.as_ref()).copied().unwrap_or(0);
             let id = if referenced.insert(n) { format!(" id=\"fnref-{n}\"") } else { String::new() };
@@ -198,8 +202,33 @@ fn strike_only_double(md: &str) -> impl Iterator<Item = Event<'_>> {
         })
 }
 
-fn demoted(level: HeadingLevel, by: u8) -> HeadingLevel {
-    match (level as u8 + by).min(6) {
+/// The levels to write for a body's headings (`written`, 1–6, in order)
+/// so that the first is `top` and none is more than one below the one
+/// before it: each heading goes one below the nearest earlier heading
+/// the editor wrote bigger (its parent), or to `top` when there is none.
+/// Siblings the editor wrote the same size stay siblings. Capped at 6.
+///
+/// `## a`, `#### b`, `### c` at top 2 → 2, 3, 3.
+/// `#### a`, `###### b` at top 2 → 2, 3.
+pub fn outline_levels(written: &[u8], top: u8) -> Vec<u8> {
+    let top = top.clamp(1, 6);
+    // (level as written, level given) of the open ancestors.
+    let mut parents: Vec<(u8, u8)> = Vec::new();
+    written
+        .iter()
+        .map(|&w| {
+            while parents.last().is_some_and(|&(pw, _)| pw >= w) {
+                parents.pop();
+            }
+            let given = parents.last().map_or(top, |&(_, pg)| (pg + 1).min(6));
+            parents.push((w, given));
+            given
+        })
+        .collect()
+}
+
+fn heading_level(level: u8) -> HeadingLevel {
+    match level {
         1 => HeadingLevel::H1,
         2 => HeadingLevel::H2,
         3 => HeadingLevel::H3,
@@ -347,11 +376,52 @@ mod tests {
         assert!(to_html("# a\n\n## b\n").contains("<h2>a</h2>\n<h3>b</h3>"));
         assert!(to_html("## a\n\n### b\n").contains("<h2>a</h2>\n<h3>b</h3>"));
         assert!(to_html_at("## a\n\n### b\n", 3).contains("<h3>a</h3>\n<h4>b</h4>"));
+        // Small headings picked by looks move up to where they belong.
+        assert!(to_html_at("#### a\n", 3).contains("<h3>a</h3>"));
+        assert!(to_html_at("# a\n\n###### b\n", 3).contains("<h3>a</h3>\n<h4>b</h4>"));
+        assert!(to_html("#### 小見出し\n\n本文\n\n###### もっと小さい\n")
+            .contains("<h2>小見出し</h2>\n<p>本文</p>\n<h3>もっと小さい</h3>"));
+        // Raw HTML takes the sanitizer path; the levels are the same.
+        let html = to_html("<b>x</b>\n\n### a\n\n##### b\n");
         assert!(
-            to_html_at("#### a\n", 3).contains("<h4>a</h4>"),
-            "never moved up"
+            html.contains("<h2>a</h2>") && html.contains("<h3>b</h3>"),
+            "{html}"
         );
-        assert!(to_html_at("# a\n\n###### b\n", 3).contains("<h3>a</h3>\n<h6>b</h6>"));
+    }
+
+    /// Outline levels of a body after `<h1>` (top 2) or under an `<h2>`
+    /// (top 3): never a skip, siblings stay siblings, parents stay parents.
+    #[test]
+    fn outline_levels_never_skip() {
+        let cases: &[(&[u8], u8, &[u8])] = &[
+            (&[], 2, &[]),
+            (&[1, 2, 2, 3, 1], 2, &[2, 3, 3, 4, 2]),
+            (&[4, 6], 2, &[2, 3]),
+            (&[2, 4, 3], 2, &[2, 3, 3]),
+            (&[3, 3, 6, 5, 4, 3], 2, &[2, 2, 3, 3, 3, 2]),
+            (&[6, 1], 2, &[2, 2]),
+            (&[1, 2, 3, 4, 5, 6], 2, &[2, 3, 4, 5, 6, 6]),
+            (&[5, 6, 2, 6], 3, &[3, 4, 3, 4]),
+        ];
+        for (written, top, want) in cases {
+            assert_eq!(&outline_levels(written, *top), want, "{written:?} at {top}");
+        }
+        // Exhaustively for short bodies: the first is `top`, no step down
+        // is more than one, and no level exceeds 6.
+        for n in 0..6u32.pow(4) {
+            let written: Vec<u8> = (0..4).map(|i| (n / 6u32.pow(i) % 6) as u8 + 1).collect();
+            for top in [2, 3] {
+                let got = outline_levels(&written, top);
+                assert_eq!(got[0], top, "{written:?}");
+                for pair in got.windows(2) {
+                    assert!(
+                        pair[1] <= pair[0] + 1 && pair[1] >= top,
+                        "{written:?} → {got:?}"
+                    );
+                }
+                assert!(got.iter().all(|&l| l <= 6));
+            }
+        }
     }
 
     #[test]

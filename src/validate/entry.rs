@@ -1,5 +1,6 @@
 //! One entry file: YAML → [`EntryFields`], then the rules of its kind.
 
+use super::guard::{self, Hazard, MAX_NESTING};
 use super::locate::{Locator, Step};
 use super::nearest;
 use crate::config::SiteConfig;
@@ -38,6 +39,17 @@ pub fn parse_fields(
             .help("write at least `name: …` (or `title: …` for a page)");
         return Err((None, Vec::new(), vec![d]));
     }
+    // Before any YAML parser: refuse what only a parser could choke on
+    // (deep nesting costs libyaml time quadratic in the depth; aliases
+    // can multiply a few lines into millions of values).
+    let scanned = guard::scan(&text);
+    if let Some(hazard) = &scanned.hazard {
+        return Err((
+            None,
+            dropped,
+            vec![hazard_error(hazard, split.line_offset, path)],
+        ));
+    }
     // Each round removes one field, so this ends; the bound is a guard.
     for _ in 0..FIELD_NAMES.len() + 16 {
         let err = match serde_yaml::from_str::<EntryFields>(&text) {
@@ -50,7 +62,9 @@ pub fn parse_fields(
         // parser first.
         if diags.is_empty() {
             if let Err(syntax) = serde_yaml::from_str::<serde_yaml::Value>(&text) {
-                if let Some(d) = syntax_error(&syntax, &text, split.line_offset, path) {
+                if let Some(d) =
+                    syntax_error(&syntax, &text, split.line_offset, path, scanned.unclosed)
+                {
                     return Err((None, dropped, vec![d]));
                 }
             }
@@ -84,7 +98,10 @@ pub fn parse_fields(
                     "check the line above the marked place too: an unclosed quote or bracket, a missing space after `:`, or a tab used for indentation",
                 )
             };
-            diags.push(d.in_file(path).at_opt(pos));
+            diags.push(
+                d.in_file(path)
+                    .at_opt(pos.map(|p| inside(p, &text, split.line_offset))),
+            );
             return Err((None, dropped, diags));
         };
         diags.push(field_error(&top, field_path.as_deref(), detail, path, pos));
@@ -122,6 +139,7 @@ fn syntax_error(
     yaml: &str,
     offset: usize,
     path: &Path,
+    unclosed: Option<(usize, usize, char)>,
 ) -> Option<Diagnostic> {
     let raw = err.to_string();
     if raw.contains("duplicate entry") {
@@ -167,12 +185,32 @@ fn syntax_error(
             "this quote is never closed".to_string(),
             "add the closing quote at the end of the value, or remove the opening one".to_string(),
         )
-    } else if message.contains("flow sequence") || message.contains("flow mapping") {
-        pos = began.or(pos);
-        (
-            "this `[` or `{` is never closed".to_string(),
-            "close the list with `]` (or the `{` with `}`) on the same line".to_string(),
-        )
+    } else if message.contains("flow sequence")
+        || message.contains("flow mapping")
+        || (message.contains("flow node") && unclosed.is_some())
+    {
+        // libyaml may only notice at the end of the input (a line after
+        // the last one); the scan knows which bracket is still open.
+        pos = unclosed.map(|(l, c, _)| (l + offset, c)).or(began).or(pos);
+        match unclosed.map(|(_, _, b)| b) {
+            Some('{') => (
+                "this `{` is never closed".to_string(),
+                "close it with `}` on the same line, e.g. `geo: {lat: 34.39, lon: 132.45}`"
+                    .to_string(),
+            ),
+            Some(_) => (
+                "this `[` is never closed".to_string(),
+                "close the list with `]` on the same line, e.g. `categories: [ひきこもり, 居場所]`"
+                    .to_string(),
+            ),
+            None => (
+                "this `[` or `{` is never closed".to_string(),
+                "close the list with `]` (or the `{` with `}`) on the same line".to_string(),
+            ),
+        }
+    } else if let Some(d) = limit_error(&message, yaml, offset) {
+        pos = d.0.or(pos);
+        (d.1, d.2)
     } else if message.contains("could not find expected ':'")
         || message.contains("mapping values are not allowed")
     {
@@ -214,9 +252,79 @@ fn syntax_error(
     Some(
         Diagnostic::error(Code::YamlSyntax, message)
             .in_file(path)
-            .at_opt(pos)
+            .at_opt(pos.map(|p| inside(p, yaml, offset)))
             .help(help),
     )
+}
+
+/// A position moved onto the last line of the YAML when libyaml placed
+/// it after the end (a last line without a newline): an editor's file
+/// has no such line.
+fn inside(pos: (usize, usize), yaml: &str, offset: usize) -> (usize, usize) {
+    let lines = yaml.lines().count().max(1);
+    if pos.0 <= offset + lines {
+        return pos;
+    }
+    let last = yaml.lines().last().unwrap_or("");
+    (offset + lines, last.chars().count() + 1)
+}
+
+const ALIAS_MESSAGE: &str =
+    "YAML anchors and aliases (`&name`, `*name`) are not allowed in entries";
+const ALIAS_HELP: &str = "write every value out in full where it belongs (copy the text instead of `*name`); if the value is text that begins with `*` or `&`, put it in quotes, e.g. summary: \"*印は予約制\"";
+
+fn nesting_message() -> String {
+    format!("the values are nested more than {MAX_NESTING} levels deep (`[`, `{{` or `- ` inside one another)")
+}
+const NESTING_HELP: &str = "an entry needs at most 4 levels, e.g. `hours:` → `- {days: [mon]}`; look for brackets or `- ` repeated by mistake (a paste gone wrong) and remove them";
+
+/// The error for what [`guard::scan`] refused.
+fn hazard_error(hazard: &Hazard, offset: usize, path: &Path) -> Diagnostic {
+    let (pos, message, help) = match hazard {
+        Hazard::TooDeep { line, column } => (
+            (*line, *column),
+            nesting_message(),
+            NESTING_HELP.to_string(),
+        ),
+        Hazard::Alias {
+            line,
+            column,
+            written,
+        } => {
+            let message = if written.chars().count() > 1 {
+                format!("{ALIAS_MESSAGE}: `{written}`")
+            } else {
+                ALIAS_MESSAGE.to_string()
+            };
+            ((*line, *column), message, ALIAS_HELP.to_string())
+        }
+    };
+    Diagnostic::error(Code::YamlSyntax, message)
+        .in_file(path)
+        .at(pos.0 + offset, pos.1)
+        .help(help)
+}
+
+/// serde_yaml's own limits, should the scan ever let a document through
+/// to them: said in the same words as [`hazard_error`], at the first
+/// alias for a repetition limit.
+#[allow(clippy::type_complexity)]
+fn limit_error(
+    message: &str,
+    yaml: &str,
+    offset: usize,
+) -> Option<(Option<(usize, usize)>, String, String)> {
+    if message.contains("repetition limit exceeded") {
+        let first = yaml.lines().enumerate().find_map(|(i, l)| {
+            l.find(['*', '&'])
+                .map(|b| (i + 1 + offset, l[..b].chars().count() + 1))
+        });
+        return Some((first, ALIAS_MESSAGE.to_string(), ALIAS_HELP.to_string()));
+    }
+    if message.contains("recursion limit exceeded") {
+        return Some((None, nesting_message(), NESTING_HELP.to_string()));
+    }
+    None
 }
 
 /// serde_yaml prefixes errors inside a field with its path (`hours[0].open: …`).

@@ -7,6 +7,7 @@
 
 mod config;
 mod entry;
+mod guard;
 mod locate;
 
 pub use config::{unknown_theme, validate_config};
