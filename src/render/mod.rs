@@ -13,6 +13,7 @@
 //! | `categories/` `areas/` `audience/` `methods/` | `…/index.html`     | `terms.html`  |
 //! | `categories/<value>/` … `areas/広島市/中区/` | `…/index.html`       | `term.html`   |
 //! | `search/`                      | `search/index.html`               | `search.html` (includes `search-app.html`) |
+//! | `areas/<area>/print/`          | `…/index.html`                    | `print.html` (「印刷用一覧」, see `print.rs`; only when the theme has it) |
 //! | —                              | `404.html`                        | `404.html`    |
 //! | —                              | `sitemap.xml`, `robots.txt`       | (generated)   |
 //! | —                              | everything under the theme's `static/` | (copied) |
@@ -61,7 +62,9 @@
 //! that, 10,000 entries render in well under a second of CPU.
 
 pub mod markdown;
+pub mod jsonld;
 pub(crate) mod pages;
+mod print;
 mod theme;
 pub mod urls;
 pub mod view;

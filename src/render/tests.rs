@@ -236,7 +236,10 @@ fn entry_page_has_contact_hours_notices_and_map() {
         ),
         "OSM link"
     );
-    assert!(html.contains("<h1>広島ひきこもり相談支援センター(中部)</h1>"));
+    // Furigana: the ruby is hidden from screen readers, which read the plain name once.
+    assert!(html.contains(
+        "<h1><ruby class=\"entry-ruby\" aria-hidden=\"true\">広島ひきこもり相談支援センター(中部)<rp>(</rp><rt>ひろしまひきこもりそうだんしえんせんたーちゅうぶ</rt><rp>)</rp></ruby><span class=\"visually-hidden\">広島ひきこもり相談支援センター(中部)</span></h1>"
+    ), "{html}");
     assert_eq!(html.matches("<h1").count(), 1, "one h1");
     assert!(
         html.contains("href=\"https://chubu.example.jp/\" rel=\"noopener noreferrer\""),
@@ -360,13 +363,16 @@ fn markdown_body_is_sanitized() {
     assert!(!html.contains("alert("), "script survived");
     assert!(!html.contains("javascript:"), "javascript: link survived");
     assert!(html.contains("<a href=\"https://example.jp/\" rel=\"noopener noreferrer\">安全</a>"));
-    // The only scripts are the theme's own external ones.
+    // The only scripts are the theme's own external ones, and the JSON-LD
+    // data block (which the browser does not run).
     for tag in html.split("<script").skip(1) {
         assert!(
-            tag.starts_with(" src=\"/") && tag.contains("</script>"),
+            (tag.starts_with(" src=\"/") || tag.starts_with(" type=\"application/ld+json\">"))
+                && tag.contains("</script>"),
             "{tag}"
         );
     }
+    assert_eq!(html.matches("application/ld+json").count(), 1);
     assert!(html.contains("<script src=\"/site.js\" defer></script>"));
     // 「受付中」 by opening.js, from the hours.
     assert!(html.contains("<script src=\"/opening.js\" defer></script>"));
@@ -596,8 +602,12 @@ fn template_errors_are_clear() {
     let theme = Theme::resolve(&root, "hiroshima").unwrap();
     let err = render_site(&site(), &theme).unwrap_err();
     let msg = err.to_string();
+    // Pages render in parallel: whichever entry.html page failed first is named.
     assert!(
-        msg.contains("entry.html") && msg.contains("while rendering `centers/"),
+        msg.contains("entry.html")
+            && ["centers/", "organizations/", "cafeterias/"]
+                .iter()
+                .any(|k| msg.contains(&format!("while rendering `{k}"))),
         "{msg}"
     );
 
@@ -633,6 +643,184 @@ fn unknown_theme() {
         "{msg}"
     );
     let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn event_page_calendar_attendance_and_apply() {
+    let files = render();
+    let html = page(&files, "events/forum-2026/index.html");
+    // 「カレンダーに追加」 links the event's own .ics, which the feeds write.
+    assert!(
+        html.contains("<a class=\"button-link\" href=\"/events/forum-2026/event.ics\" type=\"text/calendar\">カレンダーに追加</a>"),
+        "{html}"
+    );
+    assert_eq!(
+        crate::feeds::ics::event_path("forum-2026"),
+        "events/forum-2026/event.ics"
+    );
+    assert!(html.contains(
+        "<p class=\"attendance attendance-both\">会場でもオンラインでも参加できます</p>"
+    ));
+    assert!(html.contains("<dt>オンライン</dt><dd><a href=\"https://live.example.jp/forum\""));
+    assert!(html.contains("<dt>申し込み</dt><dd><a href=\"https://example.jp/forum/\""));
+    // A past event: how it was applied for stays, but no calendar link.
+    let old = page(&files, "events/old-seminar/index.html");
+    assert!(
+        old.contains("<dt>申し込み</dt><dd>電話で前日まで</dd>"),
+        "{old}"
+    );
+    assert!(old.contains("attendance-in_person\">会場で参加"));
+    assert!(!old.contains("カレンダーに追加"));
+    // Under a sub-path the link keeps the base.
+    let sub = render_site(&site_with("https://city.example.jp/sub/"), &builtin()).unwrap();
+    assert!(page(&sub, "events/forum-2026/index.html")
+        .contains("href=\"/sub/events/forum-2026/event.ics\""));
+}
+
+#[test]
+fn share_links_and_copy_button() {
+    let files = render();
+    for p in [
+        "centers/chubu-center/index.html",
+        "events/forum-2026/index.html",
+        "pages/how-to-consult/index.html",
+    ] {
+        let html = page(&files, p);
+        let dir = p.trim_end_matches("index.html");
+        let permalink = format!("https://portal.example.jp/{dir}");
+        // A plain link to LINE with the encoded page address; nothing from LINE loads.
+        assert!(
+            html.contains(&format!(
+                "href=\"https://social-plugins.line.me/lineit/share?url={}\" rel=\"noopener noreferrer\">LINEで送る",
+                urls::encode_component(&permalink)
+            )),
+            "{p}"
+        );
+        assert!(
+            !html.contains("src=\"https://"),
+            "{p}: a third-party script"
+        );
+        // The copy button waits for site.js; the address is there to copy by hand.
+        assert!(html.contains(&format!(
+            "<li data-copy-item hidden><button type=\"button\" class=\"share-copy\" data-copy-link=\"{permalink}\">リンクをコピー</button></li>"
+        )), "{p}");
+        assert!(html.contains(&format!(
+            "<span class=\"share-url-text\">{permalink}</span>"
+        )));
+        assert!(html.contains("<p class=\"share-status\" role=\"status\" data-copy-status></p>"));
+    }
+}
+
+#[test]
+fn large_text_toggle_and_feed_link_on_every_page() {
+    let files = render();
+    for f in files.iter().filter(|f| f.path.ends_with(".html")) {
+        let text = std::str::from_utf8(&f.bytes).unwrap();
+        assert!(
+            text.contains("<link rel=\"alternate\" type=\"application/atom+xml\" title=\"テスト支援ポータル 新着情報\" href=\"/feed.xml\">"),
+            "{}: Atom link",
+            f.path
+        );
+        // textsize.js in the head, not deferred, before the first paint.
+        let head = text.split("</head>").next().unwrap();
+        assert!(
+            head.contains("<script src=\"/textsize.js\"></script>"),
+            "{}",
+            f.path
+        );
+        assert!(
+            text.contains("<button type=\"button\" class=\"text-size-toggle\" aria-pressed=\"false\" data-text-size hidden>文字を大きく</button>"),
+            "{}",
+            f.path
+        );
+    }
+    assert_eq!(crate::feeds::atom::PATH, "feed.xml");
+    let js = page(&files, "textsize.js");
+    assert!(js.contains("localStorage") && js.contains("aria-pressed"));
+    let sub = render_site(&site_with("https://city.example.jp/sub/"), &builtin()).unwrap();
+    let top = page(&sub, "index.html");
+    assert!(top.contains("href=\"/sub/feed.xml\"") && top.contains("src=\"/sub/textsize.js\""));
+}
+
+#[test]
+fn print_lists_per_area() {
+    let files = render();
+    // 広島市 lists its wards' entries; closed and event entries are left out.
+    let city = page(&files, "areas/広島市/print/index.html");
+    assert!(
+        city.contains("<h1>広島市の相談先・居場所 印刷用一覧</h1>"),
+        "{city}"
+    );
+    assert!(city.contains("広島ひきこもり相談支援センター(中部)"));
+    assert!(city.contains("ひがし みんな食堂") && city.contains("休止中"));
+    assert!(city.contains("特定非営利活動法人 FOOT&amp;WORK"));
+    assert!(!city.contains("東区の閉鎖した窓口"), "closed entry listed");
+    assert!(
+        !city.contains("ひきこもり支援フォーラム"),
+        "events are not on paper"
+    );
+    assert!(!city.contains("廿日市の居場所カフェ"), "another area");
+    // Contact and hours, and the absolute address of each page.
+    assert!(city.contains(
+        "<a href=\"tel:0825550101\">082-555-0101</a> / <a href=\"tel:0120555010\">0120-555-010</a>"
+    ));
+    assert!(city.contains("月〜金 9:00〜17:00<br>毎月第2土曜 10:00〜12:00(家族相談の日)"));
+    assert!(city.contains("祝日・年末年始は休み"));
+    assert!(city.contains("広島県広島市中区八丁堀1-1"));
+    assert!(city.contains(">https://portal.example.jp/centers/chubu-center/</a>"));
+    assert!(
+        city.contains("ひろしまひきこもりそうだんしえんせんたーちゅうぶ"),
+        "kana"
+    );
+    // 五十音 within a kind: centers first, then cafeterias, then organizations.
+    let a = city.find("相談窓口(").unwrap();
+    let b = city.find("食堂・居場所(").unwrap();
+    let c = city.find("団体(").unwrap();
+    assert!(a < b && b < c);
+    let ward = page(&files, "areas/広島市/東区/print/index.html");
+    assert!(ward.contains("ひがし みんな食堂") && !ward.contains("相談支援センター(中部)"));
+    page(&files, "areas/廿日市市/print/index.html");
+    // Each area page links its print list.
+    let area = page(&files, "areas/広島市/中区/index.html");
+    assert!(area.contains(&format!(
+        "<a href=\"/areas/{}/print/\">この地域の印刷用一覧</a>",
+        urls::encode_path("広島市/中区")
+    )));
+    assert!(!page(&files, "categories/食/index.html").contains("印刷用一覧"));
+}
+
+#[test]
+fn entry_pages_carry_json_ld() {
+    let files = render();
+    let block = |p: &str| -> serde_json::Value {
+        let html = page(&files, p);
+        let start = html
+            .find("<script type=\"application/ld+json\">")
+            .unwrap_or_else(|| panic!("{p}"))
+            + "<script type=\"application/ld+json\">".len();
+        let end = start + html[start..].find("</script>").unwrap();
+        serde_json::from_str(&html[start..end]).unwrap()
+    };
+    let center = block("centers/chubu-center/index.html");
+    assert_eq!(center["@type"], "Organization");
+    assert_eq!(
+        center["location"]["openingHoursSpecification"][0]["opens"],
+        "09:00:00"
+    );
+    // `&` in a name is written \u0026 inside the script element.
+    assert!(page(&files, "centers/chubu-center/index.html").contains("FOOT\\u0026WORK"));
+    let event = block("events/forum-2026/index.html");
+    assert_eq!(event["@type"], "Event");
+    assert_eq!(event["startDate"], "2026-12-05T13:30+09:00");
+    assert_eq!(
+        event["eventAttendanceMode"],
+        "https://schema.org/MixedEventAttendanceMode"
+    );
+    assert_eq!(event["location"][0]["@type"], "Place");
+    assert_eq!(event["location"][1]["url"], "https://live.example.jp/forum");
+    assert_eq!(event["organizer"]["name"], "特定非営利活動法人 FOOT&WORK");
+    assert_eq!(event["maximumAttendeeCapacity"], 80);
+    assert!(!page(&files, "pages/how-to-consult/index.html").contains("ld+json"));
 }
 
 #[test]

@@ -106,6 +106,15 @@ impl TermDirs {
     }
 }
 
+/// The 「印刷用一覧」 of an area: `areas/広島市/` → `areas/広島市/print/`
+/// (raw, like [`TermDirs::dir`]). `print` is ASCII, so the href is the
+/// area's href plus `print/`. An area value whose last part is `print`
+/// under another area would want the same folder; the build then stops
+/// with a collision error naming that folder.
+pub fn print_dir(area_dir: &str) -> String {
+    format!("{area_dir}print/")
+}
+
 /// `dir/` → `dir/index.html`; `""` → `index.html`.
 pub fn index_file(dir: &str) -> String {
     format!("{dir}index.html")
@@ -128,5 +137,6 @@ mod tests {
         assert_eq!(dirs.dir("a b"), Some("x/a-b/"));
         assert_eq!(dirs.dir("a-b"), Some("x/a-b-2/"));
         assert_eq!(dirs.dir("食"), Some("x/食/"));
+        assert_eq!(print_dir("areas/広島市/"), "areas/広島市/print/");
     }
 }

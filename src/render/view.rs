@@ -315,6 +315,17 @@ pub struct EntryView {
     pub registration: Option<RegistrationView>,
     pub capacity: Option<u32>,
     pub organizer: Option<Link>,
+    /// Events: href of the event's own `.ics` (「カレンダーに追加」),
+    /// base-prefixed; missing for drafts, which have no calendar file.
+    pub ics_url: Option<String>,
+    // -- sharing, print, structured data
+    /// A plain link to LINE's share page with this page's address (nothing
+    /// from LINE loads until the family taps it).
+    pub line_share_url: String,
+    /// schema.org JSON-LD for `<script type="application/ld+json">`, already
+    /// escaped so it cannot close the element (use `| safe`); see
+    /// [`super::jsonld`].
+    pub jsonld: Option<String>,
     // -- pages
     pub title: Option<String>,
     pub order: Option<i32>,
@@ -489,7 +500,7 @@ pub fn entry_view(
         keywords: f.keywords.clone().unwrap_or_default(),
         stale: site.is_stale(entry),
         report_url,
-        permalink,
+        permalink: permalink.clone(),
         starts: times.map(|t| t.starts_iso.clone()),
         ends: times.and_then(|t| t.ends_iso.clone()),
         upcoming: times.map(|t| t.until >= site.now),
@@ -510,6 +521,19 @@ pub fn entry_view(
         }),
         capacity: f.capacity,
         organizer: f.organizer.as_ref().and_then(link_to),
+        ics_url: (entry.kind == Kind::Event && times.is_some() && f.draft != Some(true)).then(
+            || {
+                format!(
+                    "{base}{}",
+                    encode_path(&crate::feeds::ics::event_path(entry.slug.as_str()))
+                )
+            },
+        ),
+        line_share_url: format!(
+            "https://social-plugins.line.me/lineit/share?url={}",
+            encode_component(&permalink)
+        ),
+        jsonld: super::jsonld::entry_jsonld(site, entry, times, &permalink),
         title: f.title.clone(),
         order: f.order,
         card,
