@@ -60,11 +60,25 @@ impl Live {
 
     /// Shows `text` as a banner in every open tab (the build failed).
     pub fn error(&self, text: &str) {
-        let data = serde_json::to_string(text).unwrap_or_else(|_| "\"build error\"".into());
+        let data = Self::encode(text);
         if let Ok(mut e) = self.error.lock() {
             *e = Some(data.clone());
         }
         self.broadcast(format!("event: error-report\ndata: {data}\n\n"));
+    }
+
+    /// Tells every tab to reload (some files changed) while errors in
+    /// other files remain: the reloaded tab reconnects and gets `text` as
+    /// its banner at once.
+    pub fn reload_with_error(&self, text: &str) {
+        if let Ok(mut e) = self.error.lock() {
+            *e = Some(Self::encode(text));
+        }
+        self.broadcast("event: reload\ndata: ok\n\n".to_string());
+    }
+
+    fn encode(text: &str) -> String {
+        serde_json::to_string(text).unwrap_or_else(|_| "\"build error\"".into())
     }
 
     fn broadcast(&self, message: String) {

@@ -8,6 +8,7 @@
 mod config;
 mod entry;
 mod guard;
+pub mod incremental;
 mod locate;
 
 pub use config::{unknown_theme, validate_config};

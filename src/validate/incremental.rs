@@ -1,0 +1,342 @@
+//! Validation of one entry file at a time, for `tsunagu serve`'s
+//! incremental rebuild.
+//!
+//! A full `validate` over 10,000 entries takes most of a second; after an
+//! editor saves one file, only that file can have changed. These functions
+//! run the same per-file checks as [`super::validate`] (they call the same
+//! code), and the cross-entry checks (duplicate slugs, `operator` /
+//! `organizer` / `place` references) against a table of the other entries
+//! that the caller keeps up to date, instead of re-reading the portal.
+
+use super::locate::{Locator, Step};
+use super::{nearest, parse_file, ValidateOptions};
+use crate::config::SiteConfig;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::load::{self, FileFormat, SourceFile};
+use crate::model::{Entry, Kind, Slug};
+use std::path::Path;
+
+/// One entry file, checked on its own.
+#[derive(Debug)]
+pub struct FileCheck {
+    /// The entry, when the file parsed completely without errors.
+    pub entry: Option<Entry>,
+    /// Errors and warnings of this file alone.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl FileCheck {
+    pub fn failed(&self) -> bool {
+        self.entry.is_none() || self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Where the entry file `relative` (a path under `content/`, relative to
+/// the portal `root`) belongs: its kind and format, or `None` when `load`
+/// would not take it as an entry (another folder, another extension, a
+/// hidden or editor temporary file).
+pub fn classify(relative: &Path) -> Option<(Kind, FileFormat)> {
+    let mut parts = relative.components();
+    if parts.next()?.as_os_str() != "content" {
+        return None;
+    }
+    let kind = Kind::from_folder(&parts.next()?.as_os_str().to_string_lossy())?;
+    // Entries may sit in subfolders of the kind's folder, as `load` allows.
+    parts.next()?;
+    let name = relative.file_name()?.to_string_lossy();
+    if name.starts_with('.') {
+        return None;
+    }
+    let ext = relative
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase());
+    let format = match ext.as_deref() {
+        Some("md") => FileFormat::Markdown,
+        Some("yaml" | "yml") => FileFormat::Yaml,
+        _ => return None,
+    };
+    Some((kind, format))
+}
+
+/// Reads one entry file the way `load` does (size limit, UTF-8 with or
+/// without BOM, CRLF, not empty). `Ok(None)` when the file does not exist
+/// (deleted, or renamed away).
+pub fn read_entry_file(root: &Path, relative: &Path) -> Result<Option<SourceFile>, Diagnostic> {
+    let Some((kind, format)) = classify(relative) else {
+        return Ok(None);
+    };
+    let full = root.join(relative);
+    let meta = match std::fs::metadata(&full) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(
+                Diagnostic::error(Code::NotUtf8, format!("cannot read this file: {e}"))
+                    .in_file(relative),
+            )
+        }
+    };
+    if !meta.is_file() {
+        return Ok(None);
+    }
+    if meta.len() > load::MAX_ENTRY_BYTES {
+        return Err(Diagnostic::error(
+            Code::FileTooLarge,
+            format!(
+                "this file is {} bytes; entries may be at most {} bytes (2 MB)",
+                meta.len(),
+                load::MAX_ENTRY_BYTES
+            ),
+        )
+        .in_file(relative)
+        .help("an entry is a few KB of text: check that no image or document was pasted or saved under this name"));
+    }
+    let bytes = match std::fs::read(&full) {
+        Ok(b) => b,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => {
+            return Err(
+                Diagnostic::error(Code::NotUtf8, format!("cannot read this file: {e}"))
+                    .in_file(relative),
+            )
+        }
+    };
+    let text = load::decode(&bytes).map_err(|d| d.in_file(relative))?;
+    if text.trim().is_empty() {
+        return Err(Diagnostic::error(Code::EmptyFile, "this file is empty")
+            .in_file(relative)
+            .help("write at least `name:` (or `title:` for a page), or delete the file"));
+    }
+    let stem = relative
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok(Some(SourceFile {
+        kind,
+        path: relative.to_path_buf(),
+        stem,
+        format,
+        text,
+    }))
+}
+
+/// The per-file checks of a full `validate` (file name, front matter,
+/// fields, vocabulary, kind rules, warnings) for one file.
+pub fn check_file(
+    file: &SourceFile,
+    config: &SiteConfig,
+    timezone: &jiff::tz::TimeZone,
+    options: &ValidateOptions,
+) -> FileCheck {
+    let today = options.now.to_zoned(timezone.clone()).date();
+    let (parsed, diagnostics) = parse_file(file, config, today, timezone);
+    let entry = parsed.filter(|p| !p.partial).map(|p| p.entry);
+    FileCheck { entry, diagnostics }
+}
+
+/// What the cross-entry checks need to know about the other entries.
+pub trait Targets {
+    /// The kind of the built entry with this slug.
+    fn built_kind(&self, slug: &str) -> Option<Kind>;
+    /// Whether some entry file (built or not, e.g. a draft) has this slug.
+    fn has_file(&self, slug: &str) -> bool;
+    /// Slugs of the entry files of these kinds (for "did you mean").
+    fn slugs_of(&self, kinds: &[Kind]) -> Vec<String>;
+}
+
+/// The duplicate-slug error for `file`, whose slug `other` already uses.
+pub fn duplicate_slug(file: &SourceFile, other: &Path) -> Diagnostic {
+    Diagnostic::error(
+        Code::DuplicateSlug,
+        format!(
+            "the slug `{}` is already used by {}",
+            file.stem,
+            other.display()
+        ),
+    )
+    .in_file(&file.path)
+    .help("every entry needs its own file name; rename one of them (links and references use the file name)")
+}
+
+/// `operator` and `organizer` name organizations; `place` a center or
+/// cafeteria: the same rule and the same messages as the full check.
+/// `file` is the entry's source text (for line numbers).
+pub fn check_references(
+    file: &SourceFile,
+    entry: &Entry,
+    targets: &dyn Targets,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let f = &entry.fields;
+    let refs: [(&str, &Option<Slug>, &[Kind]); 3] = [
+        ("operator", &f.operator, &[Kind::Organization]),
+        ("organizer", &f.organizer, &[Kind::Organization]),
+        ("place", &f.place, &[Kind::Center, Kind::Cafeteria]),
+    ];
+    let split = load::split(file).ok();
+    for (field, target, kinds) in refs {
+        let Some(target) = target else { continue };
+        let pos =
+            split.and_then(|s| Locator::new(s.yaml, s.line_offset).value(&[Step::Key(field)]));
+        let wanted = kinds
+            .iter()
+            .map(|k| format!("content/{}/", k.folder()))
+            .collect::<Vec<_>>()
+            .join(" or ");
+        match targets.built_kind(target.as_str()) {
+            Some(kind) if kinds.contains(&kind) => {}
+            Some(kind) => out.push(
+                Diagnostic::error(
+                    Code::WrongReferenceKind,
+                    format!(
+                        "`{field}: {target}` points at {} {kind}, not at an entry in {wanted}",
+                        if kind.as_str().starts_with(['a', 'e', 'i', 'o', 'u']) {
+                            "an"
+                        } else {
+                            "a"
+                        }
+                    ),
+                )
+                .in_file(&file.path)
+                .at_opt(pos)
+                .field(field)
+                .help(format!("`{field}` must name an entry in {wanted}")),
+            ),
+            None => {
+                let draft = targets.has_file(target.as_str());
+                let message = if draft {
+                    format!("`{field}: {target}` points at a draft entry, which is not built")
+                } else {
+                    format!("`{field}: {target}` points at no entry")
+                };
+                let candidates = targets.slugs_of(kinds);
+                let near = nearest(target.as_str(), candidates.iter().map(String::as_str), 3);
+                let help = if draft {
+                    "publish that entry (remove `draft: true`) or remove this reference".to_string()
+                } else if near.is_empty() {
+                    format!("write the file name (without extension) of an entry in {wanted}")
+                } else {
+                    format!(
+                        "did you mean {}?",
+                        near.iter()
+                            .map(|n| format!("`{n}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                };
+                out.push(
+                    Diagnostic::error(Code::DanglingReference, message)
+                        .in_file(&file.path)
+                        .at_opt(pos)
+                        .field(field)
+                        .help(help),
+                );
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    struct Table(BTreeMap<String, (Kind, bool)>);
+
+    impl Targets for Table {
+        fn built_kind(&self, slug: &str) -> Option<Kind> {
+            self.0
+                .get(slug)
+                .filter(|(_, built)| *built)
+                .map(|(k, _)| *k)
+        }
+        fn has_file(&self, slug: &str) -> bool {
+            self.0.contains_key(slug)
+        }
+        fn slugs_of(&self, kinds: &[Kind]) -> Vec<String> {
+            self.0
+                .iter()
+                .filter(|(_, (k, _))| kinds.contains(k))
+                .map(|(s, _)| s.clone())
+                .collect()
+        }
+    }
+
+    fn event(text: &str) -> SourceFile {
+        SourceFile {
+            kind: Kind::Event,
+            path: "content/events/e.md".into(),
+            stem: "e".into(),
+            format: FileFormat::Markdown,
+            text: text.into(),
+        }
+    }
+
+    fn entry_with(organizer: &str, place: &str) -> Entry {
+        let fields = crate::model::EntryFields {
+            organizer: Some(Slug::parse(organizer).unwrap()),
+            place: Some(Slug::parse(place).unwrap()),
+            ..Default::default()
+        };
+        Entry {
+            kind: Kind::Event,
+            slug: Slug::parse("e").unwrap(),
+            source: "content/events/e.md".into(),
+            fields,
+            body: String::new(),
+        }
+    }
+
+    #[test]
+    fn classifies_entry_files_like_load() {
+        assert_eq!(
+            classify(Path::new("content/centers/a.md")),
+            Some((Kind::Center, FileFormat::Markdown))
+        );
+        assert_eq!(
+            classify(Path::new("content/events/sub/b.YML")),
+            Some((Kind::Event, FileFormat::Yaml))
+        );
+        for not in [
+            "content/centers/.a.md.swp",
+            "content/centers/a.md~",
+            "content/centers/4913",
+            "content/other/a.md",
+            "content/a.md",
+            "templates/centers/a.md",
+            "content/centers/a.txt",
+        ] {
+            assert_eq!(classify(Path::new(not)), None, "{not}");
+        }
+    }
+
+    #[test]
+    fn references_use_the_table_and_point_at_the_line() {
+        let file = event("---\nname: e\norganizer: npo-x\nplace: cafe-y\n---\n");
+        let entry = entry_with("npo-x", "cafe-y");
+        let mut t = BTreeMap::new();
+        t.insert("npo-x".to_string(), (Kind::Organization, true));
+        t.insert("cafe-y".to_string(), (Kind::Cafeteria, true));
+        assert!(check_references(&file, &entry, &Table(t.clone())).is_empty());
+
+        t.insert("cafe-y".to_string(), (Kind::Cafeteria, false));
+        t.insert("npo-x".to_string(), (Kind::Event, true));
+        let d = check_references(&file, &entry, &Table(t.clone()));
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert_eq!(d[0].code, Code::WrongReferenceKind);
+        assert_eq!(d[0].line, Some(3));
+        assert_eq!(d[1].code, Code::DanglingReference);
+        assert!(d[1].message.contains("draft"), "{}", d[1].message);
+
+        t.remove("cafe-y");
+        t.insert("cafe-yy".to_string(), (Kind::Cafeteria, true));
+        let d = check_references(&file, &entry, &Table(t));
+        assert!(
+            d[1].help.as_deref().unwrap_or("").contains("`cafe-yy`"),
+            "{:?}",
+            d[1].help
+        );
+        assert_eq!(d[1].line, Some(4));
+    }
+}
