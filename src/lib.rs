@@ -18,6 +18,7 @@ pub mod load;
 pub mod model;
 pub mod opendata;
 pub mod pipeline;
+pub mod progress;
 pub mod render;
 pub mod scaffold;
 pub mod schema;

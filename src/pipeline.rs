@@ -26,6 +26,10 @@ pub struct BuildContext {
     /// The instant taken as "now": `SOURCE_DATE_EPOCH` when set, so two
     /// builds of the same input are byte-identical.
     pub now: jiff::Timestamp,
+    /// Told of each stage and each page written (a redrawn line on a
+    /// terminal, nothing in CI: see [`crate::progress`]);
+    /// `crate::progress::silent()` when nobody watches.
+    pub progress: crate::progress::ProgressHandle,
 }
 
 impl BuildContext {
@@ -68,6 +72,7 @@ impl Outcome {
 /// Load and validate only (`tsunagu check`).
 pub fn check(ctx: &BuildContext) -> Outcome {
     let mut timings = Vec::new();
+    ctx.progress.stage("load", None);
     let t = Instant::now();
     let (loaded, load_diags) = match load::load(&ctx.root) {
         Ok(l) => l,
@@ -84,6 +89,7 @@ pub fn check(ctx: &BuildContext) -> Outcome {
         }
     };
     timings.push(("load", t.elapsed()));
+    ctx.progress.stage("validate", None);
     let t = Instant::now();
     let validated = validate::validate(
         &loaded,
@@ -153,12 +159,17 @@ pub fn build(ctx: &BuildContext) -> Outcome {
     let mut cached: Vec<OutputFile> = Vec::new();
     let mut put =
         |files: Vec<OutputFile>, cached: &mut Vec<OutputFile>| -> Result<(), write::WriteError> {
-            files.par_iter().try_for_each(|f| staging.put(f))?;
+            files.par_iter().try_for_each(|f| {
+                staging.put(f)?;
+                ctx.progress.advance(1);
+                Ok::<(), write::WriteError>(())
+            })?;
             written += files.len();
             cached.extend(files.into_iter().filter(|f| !f.path.ends_with(".html")));
             Ok(())
         };
 
+    ctx.progress.stage("render", None);
     let t = Instant::now();
     let rendered = Theme::resolve(&ctx.root, &site.config.theme)
         .and_then(|theme| render::render_site(site, &theme));
@@ -177,6 +188,7 @@ pub fn build(ctx: &BuildContext) -> Outcome {
     }
     let mut write_time = t.elapsed();
 
+    ctx.progress.stage("index", None);
     let t = Instant::now();
     let index = match index::build_index(site) {
         Ok(f) => f,
@@ -187,6 +199,7 @@ pub fn build(ctx: &BuildContext) -> Outcome {
     };
     outcome.timings.push(("index", t.elapsed()));
     // Calendars, the Atom feed and the open-data files (data/).
+    ctx.progress.stage("data", None);
     let t = Instant::now();
     let data = crate::feeds::render(site).and_then(|mut f| {
         f.extend(crate::opendata::export(site)?);
@@ -201,6 +214,7 @@ pub fn build(ctx: &BuildContext) -> Outcome {
     };
     outcome.timings.push(("data", t.elapsed()));
 
+    ctx.progress.stage("write", None);
     let t = Instant::now();
     let result = put(index, &mut cached)
         .and_then(|()| put(data, &mut cached))

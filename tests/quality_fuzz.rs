@@ -93,6 +93,7 @@ impl Portal {
             base_url: None,
             drafts: false,
             now: jiff::Timestamp::from_second(NOW.parse().unwrap()).unwrap(),
+            progress: tsunagu::progress::silent(),
         }
     }
 

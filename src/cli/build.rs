@@ -3,6 +3,7 @@
 use super::{report, PortalArgs};
 use crate::diagnostics::{Diagnostics, Format, SourceMap};
 use crate::pipeline::{self, BuildContext};
+use crate::progress;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -19,6 +20,9 @@ pub struct BuildArgs {
     /// Print how long each stage took (load, validate, render, index, write).
     #[arg(long)]
     pub timings: bool,
+    /// Print only problems: no progress line, no summary.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 pub fn run(args: BuildArgs) -> ExitCode {
@@ -31,14 +35,24 @@ pub fn run(args: BuildArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    // On a terminal a redrawn line shows the stage and count; in CI, in a
+    // log, with TERM=dumb or --quiet nothing (see crate::progress).
+    let progress = progress::for_stderr(args.quiet);
     let ctx = BuildContext {
         out: args.out.unwrap_or_else(|| args.portal.root.join("public")),
         root: args.portal.root,
         base_url: args.base_url,
         drafts: args.portal.drafts,
         now,
+        progress: progress.clone(),
     };
+    let started = std::time::Instant::now();
     let outcome = pipeline::build(&ctx);
+    // Wall time: stages overlap (render and index run together), so the
+    // sum of --timings is more than the build took.
+    let took = started.elapsed();
+    // Cleared before anything else is printed on stderr.
+    progress.finish();
     report(&outcome.diagnostics, &outcome.sources, args.portal.format);
     if outcome.failed() {
         if args.portal.format == Format::Human {
@@ -49,14 +63,14 @@ pub fn run(args: BuildArgs) -> ExitCode {
         }
         return ExitCode::FAILURE;
     }
-    if args.portal.format == Format::Human {
+    if args.portal.format == Format::Human && !args.quiet {
         let entries = outcome.site.as_ref().map(|s| s.entries.len()).unwrap_or(0);
-        let total: f64 = outcome.timings.iter().map(|(_, d)| d.as_secs_f64()).sum();
         eprintln!(
-            "built {entries} entries into {} ({} files) in {:.0} ms",
+            "built {} into {} ({} files) in {:.0} ms",
+            super::count(entries, "entry", "entries"),
             ctx.out.display(),
             outcome.written,
-            total * 1000.0
+            took.as_secs_f64() * 1000.0
         );
     }
     if args.timings {

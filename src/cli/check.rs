@@ -27,6 +27,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
         base_url: None,
         drafts: args.portal.drafts,
         now,
+        progress: crate::progress::silent(),
     };
     let outcome = pipeline::check(&ctx);
     report(&outcome.diagnostics, &outcome.sources, args.portal.format);
@@ -36,7 +37,8 @@ pub fn run(args: CheckArgs) -> ExitCode {
     if args.portal.format == Format::Human {
         let entries = outcome.site.as_ref().map(|s| s.entries.len()).unwrap_or(0);
         eprintln!(
-            "ok: {entries} entries, {} warning(s)",
+            "ok: {}, {} warning(s)",
+            super::count(entries, "entry", "entries"),
             outcome.diagnostics.warning_count()
         );
     }

@@ -16,7 +16,16 @@ pub struct ImportArgs {
 pub enum ImportFormat {
     /// A CSV file (UTF-8, UTF-8 with BOM, or Shift_JIS as Excel saves it).
     #[command(
-        after_help = "Columns of 自治体標準オープンデータセット (公共施設一覧 / イベント一覧) are read by default.\nExamples:\n  tsunagu import csv shisetsu.csv --kind center --dry-run\n  tsunagu import csv shokudo.csv --kind cafeteria --map mapping.toml\n  tsunagu import csv public/data/public-facilities.csv --kind center --force"
+        after_help = "自治体標準オープンデータセット (公共施設一覧 / イベント一覧) の列名をそのまま読みます。
+Columns of the standard open-data sets (公共施設一覧 / イベント一覧) are read by default.
+
+例 / Examples:
+  # 書き込まずに確認 / see what would be written, write nothing
+  tsunagu import csv shisetsu.csv --kind center --dry-run
+  # 列名の対応表を使う / with a column mapping
+  tsunagu import csv shokudo.csv --kind cafeteria --map mapping.toml
+  # 既存の情報を置き換える / replace entries that already exist
+  tsunagu import csv public/data/public-facilities.csv --kind center --force"
     )]
     Csv(CsvArgs),
 }

@@ -1,6 +1,6 @@
 //! `tsunagu schema`: the JSON Schema for entries.
 
-use super::print_stdout;
+use super::write_result;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -9,6 +9,9 @@ pub struct SchemaArgs {
     /// Take the vocabulary (categories, areas, …) from this portal's site.toml.
     #[arg(long, value_name = "DIR")]
     pub root: Option<PathBuf>,
+    /// Write the schema to FILE (atomically) instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 pub fn run(args: SchemaArgs) -> ExitCode {
@@ -36,5 +39,8 @@ pub fn run(args: SchemaArgs) -> ExitCode {
             }
         }
     };
-    print_stdout(&crate::schema::entry_schema_text(vocabulary.as_ref()))
+    write_result(
+        &crate::schema::entry_schema_text(vocabulary.as_ref()),
+        args.output.as_deref(),
+    )
 }

@@ -59,6 +59,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
         base_url: Some(url.clone()),
         drafts: args.portal.drafts,
         now: jiff::Timestamp::now(),
+        progress: crate::progress::silent(),
     };
     let outcome = rebuild(&ctx, args.portal.format);
     if outcome.failed() {

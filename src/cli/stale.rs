@@ -2,7 +2,7 @@
 //! date is missing or older than the limit, oldest first, with the numbers
 //! to call.
 
-use super::{print_stdout, report};
+use super::{report, write_result};
 use crate::diagnostics::Format;
 use crate::model::{Entry, Kind};
 use crate::pipeline::{self, BuildContext};
@@ -20,6 +20,9 @@ pub struct StaleArgs {
     /// `text` for people, `csv` for a spreadsheet (UTF-8 with BOM, so Excel opens it).
     #[arg(long, value_enum, default_value_t = ListFormat::Text)]
     pub format: ListFormat,
+    /// Write the list to FILE (atomically) instead of stdout.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -42,6 +45,7 @@ pub fn run(args: StaleArgs) -> ExitCode {
         base_url: None,
         drafts: true,
         now,
+        progress: crate::progress::silent(),
     };
     let outcome = pipeline::check(&ctx);
     let Some(site) = outcome.site.as_ref() else {
@@ -132,7 +136,7 @@ pub fn run(args: StaleArgs) -> ExitCode {
             out
         }
     };
-    print_stdout(&text)
+    write_result(&text, args.output.as_deref())
 }
 
 /// RFC 4180 quoting: wrap in quotes when needed, double inner quotes.
