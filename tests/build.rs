@@ -4,61 +4,10 @@
 use scraper::{Html, Selector};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-/// 2026-11-21T00:00:00Z: the build's "today", so output is reproducible.
-const NOW: &str = "1795219200";
+mod common;
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn tsunagu(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tsunagu"))
-        .args(args)
-        .env("SOURCE_DATE_EPOCH", NOW)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run tsunagu")
-}
-
-fn build(root: &Path, out: &Path, extra: &[&str]) -> Output {
-    let mut args = vec![
-        "build",
-        "--root",
-        root.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    tsunagu(&args)
-}
-
-fn assert_ok(o: &Output) {
-    assert!(
-        o.status.success(),
-        "build failed:\n{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-}
-
-/// Every file under `dir` with its bytes, keyed by relative path.
-fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            (rel, std::fs::read(e.path()).unwrap())
-        })
-        .collect()
-}
+use common::{assert_ok, build_with as build, repo, tree, tsunagu};
 
 fn html_files(files: &BTreeMap<String, Vec<u8>>) -> impl Iterator<Item = (&String, Html)> {
     files

@@ -10,7 +10,6 @@
 //! Where `strace` is installed, the kill is also placed exactly on the
 //! swap's `rename` system calls, to test the last instants of a build.
 
-#[path = "fixtures/quality/common.rs"]
 mod common;
 
 use common::*;

@@ -22,7 +22,6 @@
 //! bombs (billion laughs, 10,000-deep nesting) are refused quickly, and a
 //! file over 2 MB is refused with `file-too-large`.
 
-#[path = "fixtures/quality/common.rs"]
 mod common;
 
 use common::*;
@@ -32,6 +31,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 use tsunagu::diagnostics::{Code, Severity};
+use tsunagu::model::FIELD_NAMES;
 use tsunagu::pipeline::{self, BuildContext, Outcome};
 
 /// Cases per property (override with PROPTEST_CASES).
@@ -142,12 +142,18 @@ fn no_panic<T>(what: &str, input: &[u8], f: impl FnOnce() -> T) -> Result<T, Tes
 /// Every error names the generated file (the rest of the portal is
 /// valid), a line inside it, and a message.
 fn diagnostics_are_usable(o: &Outcome, rel: &str, bytes: &[u8]) -> Result<(), TestCaseError> {
-    // libyaml counts U+0085, U+2028 and U+2029 as line breaks, so every
-    // line after one is off: a known defect with its own (ignored) test,
-    // `pasted_line_separators_keep_fields_and_line_numbers`.
-    let skip_lines = String::from_utf8_lossy(bytes).contains(['\u{85}', '\u{2028}', '\u{2029}']);
-    // Line ends as the loader counts them (CRLF and lone CR are one each).
-    let lines = bytes.iter().filter(|&&b| b == b'\n' || b == b'\r').count() + 1;
+    // Line ends as the loader counts them (CRLF and lone CR are one
+    // each; U+0085, U+2028 and U+2029 are not line ends).
+    let lines = {
+        let text = String::from_utf8_lossy(bytes).replace("\r\n", "\n");
+        let breaks = text.matches(['\n', '\r']).count();
+        // A last line without a newline is a line; after one, there is none.
+        if text.ends_with(['\n', '\r']) || text.is_empty() {
+            breaks.max(1)
+        } else {
+            breaks + 1
+        }
+    };
     for d in o.diagnostics.iter() {
         prop_assert!(
             !d.message.trim().is_empty(),
@@ -168,12 +174,9 @@ fn diagnostics_are_usable(o: &Outcome, rel: &str, bytes: &[u8]) -> Result<(), Te
             d,
             String::from_utf8_lossy(bytes)
         );
-        if let Some(line) = d.line.filter(|_| !skip_lines) {
-            // `lines + 1`: libyaml places "end of input" on the line after a
-            // last line without a newline (see the ignored test
-            // `an_unclosed_bracket_at_the_end_of_the_file_is_pointed_at`).
+        if let Some(line) = d.line {
             prop_assert!(
-                line >= 1 && line <= lines + 1,
+                line >= 1 && line <= lines,
                 "line {} outside the file ({} lines): {:?}",
                 line,
                 lines,
@@ -226,46 +229,8 @@ where
 
 // ------------------------------------------------------------ generators
 
-/// Keys of the content contract, hours rules and geo, plus near misses.
-const KEYS: &[&str] = &[
-    "name",
-    "kana",
-    "summary",
-    "categories",
-    "audience",
-    "methods",
-    "area",
-    "address",
-    "geo",
-    "access",
-    "phone",
-    "email",
-    "website",
-    "fee",
-    "free",
-    "anonymous",
-    "hours",
-    "hours_note",
-    "accessibility",
-    "languages",
-    "min_age",
-    "max_age",
-    "status",
-    "operator",
-    "keywords",
-    "verified",
-    "draft",
-    "starts",
-    "ends",
-    "venue",
-    "place",
-    "online",
-    "registration",
-    "capacity",
-    "organizer",
-    "title",
-    "order",
-    "body",
+/// Keys inside hours rules and geo, plus near misses of the contract's.
+const OTHER_KEYS: &[&str] = &[
     "days",
     "weekday",
     "nth",
@@ -280,6 +245,12 @@ const KEYS: &[&str] = &[
     "categorys",
     "",
 ];
+
+/// Every key of the content contract (the product's own list) and
+/// [`OTHER_KEYS`].
+fn keys() -> Vec<&'static str> {
+    FIELD_NAMES.iter().chain(OTHER_KEYS).copied().collect()
+}
 
 /// Pieces of YAML syntax and awkward values.
 const FRAGMENTS: &[&str] = &[
@@ -391,8 +362,8 @@ const FRAGMENTS: &[&str] = &[
 
 fn yamlish_piece() -> impl Strategy<Value = String> {
     prop_oneof![
-        4 => (0..KEYS.len()).prop_map(|i| format!("{}: ", KEYS[i])),
-        4 => (0..KEYS.len()).prop_map(|i| format!("\n{}:", KEYS[i])),
+        4 => prop::sample::select(keys()).prop_map(|k| format!("{k}: ")),
+        4 => prop::sample::select(keys()).prop_map(|k| format!("\n{k}:")),
         8 => (0..FRAGMENTS.len()).prop_map(|i| FRAGMENTS[i].to_string()),
         2 => "[ -~あ-んア-ン漢字]{0,12}",
         1 => (1usize..400).prop_map(|n| "[".repeat(n)),
@@ -731,8 +702,8 @@ fn billion_laughs_is_refused_quickly() {
     }
 }
 
-/// 10,000 levels in block style (`- - - … x`): refused at serde_yaml's
-/// recursion limit (128) at once.
+/// 10,000 levels in block style (`- - - … x`): refused by the scan before
+/// parsing, at 64 levels.
 #[test]
 fn a_10000_deep_block_list_is_refused_quickly() {
     let text = format!(
@@ -745,19 +716,19 @@ fn a_10000_deep_block_list_is_refused_quickly() {
 }
 
 /// 10,000 levels in flow style (`[[[…]]]`, `{a: {a: …}}`): refused, not a
-/// crash (no stack overflow), well within a generous bound. The 2-second
-/// bound is in the ignored test below (a defect).
+/// crash (no stack overflow), with one message that says what is wrong.
 #[test]
 fn a_10000_deep_flow_nesting_is_refused_without_crashing() {
     for (rel, text) in deep_flow(10_000) {
         let (diags, took, code) = check_with(&rel, text.as_bytes());
         assert_refused(&rel, &diags, code);
         assert!(took < Duration::from_secs(20), "{rel}: took {took:?}");
+        assert_eq!(diags.len(), 1, "{diags:?}");
         assert!(
             diags[0]["message"]
                 .as_str()
                 .unwrap()
-                .contains("recursion limit"),
+                .contains("nested more than 64 levels deep"),
             "{diags:?}"
         );
     }
@@ -784,23 +755,35 @@ fn deep_flow(depth: usize) -> Vec<(String, String)> {
     ]
 }
 
+/// Up to a file just under the 2 MB limit (400,000 levels; it used to
+/// take about an hour), refused in under 2 seconds, pointed at the
+/// bracket where the nesting crossed 64 levels.
 #[test]
-#[ignore = "defect: deeply nested flow YAML takes time quadratic in the depth before it is refused (serde_yaml/libyaml scans the whole document before its recursion limit applies; tsunagu parses it twice): 10,000 levels ≈ 1–3 s, 40,000 levels (160 KB) ≈ 12–25 s, a 2 MB file ≈ an hour"]
 fn deep_flow_nesting_is_refused_in_under_2_seconds() {
-    for depth in [10_000, 40_000] {
+    for depth in [10_000, 40_000, 400_000] {
         for (rel, text) in deep_flow(depth) {
+            assert!(text.len() as u64 <= tsunagu::load::MAX_ENTRY_BYTES);
             let (diags, took, code) = check_with(&rel, text.as_bytes());
             assert_refused(&rel, &diags, code);
             assert!(
                 took < Duration::from_secs(2),
                 "{rel} at depth {depth}: took {took:?}"
             );
+            assert_eq!(diags.len(), 1, "{diags:?}");
+            // `keywords: [` — the 64th `[` (the file's first level is the
+            // mapping); `geo: {a: ` — the 64th `{`, 4 columns apart.
+            let (line, column) = if rel.ends_with(".yaml") {
+                (3, 11 + 63)
+            } else {
+                (4, 6 + 4 * 63)
+            };
+            assert_eq!(diags[0]["line"], line, "{rel}: {}", diags[0]);
+            assert_eq!(diags[0]["column"], column, "{rel}: {}", diags[0]);
         }
     }
 }
 
 #[test]
-#[ignore = "defect: YAML bombs are reported as `YAML syntax: repetition limit exceeded` (no line) / `recursion limit exceeded`, with the help for an unclosed quote; an editor cannot tell what to change"]
 fn yaml_bomb_diagnostics_say_what_to_change() {
     let (laughs, _, _) = check_with(
         "content/centers/laughs.yaml",
@@ -809,6 +792,28 @@ fn yaml_bomb_diagnostics_say_what_to_change() {
     let (deep, _, _) = check_with(
         "content/centers/deep.yaml",
         format!("name: 深い\nkeywords:\n{}x\n", "- ".repeat(1000)).as_bytes(),
+    );
+    let (laughs_md, _, _) =
+        check_with("content/centers/laughs.md", billion_laughs(true).as_bytes());
+    // One error each, at the first anchor (`lol0: &a0`, line 3, or 4 in
+    // the .md) or where the nesting crossed 64 levels (the 64th `- `).
+    for (diags, line, column) in [(&laughs, 3, 7), (&laughs_md, 4, 7), (&deep, 3, 127)] {
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(diags[0]["line"], line, "{}", diags[0]);
+        assert_eq!(diags[0]["column"], column, "{}", diags[0]);
+    }
+    assert!(
+        laughs[0]["message"].as_str().unwrap().contains("`&a0`"),
+        "{}",
+        laughs[0]
+    );
+    assert!(
+        laughs[0]["help"]
+            .as_str()
+            .unwrap()
+            .contains("write every value out"),
+        "{}",
+        laughs[0]
     );
     for d in laughs.iter().chain(&deep) {
         assert!(d["line"].is_number(), "no line: {d}");
@@ -830,7 +835,6 @@ fn yaml_bomb_diagnostics_say_what_to_change() {
 /// breaks, so a valid summary becomes a syntax error blamed on the next
 /// (correct) line.
 #[test]
-#[ignore = "defect: a summary holding U+2028/U+2029/U+0085 (pasted text) is refused as `this line is not field: value` at the NEXT line (`kana: …`), and every later line number is off by one per such character"]
 fn pasted_line_separators_keep_fields_and_line_numbers() {
     for sep in ['\u{2028}', '\u{2029}', '\u{85}'] {
         let text = format!("---\nname: テスト\nsummary: 一行目{sep}二行目{sep}三行目\nkana: てすと\nphone: abc\n---\n");
@@ -844,10 +848,57 @@ fn pasted_line_separators_keep_fields_and_line_numbers() {
         );
         assert_eq!(diags[0]["line"], 5, "U+{:04X}: {diags:?}", sep as u32);
     }
+    // The same in a .yaml entry, with the separators in a body too: the
+    // entry builds, and the page shows the text with spaces.
+    let p = Portal::new();
+    for sep in ['\u{2028}', '\u{2029}', '\u{85}'] {
+        let text = format!(
+            "name: テスト\nsummary: 一行目{sep}二行目\nkana: てすと\nverified: 2026-10-01\nbody: \"本文{sep}続き\"\n"
+        );
+        p.put("content/centers/fuzz.yaml", text.as_bytes());
+        let out = p.fresh_out();
+        let o = pipeline::build(&p.ctx(out.clone()));
+        assert!(
+            !o.failed(),
+            "U+{:04X}: {:?}",
+            sep as u32,
+            o.diagnostics.iter().collect::<Vec<_>>()
+        );
+        let html = std::fs::read_to_string(out.join("centers/fuzz/index.html")).unwrap();
+        let text = squash(
+            &scraper::Html::parse_document(&html)
+                .root_element()
+                .text()
+                .collect::<String>(),
+        );
+        assert!(
+            text.contains("一行目 二行目"),
+            "U+{:04X}: summary not shown as one line",
+            sep as u32
+        );
+        assert!(text.contains("本文 続き"), "U+{:04X}: body", sep as u32);
+        assert!(!html.contains(sep), "U+{:04X} reached the page", sep as u32);
+        // A later error still names the line the editor sees.
+        let bad =
+            format!("name: テスト\nsummary: 一{sep}二{sep}三\nkana: てすと\ncategories: [ない]\n");
+        p.put("content/centers/fuzz.yaml", bad.as_bytes());
+        let o = pipeline::check(&p.ctx(p.fresh_out()));
+        let errors: Vec<_> = o
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .collect();
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].code, Code::NotInVocabulary);
+        assert_eq!(
+            (errors[0].line, errors[0].column),
+            (Some(4), Some(14)),
+            "{errors:?}"
+        );
+    }
 }
 
 #[test]
-#[ignore = "defect: `kana: {a: ` as the last line without a newline is reported at line 3 of a 2-line file (\"did not find expected node content\"), not at the `{`"]
 fn an_unclosed_bracket_at_the_end_of_the_file_is_pointed_at() {
     let (diags, _, _) = check_with("content/centers/eof.yaml", b"name: x\nkana: {a: ");
     assert_eq!(diags.len(), 1, "{diags:?}");
@@ -905,31 +956,56 @@ fn files_over_2_mb_are_refused_and_2_mb_is_not() {
 /// page must still have an outline without gaps (h1 → h2 → h3), or a
 /// screen-reader user navigating by headings loses the structure.
 #[test]
-#[ignore = "defect: a page body `#### 小見出し` / `###### もっと小さい` is rendered as <h4>/<h6> right after the page's <h1> (src/render/markdown.rs demotes only when the body has `#`), so the outline skips h2–h3 and h5"]
 fn body_headings_never_skip_a_level_on_the_page() {
     let p = Portal::new();
-    p.put(
-        "content/pages/fuzz.md",
-        "---\ntitle: 見出し\n---\n#### 小見出し\n\n本文\n\n###### もっと小さい\n\n本文\n"
-            .as_bytes(),
-    );
-    let out = p.fresh_out();
-    let o = pipeline::build(&p.ctx(out.clone()));
-    assert!(!o.failed(), "{:?}", o.diagnostics);
-    let html = std::fs::read_to_string(out.join("pages/fuzz/index.html")).unwrap();
-    let doc = scraper::Html::parse_document(&html);
-    let sel = scraper::Selector::parse("h1, h2, h3, h4, h5, h6").unwrap();
-    let mut prev = 0;
-    let mut skips = Vec::new();
-    for h in doc.select(&sel) {
-        let level: usize = h.value().name()[1..].parse().unwrap();
-        if level > prev + 1 {
-            skips.push(format!(
-                "h{prev} → <h{level}> {}",
-                h.text().collect::<String>()
-            ));
+    let bodies = [
+        "#### 小見出し\n\n本文\n\n###### もっと小さい\n\n本文\n",
+        "# 大\n\n### 中\n\n###### 小\n\n# 大2\n\n## 中2\n",
+        "## a\n\n#### b\n\n### c\n\n##### d\n\n## e\n",
+        "###### 一番小さいだけ\n\n本文\n",
+        "<div>生のHTML</div>\n\n### 見出し\n\n##### 下\n\n> #### 引用の中\n\n- ###### 箇条書きの中\n",
+        "本文だけ\n",
+    ];
+    for body in bodies {
+        for (rel, text, page) in [
+            (
+                "content/pages/fuzz.md",
+                format!("---\ntitle: 見出し\n---\n{body}"),
+                "pages/fuzz/index.html",
+            ),
+            (
+                "content/centers/fuzz.md",
+                format!("---\nname: 見出し\nkana: みだし\nverified: 2026-10-01\n---\n{body}"),
+                "centers/fuzz/index.html",
+            ),
+        ] {
+            p.put(rel, text.as_bytes());
+            let out = p.fresh_out();
+            let o = pipeline::build(&p.ctx(out.clone()));
+            assert!(!o.failed(), "{:?}", o.diagnostics);
+            let html = std::fs::read_to_string(out.join(page)).unwrap();
+            let doc = scraper::Html::parse_document(&html);
+            let sel = scraper::Selector::parse("h1, h2, h3, h4, h5, h6").unwrap();
+            let mut prev = 0;
+            let mut skips = Vec::new();
+            let mut count = 0;
+            for h in doc.select(&sel) {
+                count += 1;
+                let level: usize = h.value().name()[1..].parse().unwrap();
+                if level > prev + 1 {
+                    skips.push(format!(
+                        "h{prev} → <h{level}> {}",
+                        h.text().collect::<String>()
+                    ));
+                }
+                prev = level;
+            }
+            let written = body.lines().filter(|l| l.contains("# ")).count();
+            assert!(count > written, "{rel}: headings lost for {body:?}");
+            assert!(
+                skips.is_empty(),
+                "{rel}: heading levels skip for {body:?}: {skips:?}"
+            );
         }
-        prev = level;
     }
-    assert!(skips.is_empty(), "heading levels skip: {skips:?}");
 }

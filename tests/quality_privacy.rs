@@ -23,7 +23,6 @@
 //! - WebAssembly: the search module imports nothing, so it cannot reach
 //!   the network (or anything else) by itself.
 
-#[path = "fixtures/quality/common.rs"]
 mod common;
 
 use common::*;

@@ -27,7 +27,6 @@
 //! - nothing is written outside the output folder (vocabulary values are
 //!   directory names).
 
-#[path = "fixtures/quality/common.rs"]
 mod common;
 
 use common::*;
