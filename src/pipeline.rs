@@ -10,7 +10,27 @@ use crate::validate::{self, ValidateOptions};
 use crate::{index, load, write};
 use rayon::prelude::*;
 use std::path::PathBuf;
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
+
+/// Why rendering-and-writing stopped: a template, or the disk.
+#[derive(Debug)]
+enum StageError {
+    Render(render::RenderError),
+    Write(write::WriteError),
+}
+
+impl From<render::RenderError> for StageError {
+    fn from(e: render::RenderError) -> Self {
+        StageError::Render(e)
+    }
+}
+
+impl From<write::WriteError> for StageError {
+    fn from(e: write::WriteError) -> Self {
+        StageError::Write(e)
+    }
+}
 
 /// One run's inputs.
 #[derive(Debug, Clone)]
@@ -144,9 +164,9 @@ pub fn build(ctx: &BuildContext) -> Outcome {
     let fail = |outcome: &mut Outcome, code: Code, message: String| {
         outcome.diagnostics.push(Diagnostic::error(code, message));
     };
-    // Files go to a staging folder as each stage finishes, so the pages
-    // are not held in memory while the index is built; the staging folder
-    // replaces the output only at the end (dropped on any error).
+    // Files go to a staging folder as soon as they are made, so the pages
+    // are never held in memory together; the staging folder replaces the
+    // output only at the end (dropped on any error).
     let staging = match write::Staging::new(&ctx.out) {
         Ok(s) => s,
         Err(e) => {
@@ -154,51 +174,72 @@ pub fn build(ctx: &BuildContext) -> Outcome {
             return outcome;
         }
     };
-    let mut written = 0usize;
-    // What the service worker caches cache-first, for the build id.
-    let mut cached: Vec<OutputFile> = Vec::new();
-    let mut put =
-        |files: Vec<OutputFile>, cached: &mut Vec<OutputFile>| -> Result<(), write::WriteError> {
-            files.par_iter().try_for_each(|f| {
-                staging.put(f)?;
-                ctx.progress.advance(1);
-                Ok::<(), write::WriteError>(())
-            })?;
-            written += files.len();
-            cached.extend(files.into_iter().filter(|f| !f.path.ends_with(".html")));
-            Ok(())
-        };
-
-    ctx.progress.stage("render", None);
-    let t = Instant::now();
-    let rendered = Theme::resolve(&ctx.root, &site.config.theme)
-        .and_then(|theme| render::render_site(site, &theme));
-    let pages = match rendered {
-        Ok(f) => f,
+    let theme = match Theme::resolve(&ctx.root, &site.config.theme) {
+        Ok(t) => t,
         Err(e) => {
             fail(&mut outcome, Code::RenderFailed, e.to_string());
             return outcome;
         }
     };
-    outcome.timings.push(("render", t.elapsed()));
-    let t = Instant::now();
-    if let Err(e) = put(pages, &mut cached) {
-        fail(&mut outcome, Code::WriteFailed, e.to_string());
-        return outcome;
-    }
-    let mut write_time = t.elapsed();
+    let mut written = 0usize;
+    // What the service worker caches cache-first (every file but the
+    // HTML), for the build id; small, so kept.
+    let cached: Mutex<Vec<OutputFile>> = Mutex::new(Vec::new());
+    let keep = |f: OutputFile| {
+        if !f.path.ends_with(".html") {
+            cached.lock().unwrap_or_else(|e| e.into_inner()).push(f);
+        }
+    };
+    ctx.progress.stage("render", None);
+    let put_one = |f: OutputFile| -> Result<(), StageError> {
+        staging.put(&f)?;
+        ctx.progress.advance(1);
+        keep(f);
+        Ok(())
+    };
 
-    ctx.progress.stage("index", None);
+    // Render (each page written to staging as soon as it is rendered, on
+    // every core) while the search index is built on one more thread: the
+    // index builder is single-threaded, so the two overlap on 2 cores.
     let t = Instant::now();
-    let index = match index::build_index(site) {
+    let ((rendered, render_time), (indexed, index_time)) = rayon::join(
+        || {
+            let r = render::render_site_each(site, &theme, put_one);
+            (r, t.elapsed())
+        },
+        || {
+            let t = Instant::now();
+            (index::build_index(site), t.elapsed())
+        },
+    );
+    match rendered {
+        Ok(n) => written += n,
+        Err(e) => {
+            let (code, message) = match e {
+                StageError::Render(e) => (Code::RenderFailed, e.to_string()),
+                StageError::Write(e) => (Code::WriteFailed, e.to_string()),
+            };
+            fail(&mut outcome, code, message);
+            return outcome;
+        }
+    }
+    // Render includes writing the pages: the two are one pass now.
+    outcome.timings.push(("render", render_time));
+    let index = match indexed {
         Ok(f) => f,
         Err(e) => {
             fail(&mut outcome, Code::IndexFailed, e.to_string());
             return outcome;
         }
     };
-    outcome.timings.push(("index", t.elapsed()));
-    // Calendars, the Atom feed and the open-data files (data/).
+    outcome.timings.push(("index", index_time));
+    let mut put = |files: Vec<OutputFile>| -> Result<(), write::WriteError> {
+        files.par_iter().try_for_each(|f| staging.put(f))?;
+        written += files.len();
+        files.into_iter().for_each(keep);
+        Ok(())
+    };
+
     ctx.progress.stage("data", None);
     let t = Instant::now();
     let data = crate::feeds::render(site).and_then(|mut f| {
@@ -216,20 +257,17 @@ pub fn build(ctx: &BuildContext) -> Outcome {
 
     ctx.progress.stage("write", None);
     let t = Instant::now();
-    let result = put(index, &mut cached)
-        .and_then(|()| put(data, &mut cached))
-        .and_then(|()| {
-            // The search module, its glue and the offline worker, versioned by
-            // everything the worker caches cache-first.
-            let id = crate::search_assets::build_id(&cached);
-            put(crate::search_assets::files(&id), &mut cached)
-        });
+    let result = put(index).and_then(|()| put(data)).and_then(|()| {
+        // The search module, its glue and the offline worker, versioned by
+        // everything the worker caches cache-first.
+        let id = crate::search_assets::build_id(&cached.lock().unwrap_or_else(|e| e.into_inner()));
+        put(crate::search_assets::files(&id))
+    });
     if let Err(e) = result.and_then(|()| staging.commit()) {
         fail(&mut outcome, Code::WriteFailed, e.to_string());
         return outcome;
     }
-    write_time += t.elapsed();
-    outcome.timings.push(("write", write_time));
+    outcome.timings.push(("write", t.elapsed()));
     outcome.written = written;
     outcome
 }

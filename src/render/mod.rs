@@ -71,6 +71,8 @@ pub mod view;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod affected_tests;
 
 pub use theme::{builtin_names, Theme, REQUIRED_TEMPLATES};
 
@@ -110,7 +112,21 @@ pub enum RenderError {
 
 /// Renders every page of the site, the sitemap, `robots.txt` and the
 /// theme's static files. The result is sorted by path and byte-identical
-/// for the same input.
+/// for the same input. Holds the whole site in memory: the build streams
+/// with [`render_site_each`] instead.
 pub fn render_site(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, RenderError> {
     pages::render(site, theme)
 }
+
+/// The same files as [`render_site`], each handed to `put` as soon as it
+/// is rendered (from several threads at once, in no fixed order), so a
+/// large portal never sits in memory whole. Returns how many files were put.
+pub fn render_site_each<E, F>(site: &Site, theme: &Theme, put: F) -> Result<usize, E>
+where
+    E: From<RenderError> + Send,
+    F: Fn(OutputFile) -> Result<(), E> + Sync,
+{
+    pages::render_each(site, theme, put)
+}
+
+pub use pages::{render_affected, Affected};

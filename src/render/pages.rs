@@ -199,8 +199,12 @@ struct Prep<'s> {
     /// upcoming events separately, by start.
     by_term: [BTreeMap<&'s str, Listing>; 4],
     area_nodes: Vec<String>,
+    /// Listed entries per kind (the size of each list page).
+    kind_counts: BTreeMap<Kind, usize>,
     base_ctx: tera::Context,
     fragments: Fragments,
+    /// Whether the theme has the print-list template (render/print.rs).
+    print_enabled: bool,
 }
 
 fn is_upcoming(times: &Option<EventTimes>, now: jiff::Timestamp) -> bool {
@@ -341,6 +345,12 @@ fn prepare<'s>(site: &'s Site, theme: &Theme) -> Result<Prep<'s>, RenderError> {
             push(&mut by_term[Dim::Areas.index()], area, i, is_event);
         }
     }
+    let mut kind_counts: BTreeMap<Kind, usize> = BTreeMap::new();
+    for (i, e) in entries.iter().enumerate() {
+        if listed[i] {
+            *kind_counts.entry(e.kind).or_default() += 1;
+        }
+    }
     Ok(Prep {
         site,
         base,
@@ -356,8 +366,10 @@ fn prepare<'s>(site: &'s Site, theme: &Theme) -> Result<Prep<'s>, RenderError> {
         by_operator,
         by_term,
         area_nodes,
+        kind_counts,
         base_ctx,
         fragments,
+        print_enabled: has_template(theme, super::print::TEMPLATE),
     })
 }
 
@@ -682,196 +694,172 @@ fn kind_value(p: &Prep, k: Kind) -> KindView {
     }
 }
 
-fn list_jobs(p: &Prep) -> Vec<Job> {
+fn list_job(p: &Prep, kind: Kind) -> Job {
     let site = p.site;
-    let mut jobs = Vec::new();
-    for kind in [Kind::Center, Kind::Organization, Kind::Cafeteria] {
-        let items: Vec<usize> = p
-            .kana_order
-            .iter()
-            .copied()
-            .filter(|&i| site.entries[i].kind == kind && p.listed[i])
-            .collect();
-        let mut groups: Vec<Group> = Vec::new();
-        for &i in &items {
-            let (label, id) = view::kana_row(&view::kana_key(&site.entries[i]));
-            match groups.last_mut() {
-                Some(g) if g.id == id => g.items.push(&p.cards[i]),
-                _ => groups.push(Group {
-                    label,
-                    id,
-                    items: vec![&p.cards[i]],
-                }),
-            }
+    let crumbs = vec![
+        p.home_crumb(),
+        Crumb {
+            name: kind.label().to_string(),
+            url: None,
+        },
+    ];
+    let mut ctx = tera::Context::new();
+    ctx.insert("kind", &kind_value(p, kind));
+    match kind {
+        Kind::Event => {
+            ctx.insert("upcoming", &p.cards(&p.upcoming));
+            ctx.insert("past", &p.cards(&p.past));
+            let mut job = p.job("events/", "events.html", kind.label(), None, crumbs, ctx);
+            job.weight = p.upcoming.len() + p.past.len();
+            job
         }
-        let mut ctx = tera::Context::new();
-        ctx.insert("kind", &kind_value(p, kind));
-        ctx.insert("items", &p.cards(&items));
-        ctx.insert("groups", &groups);
-        let crumbs = vec![
-            p.home_crumb(),
-            Crumb {
-                name: kind.label().to_string(),
-                url: None,
-            },
-        ];
-        jobs.push(p.job(
-            &format!("{}/", kind.folder()),
-            "list.html",
-            kind.label(),
-            None,
-            crumbs,
-            ctx,
-        ));
-        if let Some(j) = jobs.last_mut() {
-            j.weight = items.len();
+        Kind::Page => {
+            ctx.insert("items", &p.cards(&pages_order(site)));
+            ctx.insert("groups", &Vec::<Group>::new());
+            p.job("pages/", "list.html", kind.label(), None, crumbs, ctx)
+        }
+        _ => {
+            let items = p.list_items(kind);
+            let mut groups: Vec<Group> = Vec::new();
+            for &i in &items {
+                let (label, id) = view::kana_row(&view::kana_key(&site.entries[i]));
+                match groups.last_mut() {
+                    Some(g) if g.id == id => g.items.push(&p.cards[i]),
+                    _ => groups.push(Group {
+                        label,
+                        id,
+                        items: vec![&p.cards[i]],
+                    }),
+                }
+            }
+            ctx.insert("items", &p.cards(&items));
+            ctx.insert("groups", &groups);
+            let mut job = p.job(
+                &format!("{}/", kind.folder()),
+                "list.html",
+                kind.label(),
+                None,
+                crumbs,
+                ctx,
+            );
+            job.weight = items.len();
+            job
         }
     }
-    // Pages.
+}
+
+fn dim_view(p: &Prep, dim: Dim) -> DimView {
+    DimView {
+        key: dim.key(),
+        label: dim.label(),
+        url: format!("{}{}/", p.base, dim.key()),
+    }
+}
+
+fn dim_title(dim: Dim) -> String {
+    format!("{}からさがす", dim.label())
+}
+
+/// The index of one dimension (`categories/`, `areas/`…).
+fn terms_job(p: &Prep, dim: Dim) -> Job {
+    let title = dim_title(dim);
     let mut ctx = tera::Context::new();
-    ctx.insert("kind", &kind_value(p, Kind::Page));
-    ctx.insert("items", &p.cards(&pages_order(site)));
-    ctx.insert("groups", &Vec::<Group>::new());
+    ctx.insert("dimension", &dim_view(p, dim));
+    ctx.insert("terms", &p.term_views(dim));
     let crumbs = vec![
         p.home_crumb(),
         Crumb {
-            name: Kind::Page.label().to_string(),
+            name: title.clone(),
             url: None,
         },
     ];
-    jobs.push(p.job("pages/", "list.html", Kind::Page.label(), None, crumbs, ctx));
-    // Events.
-    let mut ctx = tera::Context::new();
-    ctx.insert("kind", &kind_value(p, Kind::Event));
-    ctx.insert("upcoming", &p.cards(&p.upcoming));
-    ctx.insert("past", &p.cards(&p.past));
-    let crumbs = vec![
-        p.home_crumb(),
-        Crumb {
-            name: Kind::Event.label().to_string(),
-            url: None,
-        },
-    ];
-    jobs.push(p.job(
-        "events/",
-        "events.html",
-        Kind::Event.label(),
+    p.job(
+        &format!("{}/", dim.key()),
+        "terms.html",
+        &title,
         None,
         crumbs,
         ctx,
-    ));
-    if let Some(j) = jobs.last_mut() {
-        j.weight = p.upcoming.len() + p.past.len();
-    }
-    jobs
+    )
 }
 
-fn browse_jobs(p: &Prep) -> Vec<Job> {
-    let mut jobs = Vec::new();
-    for dim in Dim::ALL {
-        let dim_view = DimView {
-            key: dim.key(),
-            label: dim.label(),
-            url: format!("{}{}/", p.base, dim.key()),
-        };
-        let title = format!("{}からさがす", dim.label());
-        let mut ctx = tera::Context::new();
-        ctx.insert("dimension", &dim_view);
-        ctx.insert("terms", &p.term_views(dim));
-        let crumbs = vec![
-            p.home_crumb(),
-            Crumb {
-                name: title.clone(),
-                url: None,
-            },
-        ];
-        jobs.push(p.job(
-            &format!("{}/", dim.key()),
-            "terms.html",
-            &title,
-            None,
-            crumbs,
-            ctx,
-        ));
-
-        let empty = (Vec::new(), Vec::new());
-        for value in p.terms_vocab(dim) {
-            let Some(dir) = p.terms.dirs[dim.index()].dir(value) else {
-                continue;
-            };
-            let (items, events) = p.by_term[dim.index()].get(value).unwrap_or(&empty);
-            let mut sections: Vec<Section> = SECTION_KINDS
-                .iter()
-                .map(|k| Section {
-                    kind: k.as_str(),
-                    label: k.label(),
-                    items: Vec::new(),
-                })
-                .collect();
-            for &i in items {
-                if let Some(s) = SECTION_KINDS
-                    .iter()
-                    .position(|k| *k == p.site.entries[i].kind)
-                {
-                    sections[s].items.push(&p.cards[i]);
-                }
-            }
-            sections.retain(|s| !s.items.is_empty());
-            let children = if dim == Dim::Areas {
-                p.area_children(Some(value))
-            } else {
-                vec![]
-            };
-            let term = p.term_view(dim, value, children);
-            let mut crumbs = vec![
-                p.home_crumb(),
-                Crumb {
-                    name: title.clone(),
-                    url: Some(dim_view.url.clone()),
-                },
-            ];
-            let mut parent = None;
-            if dim == Dim::Areas {
-                let mut prefix = String::new();
-                let parts: Vec<&str> = value.split('/').collect();
-                for part in &parts[..parts.len() - 1] {
-                    if !prefix.is_empty() {
-                        prefix.push('/');
-                    }
-                    prefix.push_str(part);
-                    let link = Link {
-                        name: part.to_string(),
-                        url: p.terms.url(dim, &prefix).unwrap_or_default(),
-                    };
-                    crumbs.push(Crumb {
-                        name: link.name.clone(),
-                        url: Some(link.url.clone()),
-                    });
-                    parent = Some(link);
-                }
-            }
-            crumbs.push(Crumb {
-                name: term.label.clone(),
-                url: None,
-            });
-            let page_title = match dim {
-                Dim::Areas => format!("{}の相談先・居場所", view::area_label(value)),
-                Dim::Categories => format!("{value}の相談先・居場所"),
-                Dim::Audience => format!("{value}向けの相談先・居場所"),
-                Dim::Methods => format!("{value}で相談できるところ"),
-            };
-            let mut ctx = tera::Context::new();
-            ctx.insert("dimension", &dim_view);
-            ctx.insert("term", &term);
-            ctx.insert("parent", &parent);
-            ctx.insert("sections", &sections);
-            ctx.insert("events", &p.cards(events));
-            let mut job = p.job(dir, "term.html", &page_title, None, crumbs, ctx);
-            job.weight = items.len() + events.len();
-            jobs.push(job);
+/// The browse page of one vocabulary value (none when the value has no
+/// directory).
+fn term_job(p: &Prep, dim: Dim, value: &str) -> Option<Job> {
+    let dir = p.terms.dirs[dim.index()].dir(value)?;
+    let dim_view = dim_view(p, dim);
+    let title = dim_title(dim);
+    let empty = (Vec::new(), Vec::new());
+    let (items, events) = p.by_term[dim.index()].get(value).unwrap_or(&empty);
+    let mut sections: Vec<Section> = SECTION_KINDS
+        .iter()
+        .map(|k| Section {
+            kind: k.as_str(),
+            label: k.label(),
+            items: Vec::new(),
+        })
+        .collect();
+    for &i in items {
+        if let Some(s) = SECTION_KINDS
+            .iter()
+            .position(|k| *k == p.site.entries[i].kind)
+        {
+            sections[s].items.push(&p.cards[i]);
         }
     }
-    jobs
+    sections.retain(|s| !s.items.is_empty());
+    let children = if dim == Dim::Areas {
+        p.area_children(Some(value))
+    } else {
+        vec![]
+    };
+    let term = p.term_view(dim, value, children);
+    let mut crumbs = vec![
+        p.home_crumb(),
+        Crumb {
+            name: title,
+            url: Some(dim_view.url.clone()),
+        },
+    ];
+    let mut parent = None;
+    if dim == Dim::Areas {
+        let mut prefix = String::new();
+        let parts: Vec<&str> = value.split('/').collect();
+        for part in &parts[..parts.len() - 1] {
+            if !prefix.is_empty() {
+                prefix.push('/');
+            }
+            prefix.push_str(part);
+            let link = Link {
+                name: part.to_string(),
+                url: p.terms.url(dim, &prefix).unwrap_or_default(),
+            };
+            crumbs.push(Crumb {
+                name: link.name.clone(),
+                url: Some(link.url.clone()),
+            });
+            parent = Some(link);
+        }
+    }
+    crumbs.push(Crumb {
+        name: term.label.clone(),
+        url: None,
+    });
+    let page_title = match dim {
+        Dim::Areas => format!("{}の相談先・居場所", view::area_label(value)),
+        Dim::Categories => format!("{value}の相談先・居場所"),
+        Dim::Audience => format!("{value}向けの相談先・居場所"),
+        Dim::Methods => format!("{value}で相談できるところ"),
+    };
+    let mut ctx = tera::Context::new();
+    ctx.insert("dimension", &dim_view);
+    ctx.insert("term", &term);
+    ctx.insert("parent", &parent);
+    ctx.insert("sections", &sections);
+    ctx.insert("events", &p.cards(events));
+    let mut job = p.job(dir, "term.html", &page_title, None, crumbs, ctx);
+    job.weight = items.len() + events.len();
+    Some(job)
 }
 
 fn search_job(p: &Prep) -> Job {
@@ -1063,92 +1051,406 @@ fn sitemap(site: &Site, pages: &[(String, Option<String>)]) -> String {
     out
 }
 
-pub fn render(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, RenderError> {
-    let p = prepare(site, theme)?;
+/// One page of the site. Enumerating them is cheap (no context is built),
+/// so the full build ([`render_each`]) and the incremental path
+/// ([`render_affected`]) share one list of what exists.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum PageKey {
+    Top,
+    /// `centers/` … `pages/`, and `events/` for [`Kind::Event`].
+    List(Kind),
+    /// `categories/`, `areas/`…
+    Terms(Dim),
+    /// The browse page of one vocabulary value.
+    Term(Dim, String),
+    Search,
+    NotFound,
+    /// The page of `site.entries[i]`.
+    Entry(usize),
+    /// The 「印刷用一覧」 of an area (render/print.rs).
+    Print(String),
+}
 
-    let mut jobs = vec![index_job(&p)];
-    jobs.extend(list_jobs(&p));
-    jobs.extend(browse_jobs(&p));
-    jobs.push(search_job(&p));
-    jobs.push(not_found_job(&p));
+/// The kinds with a list page, in the order they are planned.
+const LIST_KINDS: [Kind; 5] = [
+    Kind::Center,
+    Kind::Organization,
+    Kind::Cafeteria,
+    Kind::Page,
+    Kind::Event,
+];
 
-    // One parallel pass over every page so the two cores stay busy: the
-    // big list pages first, then the entry pages (built inside the pass).
-    jobs.sort_by_key(|j| std::cmp::Reverse(j.weight));
-    let results: Vec<Result<OutputFile, RenderError>> = (0..jobs.len() + site.entries.len())
-        .into_par_iter()
-        .map(|i| match jobs.get(i) {
-            Some(job) => render_job(theme, job),
-            None => render_job(theme, &entry_job(&p, i - jobs.len())),
+/// Every page of the site.
+fn plan(p: &Prep) -> Vec<PageKey> {
+    let mut keys = vec![PageKey::Top];
+    keys.extend(LIST_KINDS.iter().map(|&k| PageKey::List(k)));
+    for dim in Dim::ALL {
+        keys.push(PageKey::Terms(dim));
+        for value in p.terms_vocab(dim) {
+            if p.terms.dirs[dim.index()].dir(value).is_some() {
+                keys.push(PageKey::Term(dim, value.to_string()));
+            }
+        }
+    }
+    keys.push(PageKey::Search);
+    keys.push(PageKey::NotFound);
+    keys.extend((0..p.site.entries.len()).map(PageKey::Entry));
+    if p.print_enabled {
+        keys.extend(p.area_nodes.iter().map(|a| PageKey::Print(a.clone())));
+    }
+    keys
+}
+
+impl<'s> Prep<'s> {
+    /// The output file of a page (raw UTF-8), without building it.
+    fn file_of(&self, key: &PageKey) -> Option<String> {
+        Some(match key {
+            PageKey::Top => index_file(""),
+            PageKey::List(k) => index_file(&format!("{}/", k.folder())),
+            PageKey::Terms(d) => index_file(&format!("{}/", d.key())),
+            PageKey::Term(d, v) => index_file(self.terms.dirs[d.index()].dir(v)?),
+            PageKey::Search => index_file("search/"),
+            PageKey::NotFound => "404.html".to_string(),
+            PageKey::Entry(i) => index_file(&self.site.entries.get(*i)?.url_path()),
+            PageKey::Print(a) => index_file(&super::urls::print_dir(
+                self.terms.dirs[Dim::Areas.index()].dir(a)?,
+            )),
         })
-        .collect();
-
-    let mut files: Vec<OutputFile> = Vec::with_capacity(results.len() + 8);
-    for r in results {
-        files.push(r?);
     }
 
-    // Sitemap: every page but the 404, with `verified` as lastmod for entries.
-    let mut urls: Vec<(String, Option<String>)> = files
-        .iter()
-        .filter(|f| f.path != "404.html")
-        .map(|f| {
-            (
-                encode_path(f.path.strip_suffix("index.html").unwrap_or(&f.path)),
-                None,
-            )
+    /// Roughly how many cards a page lists, to start the biggest first.
+    fn weight(&self, key: &PageKey) -> usize {
+        match key {
+            PageKey::List(Kind::Event) => self.upcoming.len() + self.past.len(),
+            PageKey::List(k) => self.kind_counts.get(k).copied().unwrap_or(0),
+            PageKey::Term(d, v) => self.by_term[d.index()]
+                .get(v.as_str())
+                .map(|(a, b)| a.len() + b.len())
+                .unwrap_or(0),
+            _ => 0,
+        }
+    }
+
+    /// Listed entries of a kind in 五十音 order (the list page).
+    fn list_items(&self, kind: Kind) -> Vec<usize> {
+        self.kana_order
+            .iter()
+            .copied()
+            .filter(|&i| self.site.entries[i].kind == kind && self.listed[i])
+            .collect()
+    }
+
+    /// The job of a page (none for a key that no longer exists).
+    fn job_of(&self, key: &PageKey) -> Option<Job> {
+        Some(match key {
+            PageKey::Top => index_job(self),
+            PageKey::List(k) => list_job(self, *k),
+            PageKey::Terms(d) => terms_job(self, *d),
+            PageKey::Term(d, v) => term_job(self, *d, v)?,
+            PageKey::Search => search_job(self),
+            PageKey::NotFound => not_found_job(self),
+            PageKey::Entry(i) if *i < self.site.entries.len() => entry_job(self, *i),
+            PageKey::Entry(_) => return None,
+            PageKey::Print(a) => print_job(self, a)?,
         })
-        .collect();
-    let lastmod: BTreeMap<String, String> = site
-        .entries
-        .iter()
-        .filter_map(|e| Some((encode_path(&e.url_path()), e.fields.verified?.to_string())))
-        .collect();
-    for (path, lm) in urls.iter_mut() {
-        *lm = lastmod.get(path).cloned();
-    }
-    urls.sort();
-    files.push(OutputFile {
-        path: "sitemap.xml".into(),
-        bytes: sitemap(site, &urls).into_bytes(),
-    });
-
-    let static_files: BTreeSet<&str> = theme.static_files().map(|(p, _)| p).collect();
-    if !static_files.contains("robots.txt") {
-        let robots = format!(
-            "User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n",
-            site.config.base_url()
-        );
-        files.push(OutputFile {
-            path: "robots.txt".into(),
-            bytes: robots.into_bytes(),
-        });
     }
 
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    for w in files.windows(2) {
-        if w[0].path == w[1].path {
+    fn render_key(&self, theme: &Theme, key: &PageKey) -> Result<Option<OutputFile>, RenderError> {
+        match self.job_of(key) {
+            Some(job) => render_job(theme, &job).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// `sitemap.xml`: every page but the 404, with `verified` as lastmod for entries.
+    fn sitemap_file(&self, keys: &[PageKey]) -> OutputFile {
+        let site = self.site;
+        let mut urls: Vec<(String, Option<String>)> = keys
+            .iter()
+            .filter(|k| **k != PageKey::NotFound)
+            .filter_map(|k| {
+                let file = self.file_of(k)?;
+                let path = encode_path(file.strip_suffix("index.html").unwrap_or(&file));
+                let lastmod = match k {
+                    PageKey::Entry(i) => site.entries[*i].fields.verified.map(|d| d.to_string()),
+                    _ => None,
+                };
+                Some((path, lastmod))
+            })
+            .collect();
+        urls.sort();
+        OutputFile {
+            path: "sitemap.xml".into(),
+            bytes: sitemap(site, &urls).into_bytes(),
+        }
+    }
+}
+
+/// `robots.txt`, unless the theme brings its own.
+fn robots_file(site: &Site, theme: &Theme) -> Option<OutputFile> {
+    if theme.static_files().any(|(p, _)| p == "robots.txt") {
+        return None;
+    }
+    let robots = format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}sitemap.xml\n",
+        site.config.base_url()
+    );
+    Some(OutputFile {
+        path: "robots.txt".into(),
+        bytes: robots.into_bytes(),
+    })
+}
+
+/// Refuses a plan in which two outputs want the same file, before anything
+/// is rendered.
+fn check_collisions(p: &Prep, theme: &Theme, keys: &[PageKey]) -> Result<(), RenderError> {
+    let mut generated: Vec<String> = keys.iter().filter_map(|k| p.file_of(k)).collect();
+    generated.push("sitemap.xml".into());
+    if robots_file(p.site, theme).is_some() {
+        generated.push("robots.txt".into());
+    }
+    generated.sort();
+    for w in generated.windows(2) {
+        if w[0] == w[1] {
             return Err(RenderError::Collision {
-                path: w[0].path.clone(),
+                path: w[0].clone(),
                 first: "a page".into(),
                 second: "another page".into(),
             });
         }
     }
-    let generated: BTreeSet<String> = files.iter().map(|f| f.path.clone()).collect();
-    for (path, bytes) in theme.static_files() {
-        if generated.contains(path) {
+    for (path, _) in theme.static_files() {
+        if generated.binary_search_by(|g| g.as_str().cmp(path)).is_ok() {
             return Err(RenderError::Collision {
                 path: path.to_string(),
                 first: "a generated page".into(),
                 second: format!("the theme's static/{path}"),
             });
         }
-        files.push(OutputFile {
+    }
+    Ok(())
+}
+
+/// Renders every page, the sitemap, `robots.txt` and the theme's static
+/// files, handing each file to `put` as soon as it is made (from several
+/// threads at once) instead of keeping the site in memory. Returns how
+/// many files were put. The files are the same for the same input; the
+/// order they arrive in is not.
+pub fn render_each<E, F>(site: &Site, theme: &Theme, put: F) -> Result<usize, E>
+where
+    E: From<RenderError> + Send,
+    F: Fn(OutputFile) -> Result<(), E> + Sync,
+{
+    let p = prepare(site, theme)?;
+    let keys = plan(&p);
+    check_collisions(&p, theme, &keys)?;
+    let sitemap = p.sitemap_file(&keys);
+
+    // One parallel pass over every page so the two cores stay busy, the
+    // big list pages first; each page's context is built inside the pass
+    // and dropped as soon as the page is put.
+    let mut order: Vec<&PageKey> = keys.iter().collect();
+    order.sort_by_key(|k| std::cmp::Reverse(p.weight(k)));
+    let count = std::sync::atomic::AtomicUsize::new(0);
+    let pass = order.par_iter().try_for_each(|key| -> Result<(), E> {
+        if let Some(file) = p.render_key(theme, key)? {
+            put(file)?;
+            count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
+        Ok(())
+    });
+    if let Err(e) = pass {
+        // Which page failed first depends on the threads; report the
+        // first failing page in plan order, so the message is the same on
+        // every run (only on failure, so the extra pass costs nothing).
+        for key in &keys {
+            p.render_key(theme, key)?;
+        }
+        return Err(e);
+    }
+    let mut n = count.into_inner();
+    put(sitemap)?;
+    n += 1;
+    if let Some(robots) = robots_file(site, theme) {
+        put(robots)?;
+        n += 1;
+    }
+    for (path, bytes) in theme.static_files() {
+        put(OutputFile {
             path: path.to_string(),
             bytes: bytes.to_vec(),
-        });
+        })?;
+        n += 1;
     }
+    Ok(n)
+}
+
+/// Every file of the site in memory, sorted by path (tests and small
+/// portals; the build uses [`render_each`]).
+pub fn render(site: &Site, theme: &Theme) -> Result<Vec<OutputFile>, RenderError> {
+    let files = std::sync::Mutex::new(Vec::new());
+    render_each(site, theme, |f: OutputFile| -> Result<(), RenderError> {
+        files
+            .lock()
+            .map_err(|_| RenderError::Io {
+                path: f.path.clone().into(),
+                message: "a rendering thread panicked".into(),
+            })?
+            .push(f);
+        Ok(())
+    })?;
+    let mut files = files.into_inner().unwrap_or_else(|e| e.into_inner());
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// What one changed entry means for the output: see [`render_affected`].
+#[derive(Debug, Default)]
+pub struct Affected {
+    /// The pages to (re)write, and `sitemap.xml`, sorted by path.
+    pub files: Vec<OutputFile>,
+    /// Output files to delete: the old page of an entry that was removed
+    /// or moved (another kind or slug).
+    pub removed: Vec<String>,
+}
+
+/// Vocabulary values an entry is listed under, per dimension (areas: the
+/// value and every ancestor).
+fn term_keys(e: &Entry, keys: &mut BTreeSet<PageKey>) {
+    let f = &e.fields;
+    for (dim, values) in [
+        (Dim::Categories, &f.categories),
+        (Dim::Audience, &f.audience),
+        (Dim::Methods, &f.methods),
+    ] {
+        for v in values.iter().flatten() {
+            keys.insert(PageKey::Term(dim, v.clone()));
+        }
+    }
+    if let Some(area) = f.area.as_deref() {
+        for (pos, _) in area.match_indices('/') {
+            keys.insert(PageKey::Term(Dim::Areas, area[..pos].to_string()));
+            keys.insert(PageKey::Print(area[..pos].to_string()));
+        }
+        keys.insert(PageKey::Term(Dim::Areas, area.to_string()));
+        keys.insert(PageKey::Print(area.to_string()));
+    }
+}
+
+/// The pages one entry change can alter, in `site` (the site after the
+/// change): the entry's page; the list page of its kind; the browse page
+/// of every value it has (had) and each dimension's index (counts); the
+/// top page (upcoming events, recently verified, counts, articles); the
+/// pages of the entries it names as operator / organizer / place (they
+/// list its card) and of the entries that name it (they show its name).
+fn affected_keys(site: &Site, old: Option<&Entry>, new: Option<&Entry>) -> BTreeSet<PageKey> {
+    let mut keys = BTreeSet::new();
+    keys.insert(PageKey::Top);
+    for dim in Dim::ALL {
+        keys.insert(PageKey::Terms(dim));
+    }
+    let index_of = |slug: &crate::model::Slug| {
+        let e = site.get(slug)?;
+        site.entries
+            .binary_search_by(|x| (x.kind, &x.slug).cmp(&(e.kind, &e.slug)))
+            .ok()
+    };
+    for e in old.iter().chain(new.iter()) {
+        keys.insert(PageKey::List(e.kind));
+        term_keys(e, &mut keys);
+        let f = &e.fields;
+        for slug in [&f.operator, &f.organizer, &f.place].into_iter().flatten() {
+            if let Some(i) = index_of(slug) {
+                keys.insert(PageKey::Entry(i));
+            }
+        }
+    }
+    if let Some(e) = new {
+        if let Some(i) = index_of(&e.slug) {
+            keys.insert(PageKey::Entry(i));
+        }
+    }
+    let slugs: Vec<&str> = old
+        .iter()
+        .chain(new.iter())
+        .map(|e| e.slug.as_str())
+        .collect();
+    for (i, e) in site.entries.iter().enumerate() {
+        let f = &e.fields;
+        let names_it = [&f.operator, &f.organizer, &f.place]
+            .into_iter()
+            .flatten()
+            .any(|s| slugs.contains(&s.as_str()));
+        if names_it {
+            keys.insert(PageKey::Entry(i));
+        }
+    }
+    keys
+}
+
+/// Renders only what a change to one entry alters: `old` is the entry as
+/// it was (none when it was added), `new` as it is now in `site` (none
+/// when it was removed). Each returned file is byte-identical to the same
+/// file of a full build of `site`; every other file of that full build is
+/// unchanged from the full build before the change (static files and
+/// `robots.txt` are never returned). Only the affected pages' contexts are
+/// built; the shared parts (groupings, cards) are prepared for the whole
+/// site, which is a small part of a full build.
+pub fn render_affected(
+    site: &Site,
+    theme: &Theme,
+    old: Option<&Entry>,
+    new: Option<&Entry>,
+) -> Result<Affected, RenderError> {
+    let p = prepare(site, theme)?;
+    let keys: Vec<PageKey> = affected_keys(site, old, new).into_iter().collect();
+    let mut files: Vec<OutputFile> = keys
+        .par_iter()
+        .map(|k| p.render_key(theme, k))
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .flatten()
+        .collect();
+    files.push(p.sitemap_file(&plan(&p)));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let mut removed = Vec::new();
+    if let Some(o) = old {
+        let gone = index_file(&o.url_path());
+        let still_there = new.is_some_and(|n| index_file(&n.url_path()) == gone)
+            || files.iter().any(|f| f.path == gone);
+        if !still_there {
+            removed.push(gone);
+        }
+    }
+    Ok(Affected { files, removed })
+}
+
+/// The 「印刷用一覧」 of an area (see render/print.rs), in the every-page
+/// context; `None` without the template or for an unknown area.
+fn print_job(p: &Prep, area: &str) -> Option<Job> {
+    let inputs = super::print::Inputs {
+        site: p.site,
+        base: &p.base,
+        area_dirs: &p.terms.dirs[Dim::Areas.index()],
+        kana_order: &p.kana_order,
+        listed: &p.listed,
+        cards: &p.cards,
+        enabled: p.print_enabled,
+    };
+    let pp = super::print::page(&inputs, area)?;
+    let crumbs = pp
+        .crumbs
+        .into_iter()
+        .map(|(name, url)| Crumb { name, url })
+        .collect();
+    let mut job = p.job(
+        &pp.dir,
+        super::print::TEMPLATE,
+        &pp.title,
+        None,
+        crumbs,
+        pp.ctx,
+    );
+    job.weight = pp.weight;
+    Some(job)
 }

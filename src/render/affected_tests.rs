@@ -1,0 +1,214 @@
+//! `render_affected` against the truth: for each kind of change, the full
+//! build before and after is diffed, and every file that differs must be
+//! among the affected ones (or removed), each byte-identical to the full
+//! build's.
+
+use super::{render_affected, render_site, OutputFile, Theme};
+use crate::load;
+use crate::model::{Entry, Kind, Slug};
+use crate::site::Site;
+use crate::validate::{self, ValidateOptions};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// The demo portal at the repository root, validated, with "now" fixed.
+fn demo() -> (Site, Theme) {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let (loaded, _) = load::load(&root).unwrap_or_else(|d| panic!("{d:?}"));
+    let validated = validate::validate(
+        &loaded,
+        &ValidateOptions {
+            drafts: false,
+            now: "2026-11-21T03:00:00Z".parse().unwrap(),
+        },
+    );
+    let site = validated
+        .site
+        .unwrap_or_else(|| panic!("the demo portal must validate: {:?}", validated.diagnostics));
+    let theme = Theme::resolve(&root, &site.config.theme).unwrap();
+    (site, theme)
+}
+
+fn with_entries(site: &Site, entries: Vec<Entry>) -> Site {
+    Site::new(
+        site.config.clone(),
+        site.timezone.clone(),
+        entries,
+        site.now,
+    )
+}
+
+fn by_path(files: Vec<OutputFile>) -> BTreeMap<String, Vec<u8>> {
+    files.into_iter().map(|f| (f.path, f.bytes)).collect()
+}
+
+/// Checks `render_affected(after, old, new)` against two full builds and
+/// returns how many files it rendered.
+fn check_change(
+    before: &Site,
+    after: &Site,
+    theme: &Theme,
+    old: Option<&Entry>,
+    new: Option<&Entry>,
+) -> usize {
+    let full_before = by_path(render_site(before, theme).unwrap());
+    let full_after = by_path(render_site(after, theme).unwrap());
+    let affected = render_affected(after, theme, old, new).unwrap();
+    let returned: BTreeMap<&str, &[u8]> = affected
+        .files
+        .iter()
+        .map(|f| (f.path.as_str(), f.bytes.as_slice()))
+        .collect();
+    for (path, bytes) in &returned {
+        assert_eq!(
+            full_after.get(*path).map(Vec::as_slice),
+            Some(*bytes),
+            "{path}: must be byte-identical to the full build"
+        );
+    }
+    for (path, bytes) in &full_after {
+        if full_before.get(path) != Some(bytes) {
+            assert!(
+                returned.contains_key(path.as_str()),
+                "{path} changed but was not re-rendered (returned: {:?})",
+                returned.keys().collect::<Vec<_>>()
+            );
+        }
+    }
+    for path in full_before.keys() {
+        let gone = !full_after.contains_key(path);
+        assert_eq!(
+            gone,
+            affected.removed.contains(path),
+            "{path}: removed list wrong ({:?})",
+            affected.removed
+        );
+    }
+    assert!(
+        returned.len() * 2 < full_after.len(),
+        "a one-entry change should not re-render most of the site ({} of {})",
+        returned.len(),
+        full_after.len()
+    );
+    returned.len()
+}
+
+fn find(site: &Site, pred: impl Fn(&Entry) -> bool) -> Entry {
+    site.entries
+        .iter()
+        .find(|e| pred(e))
+        .cloned()
+        .expect("the demo portal has such an entry")
+}
+
+#[test]
+fn edit_of_an_operator_reaches_the_entries_it_runs() {
+    let (site, theme) = demo();
+    // An entry that others name as operator: their pages show its name,
+    // its page lists their cards.
+    let operated: Vec<String> = site
+        .entries
+        .iter()
+        .filter_map(|e| e.fields.operator.as_ref().map(|s| s.as_str().to_string()))
+        .collect();
+    let old = find(&site, |e| operated.iter().any(|s| s == e.slug.as_str()));
+    let mut new = old.clone();
+    new.fields.name = Some(format!("{}(新名称)", old.name()));
+    new.fields.kana = Some("あああ".into());
+    let entries = site
+        .entries
+        .iter()
+        .map(|e| {
+            if e.slug == old.slug {
+                new.clone()
+            } else {
+                e.clone()
+            }
+        })
+        .collect();
+    let after = with_entries(&site, entries);
+    let n = check_change(&site, &after, &theme, Some(&old), Some(&new));
+    // Its own page, its list, the top page, the dimension indexes, the
+    // sitemap, and at least one page of an entry it runs.
+    assert!(n >= 9, "{n}");
+}
+
+#[test]
+fn moving_an_entry_to_another_area_and_category() {
+    let (site, theme) = demo();
+    let areas = site.config.vocabulary.area_nodes();
+    let old = find(&site, |e| e.kind == Kind::Center && e.fields.area.is_some());
+    let other_area = areas
+        .iter()
+        .find(|a| Some(a.as_str()) != old.fields.area.as_deref())
+        .cloned();
+    let other_category = site
+        .config
+        .vocabulary
+        .categories
+        .iter()
+        .find(|c| !old.fields.categories.iter().flatten().any(|x| x == *c))
+        .cloned();
+    let mut new = old.clone();
+    new.fields.area = other_area;
+    if let Some(c) = other_category {
+        new.fields.categories = Some(vec![c]);
+    }
+    let entries = site
+        .entries
+        .iter()
+        .map(|e| {
+            if e.slug == old.slug {
+                new.clone()
+            } else {
+                e.clone()
+            }
+        })
+        .collect();
+    let after = with_entries(&site, entries);
+    check_change(&site, &after, &theme, Some(&old), Some(&new));
+}
+
+#[test]
+fn removing_an_event() {
+    let (site, theme) = demo();
+    let old = find(&site, |e| e.kind == Kind::Event);
+    let entries = site
+        .entries
+        .iter()
+        .filter(|e| e.slug != old.slug)
+        .cloned()
+        .collect();
+    let after = with_entries(&site, entries);
+    check_change(&site, &after, &theme, Some(&old), None);
+}
+
+#[test]
+fn adding_and_renaming_slug() {
+    let (site, theme) = demo();
+    let template = find(&site, |e| e.kind == Kind::Cafeteria);
+    let mut added = template.clone();
+    added.slug = Slug::parse("tsuika-no-ibasho").unwrap();
+    added.fields.name = Some("追加された居場所".into());
+    let mut entries = site.entries.clone();
+    entries.push(added.clone());
+    let after = with_entries(&site, entries);
+    check_change(&site, &after, &theme, None, Some(&added));
+
+    // The same entry under a new slug: the old page goes away.
+    let mut renamed = added.clone();
+    renamed.slug = Slug::parse("tsuika-no-ibasho-2").unwrap();
+    let entries2 = after
+        .entries
+        .iter()
+        .map(|e| {
+            if e.slug == added.slug {
+                renamed.clone()
+            } else {
+                e.clone()
+            }
+        })
+        .collect();
+    let after2 = with_entries(&after, entries2);
+    check_change(&after, &after2, &theme, Some(&added), Some(&renamed));
+}
