@@ -301,6 +301,8 @@ fn run_step_with(step: &Value, root: &Path, env: &[(&str, &str)]) -> Output {
         .env_remove("SOURCE_DATE_EPOCH")
         .env_remove("NO_COLOR")
         .env("GITHUB_ACTIONS", "true")
+        // As on GitHub's runners: CI mode, so no progress line.
+        .env("CI", "true")
         .env("GIT_TERMINAL_PROMPT", "0")
         .envs(env.iter().copied())
         .output()
@@ -365,6 +367,12 @@ fn the_workflow_steps_check_and_build_a_portal() {
     let o = run_step(build, &p.root);
     assert_eq!(o.status.code(), Some(0), "build step: {}", explain(&o));
     assert!(p.root.join("public/index.html").is_file());
+    // The CI log holds plain lines: no progress redraws, no colors.
+    assert!(
+        !o.stderr.contains(&0x1b) && !o.stderr.contains(&b'\r'),
+        "escape sequences or carriage returns in the CI log: {}",
+        explain(&o)
+    );
     assert!(p.root.join("public/search/tsunagu_search.wasm").is_file());
 
     // "Today" came from the commit: the calendar's DTSTAMP is the commit time.
