@@ -271,7 +271,8 @@ fn inside(pos: (usize, usize), yaml: &str, offset: usize) -> (usize, usize) {
 
 const ALIAS_MESSAGE: &str =
     "YAML anchors and aliases (`&name`, `*name`) are not allowed in entries";
-const ALIAS_HELP: &str = "write every value out in full where it belongs (copy the text instead of `*name`); if the value is text that begins with `*` or `&`, put it in quotes, e.g. summary: \"*印は予約制\"";
+const ANCHOR_HELP: &str = "write every value out in full where it belongs, without `&name` or `*name`; if the value is text that begins with `&`, put it in quotes, e.g. fee: \"&お茶代100円\"";
+const ALIAS_HELP: &str = "if this is text, put the whole value in quotes, e.g. summary: \"*印は予約制\"; if it copies another value, write that value out here in full";
 
 fn nesting_message() -> String {
     format!("the values are nested more than {MAX_NESTING} levels deep (`[`, `{{` or `- ` inside one another)")
@@ -291,12 +292,20 @@ fn hazard_error(hazard: &Hazard, offset: usize, path: &Path) -> Diagnostic {
             column,
             written,
         } => {
-            let message = if written.chars().count() > 1 {
-                format!("{ALIAS_MESSAGE}: `{written}`")
+            // Long text after a `*` is someone's note, not a name: show its start.
+            let mut shown: String = written.chars().take(12).collect();
+            if shown.len() < written.len() {
+                shown.push('…');
+            }
+            if written.starts_with('&') {
+                let message = format!("`{shown}` is a YAML anchor: {ALIAS_MESSAGE}");
+                ((*line, *column), message, ANCHOR_HELP.to_string())
             } else {
-                ALIAS_MESSAGE.to_string()
-            };
-            ((*line, *column), message, ALIAS_HELP.to_string())
+                let message = format!(
+                    "`{shown}` is read as a YAML alias (a copy of an `&anchor`): {ALIAS_MESSAGE}"
+                );
+                ((*line, *column), message, ALIAS_HELP.to_string())
+            }
         }
     };
     Diagnostic::error(Code::YamlSyntax, message)
@@ -319,7 +328,7 @@ fn limit_error(
             l.find(['*', '&'])
                 .map(|b| (i + 1 + offset, l[..b].chars().count() + 1))
         });
-        return Some((first, ALIAS_MESSAGE.to_string(), ALIAS_HELP.to_string()));
+        return Some((first, ALIAS_MESSAGE.to_string(), ANCHOR_HELP.to_string()));
     }
     if message.contains("recursion limit exceeded") {
         return Some((None, nesting_message(), NESTING_HELP.to_string()));
