@@ -9,7 +9,7 @@
 //! temporary folder) shows up. Only the build's duration is replaced by
 //! `[ms]`.
 //!
-//! On Unix the binary is also run with its stderr on a pseudo-terminal,
+//! On Linux the binary is also run with its stderr on a pseudo-terminal,
 //! the one place where the progress line and colors appear, to prove that
 //! CI=true, NO_COLOR and --quiet really switch them off (and that they are
 //! on otherwise, so the "off" checks can fail).
@@ -433,7 +433,7 @@ fn every_command_help_has_an_example() {
 
 // ------------------------------------------- on a terminal (pseudo-terminal)
 
-#[cfg(unix)]
+#[cfg(target_os = "linux")]
 mod terminal {
     use super::*;
     use std::io::Read;
