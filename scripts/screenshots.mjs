@@ -1,6 +1,9 @@
 // Takes screenshots of the demo portal at phone and desktop width in
 // headless Chromium, for people to look at: top page, a list page, an
-// entry page, the search page with results.
+// entry page, the search page with results; then an entry page and an
+// area's 「印刷用一覧」 in print mode (a PNG of the print layout and the
+// PDF Chromium prints, whose page count is printed: an entry must be one
+// A4 page), and entry pages in large-text mode at 360 px.
 //
 //   cargo build --release && node scripts/screenshots.mjs [OUT_DIR]
 //
@@ -44,6 +47,47 @@ try {
     }
     await context.close();
   }
+
+  // Print mode: the PNG shows the print layout at A4 width (210 mm at 96 dpi
+  // = 794 px); the PDF is what a printer gets, one A4 page per entry.
+  const printPages = [
+    ['print-entry-center', 'centers/shizuoka-kokoro-kenko-center/'],
+    ['print-entry-event', 'events/hiroshima-hikikomori-forum-2027/'],
+    ['print-entry-long', 'centers/setagaya-link/'],
+    ['print-area-list', `areas/${encodeURIComponent('広島市')}/print/`],
+  ];
+  const printContext = await browser.newContext({ viewport: { width: 794, height: 1123 }, deviceScaleFactor: 1 });
+  const printPage = await printContext.newPage();
+  for (const [name, url] of printPages) {
+    await printPage.goto(server.url + url, { waitUntil: 'networkidle' });
+    await printPage.emulateMedia({ media: 'print' });
+    const png = path.join(outDir, `${name}.png`);
+    await printPage.screenshot({ path: png, fullPage: true });
+    const pdfFile = path.join(outDir, `${name}.pdf`);
+    const pdf = await printPage.pdf({ path: pdfFile, format: 'A4', preferCSSPageSize: true });
+    const count = (pdf.toString('latin1').match(/\/Type\s*\/Page(?![a-zA-Z])/g) ?? []).length;
+    console.log(`${png}\n${pdfFile}: ${count} A4 page(s)`);
+  }
+  await printContext.close();
+
+  // Large-text mode at 360 px, switched on with the header button as a
+  // family would (it is remembered for the next pages).
+  const largeContext = await browser.newContext({ viewport: { width: 360, height: 780 }, deviceScaleFactor: 1 });
+  const largePage = await largeContext.newPage();
+  await largePage.goto(server.url + 'centers/shizuoka-kokoro-kenko-center/', { waitUntil: 'networkidle' });
+  await largePage.click('button[data-text-size]');
+  for (const [name, url] of [
+    ['large-entry-center', 'centers/shizuoka-kokoro-kenko-center/'],
+    ['large-entry-event', 'events/hiroshima-hikikomori-forum-2027/'],
+    ['large-top', ''],
+  ]) {
+    await largePage.goto(server.url + url, { waitUntil: 'networkidle' });
+    const file = path.join(outDir, `${name}-phone.png`);
+    await largePage.screenshot({ path: file, fullPage: true });
+    const overflow = await largePage.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    console.log(`${file}${overflow > 0 ? ` (WIDER than the screen by ${overflow}px)` : ''}`);
+  }
+  await largeContext.close();
 } finally {
   await browser.close();
   server.stop();
