@@ -59,6 +59,33 @@ fn is_blank(c: Option<char>) -> bool {
     c.is_none_or(|c| c == ' ' || c == '\t')
 }
 
+/// The indentation from which lines belong to a value (a block scalar's
+/// text, a plain value's next words): more than the node it is the value
+/// of — its key, its `- `, or, when the value starts its line, the
+/// enclosing block.
+fn child_indent(
+    key_col: Option<usize>,
+    compact: usize,
+    dash_col: usize,
+    starts_line: bool,
+    indent: usize,
+    indents: &[usize],
+) -> usize {
+    if let Some(k) = key_col {
+        k + 1
+    } else if compact > 0 {
+        dash_col + 1
+    } else if starts_line {
+        indents
+            .iter()
+            .rev()
+            .find(|&&t| t < indent)
+            .map_or(0, |t| t + 1)
+    } else {
+        indent + 1
+    }
+}
+
 /// Scans `yaml` once. Lines and columns are 1-based, columns in
 /// characters (as libyaml counts them).
 pub fn scan(yaml: &str) -> Scan {
@@ -67,10 +94,10 @@ pub fn scan(yaml: &str) -> Scan {
     // Indentation of the enclosing block nodes.
     let mut indents: Vec<usize> = Vec::new();
     let mut quote: Option<char> = None;
-    // Inside a block scalar: the indentation its content must exceed.
+    // Inside a block scalar: the indentation its content lines reach.
     let mut block_scalar: Option<usize> = None;
-    // The previous line ended inside a plain value whose key (or `- `)
-    // is at this column: more indented lines continue that text.
+    // The previous line ended inside a plain value: lines indented at
+    // least this much continue that text.
     let mut plain_from: Option<usize> = None;
     let mut at_node = true;
     let mut chars: Vec<char> = Vec::new();
@@ -81,8 +108,8 @@ pub fn scan(yaml: &str) -> Scan {
         chars.extend(line.chars());
         let indent = chars.iter().take_while(|&&c| c == ' ').count();
         let rest_blank = chars[indent..].iter().all(|c| c.is_whitespace());
-        if let Some(parent) = block_scalar {
-            if rest_blank || indent > parent {
+        if let Some(content) = block_scalar {
+            if rest_blank || indent >= content {
                 continue;
             }
             block_scalar = None;
@@ -95,7 +122,7 @@ pub fn scan(yaml: &str) -> Scan {
                 continue;
             }
             if let Some(from) = plain_from {
-                if indent > from {
+                if indent >= from {
                     continue; // more words of the value above
                 }
             }
@@ -110,9 +137,16 @@ pub fn scan(yaml: &str) -> Scan {
             at_node = true;
         }
         let mut in_plain = false;
-        // Where the token being read began, the first key's column, and
-        // the last `- ` indicator's column on this line.
-        let mut token_start = i;
+        // Where the line's first token is (after spaces and tabs).
+        let content_start = indent
+            + chars[indent..]
+                .iter()
+                .take_while(|&&c| c == ' ' || c == '\t')
+                .count();
+        // Where the node being read began (its tag, quote or first
+        // character; `None` until it has one), the first key's column,
+        // and the last `- ` indicator's column on this line.
+        let mut node_col: Option<usize> = None;
         let mut key_col: Option<usize> = None;
         let mut dash_col = indent;
         while i < chars.len() {
@@ -152,6 +186,7 @@ pub fn scan(yaml: &str) -> Scan {
                         };
                     }
                     at_node = true;
+                    node_col = None;
                 }
                 ']' | '}' if !flow.is_empty() => {
                     flow.pop();
@@ -160,10 +195,11 @@ pub fn scan(yaml: &str) -> Scan {
                 }
                 ',' if !flow.is_empty() => {
                     at_node = true;
+                    node_col = None;
                     in_plain = false;
                 }
                 '"' | '\'' if at_node => {
-                    token_start = i;
+                    node_col.get_or_insert(i);
                     quote = Some(c);
                     in_plain = false;
                 }
@@ -183,16 +219,28 @@ pub fn scan(yaml: &str) -> Scan {
                 }
                 '!' if at_node => {
                     // A tag: the node itself follows it.
+                    node_col.get_or_insert(i);
                     while i + 1 < chars.len() && !is_blank(chars.get(i + 1).copied()) {
                         i += 1;
                     }
                 }
                 '|' | '>' if at_node && flow.is_empty() => {
-                    block_scalar = Some(indent);
+                    // Its lines are those indented more than the node it
+                    // is the value of: the key, the `- `, or (alone on its
+                    // line) the enclosing block.
+                    block_scalar = Some(child_indent(
+                        key_col,
+                        compact,
+                        dash_col,
+                        node_col.unwrap_or(i) == content_start,
+                        indent,
+                        &indents,
+                    ));
                     in_plain = false;
                     break;
                 }
                 '-' | '?' if at_node && flow.is_empty() && is_blank(next) => {
+                    node_col = None;
                     if c == '-' {
                         dash_col = i;
                         compact += 1;
@@ -209,21 +257,24 @@ pub fn scan(yaml: &str) -> Scan {
                 }
                 ':' if is_blank(next) || !flow.is_empty() => {
                     in_plain = false;
-                    if flow.is_empty() {
+                    if flow.is_empty() && at_node && node_col.is_none() {
+                        // `: value` with an empty key: the value follows.
+                    } else if flow.is_empty() {
                         // `a: b: c` is a value with `: ` in it (an error
                         // libyaml reports), not a second node.
                         colons += 1;
                         if colons == 1 {
-                            key_col = Some(token_start);
+                            key_col = Some(node_col.unwrap_or(i));
                         }
                         at_node = colons == 1;
                     } else {
                         at_node = true;
                     }
+                    node_col = None;
                 }
                 _ => {
                     if at_node {
-                        token_start = i;
+                        node_col.get_or_insert(i);
                     }
                     at_node = false;
                     in_plain = flow.is_empty();
@@ -232,7 +283,14 @@ pub fn scan(yaml: &str) -> Scan {
             i += 1;
         }
         if in_plain && quote.is_none() && flow.is_empty() && block_scalar.is_none() {
-            plain_from = Some(key_col.unwrap_or(dash_col));
+            plain_from = Some(child_indent(
+                key_col,
+                compact,
+                dash_col,
+                node_col == Some(content_start),
+                indent,
+                &indents,
+            ));
         }
     }
     Scan {
@@ -336,6 +394,129 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    /// What a real YAML parser (yaml-rust2) sees: whether the text is
+    /// YAML at all, whether it uses an anchor or alias, and how deep it is.
+    fn parsed(yaml: &str) -> Option<(bool, usize)> {
+        use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+        use yaml_rust2::scanner::Marker;
+        #[derive(Default)]
+        struct R {
+            /// The first node: an entry must be a mapping.
+            first: Option<bool>,
+            aliases: bool,
+            depth: usize,
+            max: usize,
+        }
+        impl MarkedEventReceiver for R {
+            fn on_event(&mut self, ev: Event, _: Marker) {
+                if matches!(
+                    ev,
+                    Event::Alias(_)
+                        | Event::Scalar(..)
+                        | Event::SequenceStart(..)
+                        | Event::MappingStart(..)
+                ) && self.first.is_none()
+                {
+                    self.first = Some(matches!(ev, Event::MappingStart(..)));
+                }
+                match ev {
+                    Event::Alias(_) => self.aliases = true,
+                    Event::Scalar(_, _, anchor, _) if anchor > 0 => self.aliases = true,
+                    Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
+                        self.aliases |= anchor > 0;
+                        self.depth += 1;
+                        self.max = self.max.max(self.depth);
+                    }
+                    Event::SequenceEnd | Event::MappingEnd => self.depth -= 1,
+                    _ => {}
+                }
+            }
+        }
+        let mut r = R::default();
+        Parser::new_from_str(yaml).load(&mut r, true).ok()?;
+        // Anything but one mapping is refused as `not-a-mapping` anyway.
+        (r.first == Some(true)).then_some((r.aliases, r.max))
+    }
+
+    /// Against a real parser, on YAML-ish text that is a mapping (as every
+    /// entry is): valid YAML without anchors and well under the limit is never refused (no false alarm on an
+    /// editor's entry), and YAML with an anchor or alias always is.
+    #[test]
+    fn agrees_with_a_real_parser() {
+        use proptest::prelude::*;
+        use proptest::test_runner::{Config, RngSeed, TestRunner};
+        let pieces = prop::sample::select(vec![
+            "name: ",
+            "summary: ",
+            "\nkana: ",
+            "\nhours:\n",
+            "\n  - ",
+            "\n    ",
+            "- ",
+            ": ",
+            "[",
+            "]",
+            "{",
+            "}",
+            ", ",
+            "\"",
+            "'",
+            "''",
+            "\\\"",
+            "&a ",
+            "*a",
+            "*印",
+            "&と",
+            " *",
+            " &",
+            "# c",
+            " # c\n",
+            "|\n  ",
+            ">-\n  ",
+            "!!str ",
+            "? ",
+            "\n",
+            "\n  ",
+            "text",
+            "あいう",
+            "a: b",
+            "10:00",
+            "https://x.jp/#a",
+            "x#y",
+            "-1",
+            "\t",
+            "\u{2028}",
+        ]);
+        // PROPTEST_CASES and PROPTEST_RNG_SEED (a number) for a longer hunt.
+        let env = |name: &str| std::env::var(name).ok().and_then(|v| v.parse::<u64>().ok());
+        let mut runner = TestRunner::new(Config {
+            cases: env("PROPTEST_CASES").map_or(3000, |c| c as u32),
+            failure_persistence: None,
+            rng_seed: RngSeed::Fixed(env("PROPTEST_RNG_SEED").unwrap_or(0x6775_6172_64)),
+            ..Config::default()
+        });
+        let result = runner.run(&prop::collection::vec(pieces, 0..40), |parts| {
+            let yaml = parts.concat();
+            if let Some((aliases, depth)) = parsed(&yaml) {
+                let hazard = scan(&yaml).hazard;
+                if !aliases && depth <= MAX_NESTING / 2 {
+                    prop_assert_eq!(&hazard, &None, "refused valid YAML {:?}", yaml);
+                }
+                if aliases {
+                    prop_assert!(
+                        matches!(hazard, Some(Hazard::Alias { .. })),
+                        "missed an anchor or alias in {:?}",
+                        yaml
+                    );
+                }
+            }
+            Ok(())
+        });
+        if let Err(e) = result {
+            panic!("{e}");
+        }
     }
 
     #[test]
