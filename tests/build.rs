@@ -3,11 +3,11 @@
 
 use scraper::{Html, Selector};
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 mod common;
 
-use common::{assert_ok, build_with as build, repo, tree, tsunagu};
+use common::{assert_ok, build_with as build, copy_dir, repo, tree, tsunagu};
 
 fn html_files(files: &BTreeMap<String, Vec<u8>>) -> impl Iterator<Item = (&String, Html)> {
     files
@@ -301,16 +301,4 @@ fn search_json_is_ranked_and_has_the_documented_fields() {
             .all(|h| h["area"].as_str().unwrap_or("").starts_with("広島市")),
         "{hits:?}"
     );
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from) {
-        let e = e.unwrap();
-        let target = to.join(e.path().strip_prefix(from).unwrap());
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-        }
-    }
 }

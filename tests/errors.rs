@@ -31,6 +31,9 @@
 //! the problem. A wrong position or an unhelpful message is a validator
 //! bug to fix in `src/`, not something to bless.
 
+mod common;
+
+use common::copy_dir;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -65,19 +68,6 @@ struct Prepared {
     _tmp: Option<tempfile::TempDir>,
     cwd: PathBuf,
     root: String,
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 fn prepare(name: &str) -> Prepared {
