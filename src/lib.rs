@@ -13,6 +13,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod feeds;
 pub mod holidays;
+pub mod incremental;
 pub mod index;
 pub mod load;
 pub mod model;

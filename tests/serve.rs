@@ -12,6 +12,10 @@ use std::time::{Duration, Instant};
 struct Server {
     child: Child,
     addr: String,
+    /// The preview folder the server writes (under the test's TMPDIR).
+    out: PathBuf,
+    /// The server's stderr, line by line.
+    log: Receiver<String>,
 }
 
 impl Drop for Server {
@@ -23,10 +27,14 @@ impl Drop for Server {
 }
 
 fn start(root: &Path) -> Server {
+    // The preview folder goes to TMPDIR: the portal's parent, removed
+    // with the test's temporary folder.
+    let tmp = root.parent().unwrap().to_path_buf();
     let mut child = Command::new(env!("CARGO_BIN_EXE_tsunagu"))
         .args(["serve", "--port", "0", "--root"])
         .arg(root)
         .env("NO_COLOR", "1")
+        .env("TMPDIR", &tmp)
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
         .spawn()
@@ -47,8 +55,18 @@ fn start(root: &Path) -> Server {
             .expect("serve printed its address");
         if let Some(rest) = line.split("at http://").nth(1) {
             let addr = rest.split('/').next().unwrap().to_string();
-            std::thread::spawn(move || for _ in rx {});
-            return Server { child, addr };
+            let out = tmp.join(format!("tsunagu-serve-{}", child.id()));
+            assert!(
+                out.join("index.html").is_file(),
+                "preview in {}",
+                out.display()
+            );
+            return Server {
+                child,
+                addr,
+                out,
+                log: rx,
+            };
         }
     }
 }
@@ -203,4 +221,289 @@ fn never_serves_outside_the_output_and_answers_unknown_paths_with_the_404_page()
         body.contains("ページが見つかりません"),
         "the portal's own 404 page: {body}"
     );
+}
+
+/// `/categories/食/` as a request path (percent-encoded, as browsers send it).
+fn encoded(path: &str) -> String {
+    let mut out = String::new();
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"/-_.~".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Inode and modification time: whether a file was rewritten.
+fn identity(path: &Path) -> (u64, std::time::SystemTime) {
+    use std::os::unix::fs::MetadataExt;
+    let m = std::fs::metadata(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    (m.ino(), m.modified().unwrap())
+}
+
+/// The terminal line of the next rebuild.
+fn rebuilt_line(log: &Receiver<String>) -> String {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut seen = Vec::new();
+    while Instant::now() < deadline {
+        if let Ok(line) = log.recv_timeout(Duration::from_millis(200)) {
+            if line.starts_with("更新:")
+                || line.starts_with("エラー:")
+                || line.starts_with("全体を再ビルド:")
+            {
+                return line;
+            }
+            seen.push(line);
+        }
+    }
+    panic!("no rebuild line within 30 s; saw {seen:?}");
+}
+
+#[test]
+fn one_entry_edit_rewrites_only_the_pages_that_show_it() {
+    let (_tmp, root) = portal();
+    let server = start(&root);
+    let unrelated = [
+        "centers/soudan-center/index.html",
+        "organizations/kazokukai/index.html",
+        "events/kataru-kai/index.html",
+        "pages/about/index.html",
+        "search/index.html",
+        "404.html",
+    ];
+    let before: Vec<_> = unrelated
+        .iter()
+        .map(|p| identity(&server.out.join(p)))
+        .collect();
+    // Page mtimes have a resolution of a few ms on some file systems.
+    std::thread::sleep(Duration::from_millis(50));
+
+    let rx = events(&server.addr);
+    std::thread::sleep(Duration::from_millis(300));
+    let entry = root.join("content/cafeterias/minna-shokudo.yaml");
+    let original = std::fs::read_to_string(&entry).unwrap();
+    std::fs::write(&entry, original.replace("みんな食堂", "みんなの食堂・改")).unwrap();
+    wait_for(&rx, "event: reload");
+    let line = rebuilt_line(&server.log);
+    assert!(
+        line.starts_with("更新: content/cafeterias/minna-shokudo.yaml → ") && line.contains(" ms)"),
+        "{line}"
+    );
+
+    for (path, what) in [
+        ("/cafeterias/minna-shokudo/", "its page"),
+        ("/cafeterias/", "the list of its kind"),
+        ("/categories/食/", "the page of its category"),
+        ("/areas/名張市/", "the page of its area"),
+    ] {
+        let (status, page) = get(&server.addr, &encoded(path));
+        assert_eq!(status, 200, "{path}");
+        assert!(
+            page.contains("みんなの食堂・改"),
+            "{what} ({path}) shows the new name"
+        );
+    }
+    for (path, was) in unrelated.iter().zip(&before) {
+        assert_eq!(
+            identity(&server.out.join(path)),
+            *was,
+            "{path} does not show the entry and was not rewritten"
+        );
+    }
+    let partial: Vec<_> = walkdir::WalkDir::new(&server.out)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name().to_string_lossy().contains(".tsunagu-part-"))
+        .map(|e| e.path().to_path_buf())
+        .collect();
+    assert!(partial.is_empty(), "no temporary files left: {partial:?}");
+
+    // An editor's atomic save: the new text goes to a temporary file that
+    // is renamed over the entry, with a backup file around it.
+    let backup = root.join("content/cafeterias/minna-shokudo.yaml~");
+    let temp = root.join("content/cafeterias/.minna-shokudo.yaml.tmp");
+    std::fs::copy(&entry, &backup).unwrap();
+    std::fs::write(&temp, original.replace("みんな食堂", "みんなの食堂・再")).unwrap();
+    std::fs::rename(&temp, &entry).unwrap();
+    std::fs::remove_file(&backup).unwrap();
+    wait_for(&rx, "event: reload");
+    let (_, page) = get(&server.addr, "/cafeterias/minna-shokudo/");
+    assert!(
+        page.contains("みんなの食堂・再"),
+        "the renamed-over file is read"
+    );
+}
+
+#[test]
+fn a_moved_category_leaves_one_term_page_for_another() {
+    let (_tmp, root) = portal();
+    let server = start(&root);
+    let (_, food) = get(&server.addr, &encoded("/categories/食/"));
+    assert!(food.contains("みんな食堂"));
+    let (_, hikikomori) = get(&server.addr, &encoded("/categories/ひきこもり/"));
+    assert!(!hikikomori.contains("みんな食堂"));
+
+    let rx = events(&server.addr);
+    std::thread::sleep(Duration::from_millis(300));
+    let entry = root.join("content/cafeterias/minna-shokudo.yaml");
+    let original = std::fs::read_to_string(&entry).unwrap();
+    std::fs::write(
+        &entry,
+        original.replace(
+            "categories: [食, 居場所]",
+            "categories: [ひきこもり, 居場所]",
+        ),
+    )
+    .unwrap();
+    wait_for(&rx, "event: reload");
+    let (_, food) = get(&server.addr, &encoded("/categories/食/"));
+    assert!(!food.contains("みんな食堂"), "gone from the old category");
+    let (_, hikikomori) = get(&server.addr, &encoded("/categories/ひきこもり/"));
+    assert!(
+        hikikomori.contains("みんな食堂"),
+        "listed under the new one"
+    );
+}
+
+#[test]
+fn deleting_and_adding_entries_updates_pages_and_lists() {
+    let (_tmp, root) = portal();
+    let server = start(&root);
+    let rx = events(&server.addr);
+    std::thread::sleep(Duration::from_millis(300));
+
+    let entry = root.join("content/cafeterias/minna-shokudo.yaml");
+    let original = std::fs::read_to_string(&entry).unwrap();
+    std::fs::remove_file(&entry).unwrap();
+    wait_for(&rx, "event: reload");
+    let (status, body) = get(&server.addr, "/cafeterias/minna-shokudo/");
+    assert_eq!(status, 404, "the page went");
+    assert!(body.contains("ページが見つかりません"));
+    let (_, list) = get(&server.addr, "/cafeterias/");
+    assert!(!list.contains("みんな食堂"), "its card left the list");
+    let (_, food) = get(&server.addr, &encoded("/categories/食/"));
+    assert!(!food.contains("みんな食堂"));
+
+    // Back under another name: a new page, listed again.
+    let added = root.join("content/cafeterias/minna-shokudo-2.yaml");
+    std::fs::write(&added, original.replace("みんな食堂", "みんな食堂2号")).unwrap();
+    wait_for(&rx, "event: reload");
+    let (status, page) = get(&server.addr, "/cafeterias/minna-shokudo-2/");
+    assert_eq!(status, 200);
+    assert!(page.contains("みんな食堂2号"));
+    let (_, list) = get(&server.addr, "/cafeterias/");
+    assert!(list.contains("みんな食堂2号"));
+}
+
+#[test]
+fn removing_an_entry_others_point_at_is_refused_until_they_are_fixed() {
+    let (_tmp, root) = portal();
+    let server = start(&root);
+    let rx = events(&server.addr);
+    std::thread::sleep(Duration::from_millis(300));
+
+    // The center names the organization as its operator and the event as
+    // its organizer: taking the organization away breaks both.
+    let org = root.join("content/organizations/kazokukai.md");
+    let org_text = std::fs::read_to_string(&org).unwrap();
+    std::fs::remove_file(&org).unwrap();
+    let seen = wait_for(&rx, "event: error-report");
+    let data = wait_for(&rx, "data:");
+    let all = [seen, data].concat().join("\n");
+    assert!(
+        all.contains("soudan-center.md") && all.contains("operator: kazokukai"),
+        "the banner names the entry that points at it: {all}"
+    );
+    assert!(rebuilt_line(&server.log).starts_with("エラー: content/organizations/kazokukai.md"));
+    let (status, page) = get(&server.addr, "/organizations/kazokukai/");
+    assert_eq!(status, 200, "the last good site stays up");
+    assert!(page.contains("安芸ひきこもり家族会"));
+
+    // Putting it back clears the banner.
+    std::fs::write(&org, &org_text).unwrap();
+    wait_for(&rx, "event: reload");
+    assert!(rebuilt_line(&server.log).starts_with("更新:"));
+
+    // A broken field: the error names the file and line; fixing clears it.
+    let center = root.join("content/centers/soudan-center.md");
+    let center_text = std::fs::read_to_string(&center).unwrap();
+    std::fs::write(
+        &center,
+        center_text.replace("operator: kazokukai", "operator: kazokukay"),
+    )
+    .unwrap();
+    let seen = wait_for(&rx, "event: error-report");
+    let data = wait_for(&rx, "data:");
+    let all = [seen, data].concat().join("\n");
+    assert!(
+        all.contains("kazokukay") && all.contains("kazokukai"),
+        "did you mean: {all}"
+    );
+    std::fs::write(&center, &center_text).unwrap();
+    wait_for(&rx, "event: reload");
+}
+
+#[test]
+fn a_template_change_rebuilds_everything() {
+    let (_tmp, root) = portal();
+    let server = start(&root);
+    let rx = events(&server.addr);
+    std::thread::sleep(Duration::from_millis(300));
+    let toml = root.join("site.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(
+        &toml,
+        text.replace("テスト支援ポータル", "テスト支援ポータル改"),
+    )
+    .unwrap();
+    wait_for(&rx, "event: reload");
+    assert!(rebuilt_line(&server.log).starts_with("全体を再ビルド: site.toml → "));
+    let (_, page) = get(&server.addr, "/pages/about/");
+    assert!(
+        page.contains("テスト支援ポータル改"),
+        "every page has the new title"
+    );
+}
+
+#[test]
+fn renaming_an_entry_file_moves_its_page() {
+    let (_tmp, root) = portal();
+    let server = start(&root);
+    let rx = events(&server.addr);
+    std::thread::sleep(Duration::from_millis(300));
+    std::fs::rename(
+        root.join("content/cafeterias/minna-shokudo.yaml"),
+        root.join("content/cafeterias/minna-kitchen.yaml"),
+    )
+    .unwrap();
+    wait_for(&rx, "event: reload");
+    let line = rebuilt_line(&server.log);
+    assert!(
+        line.starts_with("更新: content/cafeterias/minna-"),
+        "{line}"
+    );
+    let (status, _) = get(&server.addr, "/cafeterias/minna-shokudo/");
+    assert_eq!(status, 404, "the old address is gone");
+    let (status, page) = get(&server.addr, "/cafeterias/minna-kitchen/");
+    assert_eq!(status, 200);
+    assert!(page.contains("みんな食堂"));
+    let (_, list) = get(&server.addr, "/cafeterias/");
+    assert!(
+        list.contains("cafeterias/minna-kitchen/") && !list.contains("cafeterias/minna-shokudo/")
+    );
+
+    // Moving an entry another points at to another kind's folder is
+    // decided by a full build: the event's `place` may name a cafeteria.
+    std::fs::rename(
+        root.join("content/centers/soudan-center.md"),
+        root.join("content/cafeterias/soudan-center.md"),
+    )
+    .unwrap();
+    wait_for(&rx, "event: reload");
+    let (status, _) = get(&server.addr, "/cafeterias/soudan-center/");
+    assert_eq!(status, 200);
+    let (status, _) = get(&server.addr, "/centers/soudan-center/");
+    assert_eq!(status, 404);
 }

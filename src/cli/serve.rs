@@ -1,9 +1,11 @@
 //! `tsunagu serve`: build into a preview folder, serve it on loopback,
-//! rebuild when a file changes and reload the open tabs.
+//! rebuild what changed when a file changes (see [`crate::incremental`])
+//! and reload the open tabs.
 
 use super::{report, PortalArgs};
 use crate::diagnostics::{self, Format};
-use crate::pipeline::{self, BuildContext, Outcome};
+use crate::incremental::{classify_path, PathClass, Preview};
+use crate::pipeline::BuildContext;
 use crate::serve::Live;
 use notify::{RecursiveMode, Watcher};
 use std::path::{Path, PathBuf};
@@ -53,22 +55,29 @@ pub fn run(args: ServeArgs) -> ExitCode {
     // The preview goes to its own folder so `public/` (what gets
     // published) is never overwritten with a localhost base URL.
     let preview = std::env::temp_dir().join(format!("tsunagu-serve-{}", std::process::id()));
+    // Progress on a terminal for the first build only: `finish` turns the
+    // handle off for the rebuilds (see crate::progress).
+    let progress = crate::progress::for_stderr(false);
     let ctx = BuildContext {
         root: args.portal.root.clone(),
         out: preview.clone(),
         base_url: Some(url.clone()),
         drafts: args.portal.drafts,
         now: jiff::Timestamp::now(),
-        progress: crate::progress::silent(),
+        progress: progress.clone(),
     };
-    let outcome = rebuild(&ctx, args.portal.format);
-    if outcome.failed() {
+    let mut preview_state = Preview::new(ctx.clone());
+    let first = preview_state.full("(起動)");
+    progress.finish();
+    report(&first.diagnostics, &first.sources, args.portal.format);
+    if first.banner.is_some() {
         eprintln!("build failed: fix the errors above and run `tsunagu serve` again");
         return ExitCode::FAILURE;
     }
+    eprintln!("built in {} ms", first.elapsed.as_millis());
     let live = Live::default();
     if !args.no_watch {
-        if let Err(e) = spawn_watcher(ctx.clone(), args.portal.format, live.clone()) {
+        if let Err(e) = spawn_watcher(preview_state, args.portal.format, live.clone()) {
             eprintln!(
                 "warning: cannot watch {} for changes ({e}); serving without live reload",
                 ctx.root.display()
@@ -92,25 +101,33 @@ pub fn run(args: ServeArgs) -> ExitCode {
     }
 }
 
-fn rebuild(ctx: &BuildContext, format: Format) -> Outcome {
-    let mut ctx = ctx.clone();
-    ctx.now = jiff::Timestamp::now();
-    let started = Instant::now();
-    let outcome = pipeline::build(&ctx);
-    report(&outcome.diagnostics, &outcome.sources, format);
-    if !outcome.failed() {
-        eprintln!("rebuilt in {} ms", started.elapsed().as_millis());
-    }
-    outcome
-}
+/// How long the files must stay quiet before a rebuild starts: editors
+/// write a file in several steps (truncate + write, or write a temporary
+/// file and rename it over the original, with backup files around it),
+/// all within a few milliseconds.
+const QUIET: Duration = Duration::from_millis(30);
+/// A rebuild starts at the latest this long after the first event, even
+/// if files keep changing (a `git checkout` of many files).
+const MAX_WAIT: Duration = Duration::from_millis(1000);
 
-/// Watches the portal's inputs; on a change (debounced), rebuilds and
-/// tells the tabs to reload, or shows the error while keeping the last
-/// good site.
-fn spawn_watcher(ctx: BuildContext, format: Format, live: Live) -> notify::Result<()> {
+/// Watches the portal's inputs; on a change (debounced), rebuilds what
+/// changed and tells the tabs to reload, or shows the error while
+/// keeping the last good site.
+fn spawn_watcher(mut preview: Preview, format: Format, live: Live) -> notify::Result<()> {
     let (tx, rx) = std::sync::mpsc::channel::<notify::Result<notify::Event>>();
     let mut watcher = notify::recommended_watcher(tx)?;
-    let root = &ctx.root;
+    // Events carry absolute paths under what was watched: watch the
+    // canonical root so they can be matched against it.
+    let root = preview
+        .context()
+        .root
+        .canonicalize()
+        .unwrap_or_else(|_| preview.context().root.clone());
+    let out = preview
+        .context()
+        .out
+        .canonicalize()
+        .unwrap_or_else(|_| preview.context().out.clone());
     watcher.watch(&root.join("site.toml"), RecursiveMode::NonRecursive)?;
     for dir in ["content", "templates", "static", "themes"] {
         let path = root.join(dir);
@@ -122,51 +139,85 @@ fn spawn_watcher(ctx: BuildContext, format: Format, live: Live) -> notify::Resul
         // Keep the watcher alive as long as this thread runs.
         let _watcher = watcher;
         while let Ok(first) = rx.recv() {
-            if !relevant(&first, &ctx.out) {
-                continue;
+            let mut batch: Vec<PathClass> = Vec::new();
+            collect(&first, &root, &out, &mut batch);
+            let started = Instant::now();
+            loop {
+                let left = MAX_WAIT.saturating_sub(started.elapsed());
+                if left.is_zero() {
+                    break;
+                }
+                match rx.recv_timeout(QUIET.min(left)) {
+                    Ok(event) => collect(&event, &root, &out, &mut batch),
+                    Err(_) => break,
+                }
             }
-            // Editors save several files (and swap files) at once: wait
-            // for a quiet moment before rebuilding.
-            while rx.recv_timeout(Duration::from_millis(80)).is_ok() {}
-            let outcome = rebuild(&ctx, format);
-            if outcome.failed() {
-                let mut text = Vec::new();
-                let shown = diagnostics::emit(
-                    &mut text,
-                    &outcome.diagnostics,
-                    &outcome.sources,
-                    Format::Human,
-                    false,
-                );
-                let text = match shown {
-                    Ok(()) => String::from_utf8_lossy(&text).into_owned(),
-                    Err(e) => format!("build failed ({e})"),
-                };
-                live.error(&text);
-            } else {
-                live.reload();
+            let Some(result) = preview.apply(&batch) else {
+                continue;
+            };
+            report(&result.diagnostics, &result.sources, format);
+            eprintln!("{}", result.line());
+            if std::env::var_os("TSUNAGU_SERVE_TIMINGS").is_some() {
+                let parts: Vec<String> = result
+                    .timings
+                    .iter()
+                    .map(|(name, d)| format!("{name} {} ms", d.as_millis()))
+                    .collect();
+                eprintln!("  timings: {}", parts.join(", "));
+            }
+            match &result.banner {
+                Some((diags, sources)) => {
+                    let mut text = Vec::new();
+                    let shown = diagnostics::emit(&mut text, diags, sources, Format::Human, false);
+                    let text = match shown {
+                        Ok(()) => String::from_utf8_lossy(&text).into_owned(),
+                        Err(e) => format!("build failed ({e})"),
+                    };
+                    if result.changed {
+                        // Reload for the part that did change, and keep
+                        // the banner for what is still broken.
+                        live.reload_with_error(&text);
+                    } else {
+                        live.error(&text);
+                    }
+                }
+                None => live.reload(),
             }
         }
     });
     Ok(())
 }
 
-/// Ignores events for the output folder and editor temp files.
-fn relevant(event: &notify::Result<notify::Event>, out: &Path) -> bool {
-    let Ok(event) = event else { return true };
+/// Adds the paths of one watcher event to the batch. A watcher error
+/// (events were lost, e.g. the kernel queue overflowed) rebuilds everything.
+fn collect(
+    event: &notify::Result<notify::Event>,
+    root: &Path,
+    out: &Path,
+    batch: &mut Vec<PathClass>,
+) {
+    let event = match event {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("note: file watcher: {e}; rebuilding everything");
+            batch.push(PathClass::Full(PathBuf::from("(watcher)")));
+            return;
+        }
+    };
     if matches!(event.kind, notify::EventKind::Access(_)) {
-        return false;
+        return;
     }
-    event.paths.iter().any(|p: &PathBuf| {
-        let name = p
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        !p.starts_with(out)
-            && !name.starts_with('.')
-            && !name.ends_with('~')
-            && !name.ends_with(".swp")
-    })
+    let is_dir = matches!(
+        event.kind,
+        notify::EventKind::Create(notify::event::CreateKind::Folder)
+            | notify::EventKind::Remove(notify::event::RemoveKind::Folder)
+    );
+    for p in &event.paths {
+        let class = classify_path(root, out, p, is_dir);
+        if class != PathClass::Ignore && !batch.contains(&class) {
+            batch.push(class);
+        }
+    }
 }
 
 fn open_browser(url: &str) {
