@@ -66,7 +66,8 @@ try {
     const pdfFile = path.join(outDir, `${name}.pdf`);
     const pdf = await printPage.pdf({ path: pdfFile, format: 'A4', preferCSSPageSize: true });
     const count = (pdf.toString('latin1').match(/\/Type\s*\/Page(?![a-zA-Z])/g) ?? []).length;
-    console.log(`${png}\n${pdfFile}: ${count} A4 page(s)`);
+    const warn = name.startsWith('print-entry') && count !== 1 ? ' (an entry must print on ONE page)' : '';
+    console.log(`${png}\n${pdfFile}: ${count} A4 page(s)${warn}`);
   }
   await printContext.close();
 
