@@ -210,6 +210,20 @@ fn build(root: &Path, out: &Path) {
     );
 }
 
+/// The demo portal, built once for the tests of this file (in Cargo's
+/// temporary folder for integration tests).
+fn demo_out() -> &'static Path {
+    static OUT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    OUT.get_or_init(|| {
+        let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("jsonld-demo");
+        if out.exists() {
+            std::fs::remove_dir_all(&out).expect("remove the previous demo build");
+        }
+        build(&repo(), &out);
+        out
+    })
+}
+
 /// Every page's JSON-LD blocks (raw text between the tags), by page path.
 fn blocks(out: &Path) -> BTreeMap<String, Vec<String>> {
     let sel = scraper::Selector::parse("script[type=\"application/ld+json\"]").unwrap();
@@ -388,10 +402,7 @@ fn check_node(page: &str, path: &str, v: &Value, bad: &mut Vec<String>, seen: &m
 
 #[test]
 fn demo_portal_json_ld_is_valid_schema_org() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("public");
-    build(&repo(), &out);
-    let all = blocks(&out);
+    let all = blocks(demo_out());
     let mut bad = Vec::new();
     let mut types_seen = Vec::new();
     let mut entry_pages = 0;
@@ -459,10 +470,8 @@ fn demo_portal_json_ld_is_valid_schema_org() {
 /// The demo's facts come out where a reader of the JSON-LD expects them.
 #[test]
 fn demo_portal_json_ld_carries_the_facts() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("public");
-    build(&repo(), &out);
-    let all = blocks(&out);
+    let out = demo_out();
+    let all = blocks(out);
     let get = |p: &str| -> Value {
         let list = all.get(p).unwrap_or_else(|| panic!("no page {p}"));
         serde_json::from_str(&list[0]).unwrap()
