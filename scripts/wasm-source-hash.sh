@@ -9,8 +9,9 @@
 #
 # scripts/build-wasm.sh writes dist/SOURCE-HASH with every build, so
 # `--check` fails when the sources changed and the module was not rebuilt.
-# (A byte-for-byte rebuild, `scripts/build-wasm.sh --verify`, is stricter
-# but is not yet reproducible across checkout paths.)
+# It is instant; the byte-for-byte rebuild (`scripts/build-wasm.sh
+# --verify`, which scripts/test.sh runs after it) is stricter and takes
+# minutes.
 set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)
 cd "$ROOT"

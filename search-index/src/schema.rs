@@ -7,13 +7,14 @@
 //! (so document ids agree):
 //!
 //! * **tier 1**, `index.bin`: everything the first results need: name,
-//!   reading, summary, categories, keywords, the filter terms, the end of
-//!   events, and (beside the index, `hits.bin`) what each result shows;
+//!   reading, summary, categories, keywords, the filter facets, the end
+//!   of events, and (beside the index, `hits.bin`) what each result shows;
 //! * **tier 2**, `index-body.bin`: the body text alone, fetched after the
 //!   first results are shown.
 
 use tantivy::schema::{
-    Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing, TextOptions,
+    Facet, FacetOptions, Field, IndexRecordOption, NumericOptions, Schema, TextFieldIndexing,
+    TextOptions,
 };
 
 use crate::analysis::TOKENIZER_NAME;
@@ -25,8 +26,11 @@ pub(crate) const SUMMARY: &str = "summary";
 pub(crate) const CATEGORIES: &str = "categories";
 pub(crate) const KEYWORDS: &str = "keywords";
 pub(crate) const BODY: &str = "body";
-/// One untokenised term per filter value of a document
-/// (`kind/center`, `area/広島市`, `area/広島市/中区`; see [`filter_term`]).
+/// The facet field holding every filter value of a document, one facet
+/// per value under its dimension: `/kind/center`, `/free/true`,
+/// `/area/広島市/中区` (see [`facet`], [`area_facet`]). tantivy's facet
+/// tokenizer indexes every ancestor of a facet too (`/area/広島市`,
+/// `/area`), so a term query on `/area/広島市` matches the city's wards.
 pub(crate) const FILTERS: &str = "filters";
 /// For events only: the end time, or the start time when there is no end.
 /// Past events are those whose `until` is before `now`.
@@ -93,11 +97,8 @@ fn text_options(field: TextField) -> TextOptions {
     )
 }
 
-/// Filter dimensions, in the order they appear in [`crate::Facets`]. Each
-/// value of a document is the term `dim/value` of the [`FILTERS`] field;
-/// an area is indexed at every level (`area/広島市` and `area/広島市/中区`),
-/// so filtering on `広島市` includes its wards and counts come for every
-/// level at once.
+/// Filter dimensions, in the order they appear in [`crate::Facets`]: the
+/// first step of each facet of the [`FILTERS`] field.
 pub(crate) const DIM_KIND: &str = "kind";
 pub(crate) const DIM_CATEGORY: &str = "category";
 pub(crate) const DIM_AREA: &str = "area";
@@ -118,28 +119,19 @@ pub(crate) const DIMS: [&str; 7] = [
 
 /// Builds the tier-1 schema.
 ///
-/// Nothing is stored and nothing is a fast field: what a result shows is
-/// in `hits.bin` (see `hits.rs`), start times (event order) included;
-/// documents are indexed in browse order, so the document id is the rank;
-/// filter counts come from the [`FILTERS`] terms (see `search.rs`,
-/// `FilterTable`); `until` is indexed for a range query on the term
-/// dictionary. The wasm module then needs none of tantivy's fast-field
-/// (columnar) reading code, and counting needs no facet dictionary walk
-/// per query.
+/// Nothing is stored: what a result shows is in `hits.bin` (see
+/// `hits.rs`), start times (event order) included; documents are indexed
+/// in browse order, so the document id is the rank. The filters are a
+/// tantivy facet field; tantivy always writes a facet field's ordinals as
+/// a fast-field column too, which is what `FacetCollector` counts from
+/// (see `search.rs`). `until` is indexed for a range query on the term
+/// dictionary, not as a fast field.
 pub(crate) fn build() -> Schema {
     let mut builder = Schema::builder();
     for field in TEXT_FIELDS {
         builder.add_text_field(field.name, text_options(field));
     }
-    builder.add_text_field(
-        FILTERS,
-        TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer("raw")
-                .set_index_option(IndexRecordOption::Basic)
-                .set_fieldnorms(false),
-        ),
-    );
+    builder.add_facet_field(FILTERS, FacetOptions::default());
     builder.add_i64_field(UNTIL, NumericOptions::default().set_indexed());
     builder.build()
 }
@@ -178,17 +170,19 @@ impl Fields {
     }
 }
 
-/// The filter term of one value of a dimension: `dim/value`. Dimensions
-/// contain no `/`, so the first one separates them from the value.
-pub(crate) fn filter_term(dim: &str, value: &str) -> String {
-    format!("{dim}/{value}")
+/// The facet of one value of a dimension: `/dim/value`. The value is one
+/// step even if it contains a `/` (a category such as `就労/学び`): only
+/// areas are hierarchical, see [`area_facet`].
+pub(crate) fn facet(dim: &str, value: &str) -> Facet {
+    Facet::from_path([dim, value])
 }
 
-/// An area path normalised: its trimmed, non-empty steps joined by `/`
-/// (`" 広島市 // 中区/"` → `"広島市/中区"`); `None` when nothing is left.
-pub(crate) fn area_path(area: &str) -> Option<String> {
+/// The facet of an area path: `/area/広島市/中区` for `"広島市/中区"`, one
+/// step per level, so that tantivy's facet hierarchy makes a city include
+/// its wards. `None` when the path has no step.
+pub(crate) fn area_facet(area: &str) -> Option<Facet> {
     let steps = area_steps(area);
-    (!steps.is_empty()).then(|| steps.join("/"))
+    (!steps.is_empty()).then(|| Facet::from_path(std::iter::once(DIM_AREA).chain(steps)))
 }
 
 /// The trimmed, non-empty steps of an area path.
@@ -205,5 +199,32 @@ pub(crate) fn bool_str(b: bool) -> &'static str {
         "true"
     } else {
         "false"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use tantivy::schema::FieldType;
+
+    use super::*;
+
+    #[test]
+    fn filters_are_a_facet_field_with_one_step_per_area_level() {
+        let schema = build();
+        let field = schema.get_field(FILTERS).expect("filter field");
+        assert!(matches!(
+            schema.get_field_entry(field).field_type(),
+            FieldType::Facet(_)
+        ));
+        assert_eq!(
+            area_facet(" 広島市 // 中区/").map(|f| f.to_path_string()),
+            Some("/area/広島市/中区".to_owned())
+        );
+        assert_eq!(area_facet(" / "), None);
+        assert_eq!(facet(DIM_FREE, "true").to_path(), ["free", "true"]);
+        assert_eq!(
+            facet(DIM_CATEGORY, "就労/学び").to_path(),
+            ["category", "就労/学び"]
+        );
     }
 }

@@ -303,11 +303,13 @@ fn to_tantivy(schema: &Schema, doc: &SearchDoc) -> Result<TantivyDocument, Searc
         out.add_text(field(s::KEYWORDS)?, keyword);
     }
 
+    // The filter values as facets. An area is added once, at its deepest
+    // level: tantivy's facet tokenizer indexes its ancestors.
     let filters = field(s::FILTERS)?;
     let mut add_facet = |dim: &str, value: &str| {
         let value = value.trim();
         if !value.is_empty() {
-            out.add_text(filters, s::filter_term(dim, value));
+            out.add_facet(filters, s::facet(dim, value));
         }
     };
     add_facet(s::DIM_KIND, &doc.kind);
@@ -326,12 +328,8 @@ fn to_tantivy(schema: &Schema, doc: &SearchDoc) -> Result<TantivyDocument, Searc
     if let Some(anonymous) = doc.anonymous {
         add_facet(s::DIM_ANONYMOUS, s::bool_str(anonymous));
     }
-    if let Some(area) = &doc.area {
-        // Every level, so that a filter on a city includes its wards.
-        let steps = area_steps(area);
-        for depth in 1..=steps.len() {
-            add_facet(s::DIM_AREA, &steps[..depth].join("/"));
-        }
+    if let Some(area) = doc.area.as_deref().and_then(s::area_facet) {
+        out.add_facet(filters, area);
     }
 
     if doc.kind == "event" {

@@ -240,6 +240,79 @@ fn filters_combine_and_other_dimensions_are_counted_with_them() {
 }
 
 #[test]
+fn area_facets_nest_at_any_depth_and_values_may_contain_slashes() {
+    let doc = |slug: &str, area: &str, category: &str| SearchDoc {
+        slug: slug.into(),
+        kind: "center".into(),
+        name: format!("相談窓口 {slug}"),
+        url: format!("centers/{slug}/"),
+        area: Some(area.into()),
+        categories: vec![category.into()],
+        ..SearchDoc::default()
+    };
+    let docs = [
+        doc("a", "広島県/広島市/中区", "就労/学び"),
+        doc("b", "広島県/広島市/南区", "就労"),
+        doc("c", "広島県/呉市", "就労/学び"),
+        doc("d", " 山口県 / 岩国市 ", "居場所"),
+        doc("e", "広島県", "居場所"),
+    ];
+    let index =
+        Index::open(build_bundle(&docs, &Synonyms::default()).expect("build")).expect("open");
+    let search = |area: Option<&str>, category: Option<&str>| {
+        index
+            .search(&Query {
+                area: area.map(Into::into),
+                category: category.map(Into::into),
+                ..query("")
+            })
+            .expect("search")
+    };
+    let slugs_of = |r: &tsunagu_search::SearchResults| {
+        let mut s: Vec<String> = r.hits.iter().map(|h| h.slug.clone()).collect();
+        s.sort_unstable();
+        s
+    };
+
+    // Every level is counted once per document, with its ancestors.
+    let all = search(None, None);
+    let area = &all.facets.area;
+    assert_eq!(area.get("広島県"), Some(&4));
+    assert_eq!(area.get("広島県/広島市"), Some(&2));
+    assert_eq!(area.get("広島県/広島市/中区"), Some(&1));
+    assert_eq!(area.get("広島県/呉市"), Some(&1));
+    assert_eq!(area.get("山口県/岩国市"), Some(&1));
+    assert_eq!(area.len(), 7, "{area:?}");
+    // A value with a slash is one value, not a hierarchy.
+    assert_eq!(all.facets.category.get("就労/学び"), Some(&2));
+    assert_eq!(all.facets.category.get("就労"), Some(&1));
+
+    // A filter at any level includes everything below it.
+    assert_eq!(
+        slugs_of(&search(Some("広島県"), None)),
+        ["a", "b", "c", "e"]
+    );
+    assert_eq!(slugs_of(&search(Some("広島県/広島市"), None)), ["a", "b"]);
+    assert_eq!(slugs_of(&search(Some(" 山口県/岩国市/ "), None)), ["d"]);
+    assert!(search(Some("広島市"), None).hits.is_empty());
+    // The category `就労` does not include `就労/学び`.
+    assert_eq!(slugs_of(&search(None, Some("就労"))), ["b"]);
+    assert_eq!(slugs_of(&search(None, Some("就労/学び"))), ["a", "c"]);
+
+    // Disjunctive: the area counts ignore the area filter, the category
+    // counts follow it, and the other way round.
+    let both = search(Some("広島県/広島市"), Some("就労/学び"));
+    assert_eq!(slugs_of(&both), ["a"]);
+    assert_eq!(both.facets.area.get("広島県"), Some(&2));
+    assert_eq!(both.facets.area.get("広島県/呉市"), Some(&1));
+    assert_eq!(both.facets.area.get("広島県/広島市/南区"), None);
+    assert_eq!(both.facets.category.get("就労/学び"), Some(&1));
+    assert_eq!(both.facets.category.get("就労"), Some(&1));
+    assert_eq!(both.facets.category.get("居場所"), None);
+    assert_eq!(both.facets.kind.get("center"), Some(&1));
+}
+
+#[test]
 fn facet_counts_follow_the_text_query() {
     let results = index().search(&query("食堂")).expect("search");
     assert_eq!(results.facets.kind.get("cafeteria"), Some(&1));
