@@ -671,10 +671,20 @@ fn event_page_calendar_attendance_and_apply() {
     );
     assert!(old.contains("attendance-in_person\">会場で参加"));
     assert!(!old.contains("カレンダーに追加"));
+    // The list links the subscribable calendar of every event.
+    let list = page(&files, "events/index.html");
+    assert!(list.contains(
+        "<link rel=\"alternate\" type=\"text/calendar\" title=\"テスト支援ポータル イベント\" href=\"/events.ics\">"
+    ));
+    assert!(list.contains(
+        "<a href=\"/events.ics\" type=\"text/calendar\">すべてのイベントをカレンダーで見る</a>"
+    ));
+    assert_eq!(crate::feeds::ics::ALL_EVENTS_PATH, "events.ics");
     // Under a sub-path the link keeps the base.
     let sub = render_site(&site_with("https://city.example.jp/sub/"), &builtin()).unwrap();
     assert!(page(&sub, "events/forum-2026/index.html")
         .contains("href=\"/sub/events/forum-2026/event.ics\""));
+    assert!(page(&sub, "events/index.html").contains("href=\"/sub/events.ics\""));
 }
 
 #[test]
