@@ -995,10 +995,27 @@ pub fn bench_prepare<'a>(site: &'a Site, theme: &'a Theme) -> impl Fn(usize) -> 
 }
 
 fn render_job(theme: &Theme, job: &Job) -> Result<OutputFile, RenderError> {
-    let html = render_template(theme, job.template, &job.ctx, Some(&job.file))?;
-    Ok(OutputFile {
-        path: job.file.clone(),
-        bytes: html.into_bytes(),
+    // Straight into bytes sized for the page (tera's `render` starts at
+    // 2 KB, grows by copying, then re-checks the UTF-8 of the result).
+    let mut bytes = Vec::with_capacity(24 * 1024 + job.weight * 1536);
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        theme.tera.render_to(job.template, &job.ctx, &mut bytes)
+    }));
+    let message = match result {
+        Ok(Ok(())) => {
+            return Ok(OutputFile {
+                path: job.file.clone(),
+                bytes,
+            })
+        }
+        Ok(Err(e)) => error_chain(&e),
+        Err(_) => "the template engine panicked".to_string(),
+    };
+    Err(RenderError::Template {
+        template: job.template.to_string(),
+        file: theme.template_origin(job.template),
+        page: Some(job.file.clone()),
+        message,
     })
 }
 
