@@ -37,9 +37,10 @@ pub const MONTHLY_HORIZON_DAYS: i32 = 92;
 const CONTEXT: &str = "https://schema.org";
 
 /// The JSON-LD of an entry page, ready to put between
-/// `<script type="application/ld+json">` and `</script>`; `None` for pages
-/// and for events with no place, address, area or online flag (schema.org
-/// events need a `location`, and there is nothing true to put there).
+/// `<script type="application/ld+json">` and `</script>`; `None` for pages,
+/// for closed centers, cafeterias and organizations, and for events with
+/// no place, address, area or online flag (schema.org events need a
+/// `location`, and there is nothing true to put there).
 pub fn entry_jsonld(
     site: &Site,
     entry: &Entry,
@@ -48,6 +49,10 @@ pub fn entry_jsonld(
 ) -> Option<String> {
     let value = match entry.kind {
         Kind::Page => return None,
+        // A closed place has no hours or phone anyone should act on;
+        // schema.org would need a closing date the content does not have.
+        // (A closed event is still described: as EventCancelled.)
+        _ if entry.status() == Status::Closed && entry.kind != Kind::Event => return None,
         Kind::Event => event(site, entry, times?, permalink)?,
         Kind::Center if is_public_body(site, entry) => government_service(site, entry, permalink),
         Kind::Center | Kind::Cafeteria | Kind::Organization => organization(site, entry, permalink),

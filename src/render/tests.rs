@@ -831,6 +831,7 @@ fn entry_pages_carry_json_ld() {
     assert_eq!(event["organizer"]["name"], "特定非営利活動法人 FOOT&WORK");
     assert_eq!(event["maximumAttendeeCapacity"], 80);
     assert!(!page(&files, "pages/how-to-consult/index.html").contains("ld+json"));
+    assert!(!page(&files, "centers/higashi-closed/index.html").contains("ld+json"));
 }
 
 #[test]
