@@ -158,6 +158,13 @@ pub fn check(ctx: &BuildContext) -> Outcome {
 /// output stays as it was.
 pub fn build(ctx: &BuildContext) -> Outcome {
     let mut outcome = check(ctx);
+    // The source texts are kept only to show snippets of diagnostics; with
+    // none to show, they would take as much memory as the content folder
+    // through the rest of the build (the later stages report without
+    // snippets).
+    if outcome.diagnostics.is_empty() {
+        outcome.sources = SourceMap::default();
+    }
     let Some(site) = outcome.site.as_ref() else {
         return outcome;
     };
