@@ -58,8 +58,8 @@
 //! `language`); a term is `{name, label, url, count, children}`.
 //!
 //! Why fragments and `c.html`: a variable lookup in tera costs several
-//! microseconds, so what is the same on every page is rendered once; with
-//! that, 10,000 entries render in well under a second of CPU.
+//! microseconds, so what is the same on every page is rendered once
+//! (docs/benchmarks.md has what rendering costs per 1,000 entries).
 
 pub mod markdown;
 pub mod jsonld;
