@@ -31,6 +31,9 @@ OPTIONS:
                        organizations, cafeterias, pages
     --markdown FILE    write the results between <!-- serve-bench:start -->
                        and <!-- serve-bench:end --> in FILE
+    --in-process       no server: time the incremental rebuild itself
+                       (tsunagu::incremental::Preview) and render_affected
+                       alone, to see where the time goes
     -h, --help         this text
 ";
 
@@ -41,6 +44,7 @@ struct Options {
     bin: PathBuf,
     kind: String,
     markdown: Option<PathBuf>,
+    in_process: bool,
 }
 
 fn parse_args() -> Result<Options, String> {
@@ -51,6 +55,7 @@ fn parse_args() -> Result<Options, String> {
         bin: PathBuf::from("target/release/tsunagu"),
         kind: "centers".into(),
         markdown: None,
+        in_process: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
@@ -62,6 +67,7 @@ fn parse_args() -> Result<Options, String> {
             "--bin" => o.bin = value()?.into(),
             "--kind" => o.kind = value()?,
             "--markdown" => o.markdown = Some(value()?.into()),
+            "--in-process" => o.in_process = true,
             "-h" | "--help" => {
                 print!("{HELP}");
                 std::process::exit(0);
@@ -130,6 +136,13 @@ fn run(o: &Options) -> Result<(), String> {
     eprint!("copying the {}-entry portal … ", o.entries);
     copy_dir(&portal, &copy).map_err(|e| format!("copying {}: {e}", portal.display()))?;
     eprintln!("done");
+    if o.in_process {
+        let result = in_process(o, &scratch, &copy);
+        if let Err(e) = std::fs::remove_dir_all(&scratch) {
+            eprintln!("note: could not remove {}: {e}", scratch.display());
+        }
+        return result;
+    }
     let result = measure(o, &scratch, &copy);
     if let Err(e) = std::fs::remove_dir_all(&scratch) {
         eprintln!("note: could not remove {}: {e}", scratch.display());
@@ -140,6 +153,112 @@ fn run(o: &Options) -> Result<(), String> {
     if let Some(path) = &o.markdown {
         write_section(path, &text).map_err(|e| format!("{}: {e}", path.display()))?;
         eprintln!("wrote the results into {}", path.display());
+    }
+    Ok(())
+}
+
+/// The incremental rebuild without the server, watcher and HTTP: each
+/// stage's time, and `render_affected` on its own.
+fn in_process(o: &Options, scratch: &Path, portal: &Path) -> Result<(), String> {
+    use tsunagu::incremental::{PathClass, Preview};
+    let entry = pick_entry(portal, &o.kind)?;
+    let rel = entry
+        .strip_prefix(portal)
+        .map_err(|e| e.to_string())?
+        .to_path_buf();
+    let original =
+        std::fs::read_to_string(&entry).map_err(|e| format!("{}: {e}", entry.display()))?;
+    let ctx = tsunagu::pipeline::BuildContext {
+        root: portal.to_path_buf(),
+        out: scratch.join("out"),
+        base_url: Some("http://127.0.0.1:1111/".into()),
+        drafts: false,
+        now: jiff::Timestamp::now(),
+        progress: tsunagu::progress::silent(),
+    };
+    let mut preview = Preview::new(ctx);
+    let t = Instant::now();
+    let first = preview.full("(start)");
+    eprintln!(
+        "full build: {} ms, {} files",
+        t.elapsed().as_millis(),
+        first.written
+    );
+    let mut stages: std::collections::BTreeMap<&str, Vec<u128>> = Default::default();
+    for i in 0..o.runs + 2 {
+        let text = with_marker(&original, &format!("計測{i:03}"))?;
+        std::fs::write(&entry, &text).map_err(|e| format!("{}: {e}", entry.display()))?;
+        let t = Instant::now();
+        let report = preview
+            .apply(&[PathClass::Entry(rel.clone())])
+            .ok_or("no report")?;
+        let total = t.elapsed().as_millis();
+        if i < 2 {
+            continue;
+        }
+        stages.entry("total").or_default().push(total);
+        for (name, d) in &report.timings {
+            stages.entry(name).or_default().push(d.as_millis());
+        }
+        // Only render_affected, on the same site and theme.
+        let site = preview.site().ok_or("no site")?;
+        let theme = tsunagu::render::Theme::resolve(portal, &site.config.theme)
+            .map_err(|e| e.to_string())?;
+        let e = site
+            .entries
+            .iter()
+            .find(|e| e.source == rel)
+            .ok_or("entry not in the site")?;
+        let t = Instant::now();
+        let affected = tsunagu::render::render_affected(&site, &theme, Some(e), Some(e))
+            .map_err(|e| e.to_string())?;
+        stages
+            .entry("render_affected alone")
+            .or_default()
+            .push(t.elapsed().as_millis());
+        stages
+            .entry("pages")
+            .or_default()
+            .push(affected.files.len() as u128);
+        // Let the background index run finish so runs do not overlap.
+        std::thread::sleep(Duration::from_millis(200));
+        while preview.background_busy() {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+    // For a profiler: `render_affected` alone, over and over.
+    if let Some(n) = std::env::var("SERVE_BENCH_RENDER_LOOP")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+    {
+        let site = preview.site().ok_or("no site")?;
+        let theme = tsunagu::render::Theme::resolve(portal, &site.config.theme)
+            .map_err(|e| e.to_string())?;
+        let e = site
+            .entries
+            .iter()
+            .find(|e| e.source == rel)
+            .ok_or("entry not in the site")?;
+        eprintln!("render loop starts");
+        for _ in 0..n {
+            tsunagu::render::render_affected(&site, &theme, Some(e), Some(e))
+                .map_err(|e| e.to_string())?;
+        }
+    }
+    std::fs::write(&entry, &original).map_err(|e| format!("{}: {e}", entry.display()))?;
+    println!(
+        "in-process, {} entries, {} runs, load average {}:",
+        o.entries,
+        o.runs,
+        loadavg()
+    );
+    for (name, mut v) in stages {
+        v.sort_unstable();
+        println!(
+            "  {name:24} median {:5}  p95 {:5}  (ms, or count)",
+            percentile(&v, 50.0),
+            percentile(&v, 95.0)
+        );
     }
     Ok(())
 }

@@ -167,6 +167,23 @@ impl Report {
     }
 }
 
+/// Files an incremental rebuild has just put in place, handed to the
+/// caller as soon as they are on disk (the edited entry's own page first,
+/// then the lists and other pages), so the tabs showing them can reload.
+#[derive(Debug)]
+pub struct Written {
+    /// Site-relative URL paths of the pages written or removed, raw UTF-8
+    /// (`/centers/x/`, `/categories/食/`, `/404.html`).
+    pub pages: Vec<String>,
+    /// The errors still standing (see [`Report::banner`]).
+    pub banner: Option<(Diagnostics, SourceMap)>,
+}
+
+/// The URL path of an output file: `centers/x/index.html` → `/centers/x/`.
+fn page_url(file: &str) -> String {
+    format!("/{}", file.strip_suffix("index.html").unwrap_or(file))
+}
+
 /// An unfixed problem with one entry file: its diagnostics and the text
 /// of the files they point into.
 #[derive(Debug, Clone)]
@@ -213,6 +230,11 @@ impl Preview {
 
     pub fn context(&self) -> &BuildContext {
         &self.ctx
+    }
+
+    /// Whether the background worker still has a search index to build.
+    pub fn background_busy(&self) -> bool {
+        self.background.queued.load(Ordering::SeqCst) > 0
     }
 
     /// The last good site, if any build succeeded.
@@ -279,7 +301,14 @@ impl Preview {
     }
 
     /// Handles one debounced batch of changed paths (already classified).
-    pub fn apply(&mut self, paths: &[PathClass]) -> Option<Report> {
+    /// `on_written` is called each time pages are in place (an
+    /// incremental rebuild calls it up to twice; a full rebuild never:
+    /// every page may have changed).
+    pub fn apply(
+        &mut self,
+        paths: &[PathClass],
+        on_written: &mut dyn FnMut(Written),
+    ) -> Option<Report> {
         let full: Vec<&PathBuf> = paths
             .iter()
             .filter_map(|p| match p {
@@ -302,11 +331,11 @@ impl Preview {
             names.extend(entries.iter().map(|p| slash(p)));
             return Some(self.full(&describe(&names)));
         }
-        Some(self.entries(entries))
+        Some(self.entries(entries, on_written))
     }
 
     /// Rebuilds after entry files changed.
-    fn entries(&mut self, paths: BTreeSet<PathBuf>) -> Report {
+    fn entries(&mut self, paths: BTreeSet<PathBuf>, on_written: &mut dyn FnMut(Written)) -> Report {
         let started = Instant::now();
         let what = describe(&paths.iter().map(|p| slash(p)).collect::<Vec<_>>());
         let mut diagnostics = Diagnostics::default();
@@ -383,7 +412,7 @@ impl Preview {
         };
         report.timings.push(("check", started.elapsed()));
         if !changes.is_empty() {
-            match self.write_changes(&changes, &mut report.timings) {
+            match self.write_changes(&changes, &mut report.timings, on_written) {
                 Ok(n) => {
                     report.written = n;
                     report.changed = true;
@@ -620,23 +649,63 @@ impl Preview {
         &mut self,
         changes: &[EntryChange],
         timings: &mut Vec<(&'static str, Duration)>,
+        on_written: &mut dyn FnMut(Written),
     ) -> Result<usize, Diagnostic> {
-        let t = Instant::now();
         let Some(good) = self.good.as_ref() else {
             return Ok(0);
         };
         let site = Arc::clone(&good.site);
         let theme = Arc::clone(&good.theme);
-        let (files, removed) = render_changes(&site, &theme, changes)
-            .map_err(|e| Diagnostic::error(Code::RenderFailed, e.to_string()))?;
+        let out = self.ctx.out.clone();
+        let render_failed = |e: RenderError| Diagnostic::error(Code::RenderFailed, e.to_string());
+        let mut written = 0usize;
+
+        // First the edited entries' own pages: the page an editor looks
+        // at while writing. The long lists that contain them follow.
+        let t = Instant::now();
+        let mut first = Vec::new();
+        if changes.len() <= MAX_AFFECTED_RENDERS {
+            for c in changes {
+                if let Some(new) = &c.new {
+                    if let Some(f) = crate::render::render_entry_page(&site, &theme, &new.slug)
+                        .map_err(render_failed)?
+                    {
+                        first.push(f);
+                    }
+                }
+            }
+        }
+        timings.push(("render entry page", t.elapsed()));
+        if !first.is_empty() {
+            let t = Instant::now();
+            let guard = self.background.lock_and_supersede();
+            let mut pages = Vec::new();
+            for f in &first {
+                if write_if_changed(&out, f).map_err(|e| Diagnostic::error(Code::WriteFailed, e))? {
+                    written += 1;
+                    pages.push(page_url(&f.path));
+                }
+            }
+            drop(guard);
+            timings.push(("write entry page", t.elapsed()));
+            if !pages.is_empty() {
+                on_written(Written {
+                    pages,
+                    banner: self.banner(),
+                });
+            }
+        }
+
+        let t = Instant::now();
+        let (files, removed) = render_changes(&site, &theme, changes).map_err(render_failed)?;
         timings.push(("render", t.elapsed()));
         let t = Instant::now();
-        let out = self.ctx.out.clone();
         let guard = self.background.lock_and_supersede();
-        let mut written = 0usize;
+        let mut pages = Vec::new();
         for f in &files {
             if write_if_changed(&out, f).map_err(|e| Diagnostic::error(Code::WriteFailed, e))? {
                 written += 1;
+                pages.push(page_url(&f.path));
             }
         }
         // Pages of entries that are no longer built (or moved).
@@ -648,10 +717,17 @@ impl Preview {
         for path in removed.iter().filter(|p| !live.contains(*p)) {
             if remove_file(&out, path) {
                 written += 1;
+                pages.push(page_url(path));
             }
         }
         drop(guard);
         timings.push(("write", t.elapsed()));
+        if !pages.is_empty() {
+            on_written(Written {
+                pages,
+                banner: self.banner(),
+            });
+        }
         self.background.submit(site);
         Ok(written)
     }
@@ -838,6 +914,8 @@ struct Background {
     /// Held while files are written into the output (by either side).
     write_lock: Arc<Mutex<()>>,
     tx: Option<Sender<(u64, Arc<Site>)>>,
+    /// Jobs submitted and not yet finished or dropped.
+    queued: Arc<AtomicU64>,
 }
 
 impl Background {
@@ -845,10 +923,15 @@ impl Background {
         let generation = Arc::new(AtomicU64::new(0));
         let write_lock = Arc::new(Mutex::new(()));
         let (tx, rx) = channel::<(u64, Arc<Site>)>();
-        let (g, l) = (Arc::clone(&generation), Arc::clone(&write_lock));
+        let queued = Arc::new(AtomicU64::new(0));
+        let (g, l, q) = (
+            Arc::clone(&generation),
+            Arc::clone(&write_lock),
+            Arc::clone(&queued),
+        );
         let spawned = std::thread::Builder::new()
             .name("tsunagu-serve-index".into())
-            .spawn(move || background_loop(rx, out, g, l));
+            .spawn(move || background_loop(rx, out, g, l, q));
         let tx = match spawned {
             Ok(_) => Some(tx),
             Err(e) => {
@@ -860,6 +943,7 @@ impl Background {
             generation,
             write_lock,
             tx,
+            queued,
         }
     }
 
@@ -876,7 +960,9 @@ impl Background {
     fn submit(&self, site: Arc<Site>) {
         let generation = self.generation.load(Ordering::SeqCst);
         if let Some(tx) = &self.tx {
+            self.queued.fetch_add(1, Ordering::SeqCst);
             if tx.send((generation, site)).is_err() {
+                self.queued.fetch_sub(1, Ordering::SeqCst);
                 eprintln!("warning: the search index worker stopped; search in the preview is not updated");
             }
         }
@@ -888,22 +974,38 @@ fn background_loop(
     out: PathBuf,
     generation: Arc<AtomicU64>,
     write_lock: Arc<Mutex<()>>,
+    queued: Arc<AtomicU64>,
 ) {
     while let Ok(mut job) = rx.recv() {
         // Only the newest site matters.
         while let Ok(newer) = rx.try_recv() {
+            queued.fetch_sub(1, Ordering::SeqCst);
             job = newer;
         }
+        background_job(job, &out, &generation, &write_lock);
+        queued.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// One background run: builds the files for `job`'s site and writes them
+/// unless a newer change came first.
+fn background_job(
+    job: (u64, Arc<Site>),
+    out: &Path,
+    generation: &AtomicU64,
+    write_lock: &Mutex<()>,
+) {
+    {
         let (wanted, site) = job;
         if generation.load(Ordering::SeqCst) != wanted {
-            continue;
+            return;
         }
         let started = Instant::now();
         let files = match data_files(&site) {
             Ok(f) => f,
             Err(e) => {
                 eprintln!("検索インデックス: 更新できませんでした (search index not updated): {e}");
-                continue;
+                return;
             }
         };
         drop(site);
@@ -911,11 +1013,11 @@ fn background_loop(
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner);
         if generation.load(Ordering::SeqCst) != wanted {
-            continue; // a newer change or a full rebuild came first
+            return; // a newer change or a full rebuild came first
         }
         let mut written = 0usize;
         for f in &files {
-            match write_if_changed(&out, f) {
+            match write_if_changed(out, f) {
                 Ok(true) => written += 1,
                 Ok(false) => {}
                 Err(e) => eprintln!("検索インデックス: {e}"),

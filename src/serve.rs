@@ -35,9 +35,25 @@ const LIVE_SCRIPT: &str = r#"(function () {
     }
     banner.textContent = 'ビルドエラー (build error): 前回の正常な版を表示しています\n\n' + text;
   }
+  // This page's path as the server names pages: decoded, without index.html.
+  function here() {
+    var p = location.pathname;
+    try { p = decodeURI(p); } catch (_) {}
+    return p.replace(/index\.html$/, '');
+  }
   var source = new EventSource('/__tsunagu/events');
-  source.addEventListener('reload', function () { location.reload(); });
+  // `data` is `ok` (reload every tab) or a JSON list of the pages that
+  // changed: only a tab showing one of them reloads. A tab showing the
+  // 404 page reloads when its own address appears (the page came back).
+  source.addEventListener('reload', function (e) {
+    var pages = null;
+    try { pages = JSON.parse(e.data); } catch (_) {}
+    if (!Array.isArray(pages) || pages.indexOf(here()) >= 0) { location.reload(); }
+  });
   source.addEventListener('error-report', function (e) { show(JSON.parse(e.data)); });
+  source.addEventListener('error-clear', function () {
+    if (banner) { banner.remove(); banner = null; }
+  });
 })();
 "#;
 
@@ -75,6 +91,30 @@ impl Live {
             *e = Some(Self::encode(text));
         }
         self.broadcast("event: reload\ndata: ok\n\n".to_string());
+    }
+
+    /// Tells the tabs showing `pages` (site paths like `/centers/x/`, raw
+    /// UTF-8) to reload; the others stay as they are.
+    pub fn reload_pages(&self, pages: &[String]) {
+        let data = serde_json::to_string(pages).unwrap_or_else(|_| "\"ok\"".into());
+        self.broadcast(format!("event: reload\ndata: {data}\n\n"));
+    }
+
+    /// Removes the banner from every tab (the errors were fixed).
+    pub fn clear_error(&self) {
+        let had = self
+            .error
+            .lock()
+            .map(|mut e| e.take().is_some())
+            .unwrap_or(false);
+        if had {
+            self.broadcast("event: error-clear\ndata: ok\n\n".to_string());
+        }
+    }
+
+    /// Whether a banner is up.
+    pub fn has_error(&self) -> bool {
+        self.error.lock().map(|e| e.is_some()).unwrap_or(false)
     }
 
     fn encode(text: &str) -> String {

@@ -124,6 +124,24 @@ fn wait_for(rx: &Receiver<String>, needle: &str) -> Vec<String> {
     panic!("no `{needle}` within 30 s; saw {seen:?}");
 }
 
+/// Waits for a `reload` event that reloads the tab showing `page` (a
+/// list of pages that includes it, or `ok`: every tab).
+fn wait_reload(rx: &Receiver<String>, page: &str) -> Vec<String> {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut seen: Vec<String> = Vec::new();
+    while Instant::now() < deadline {
+        if let Ok(line) = rx.recv_timeout(Duration::from_millis(200)) {
+            let after_reload = seen.last().is_some_and(|l| l == "event: reload");
+            let hit = after_reload && (line == "data: ok" || line.contains(&format!("\"{page}\"")));
+            seen.push(line);
+            if hit {
+                return seen;
+            }
+        }
+    }
+    panic!("no reload of {page} within 30 s; saw {seen:?}");
+}
+
 fn portal() -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("portal");
@@ -285,7 +303,16 @@ fn one_entry_edit_rewrites_only_the_pages_that_show_it() {
     let entry = root.join("content/cafeterias/minna-shokudo.yaml");
     let original = std::fs::read_to_string(&entry).unwrap();
     std::fs::write(&entry, original.replace("みんな食堂", "みんなの食堂・改")).unwrap();
-    wait_for(&rx, "event: reload");
+    // The entry's own page first, then the pages that list it; a tab
+    // showing an unrelated page is not told to reload.
+    let first = wait_reload(&rx, "/cafeterias/minna-shokudo/");
+    let then = wait_reload(&rx, "/cafeterias/");
+    let events = [first, then].concat().join("\n");
+    assert!(events.contains("\"/categories/食/\""), "{events}");
+    assert!(
+        !events.contains("\"/pages/about/\"") && !events.contains("data: ok"),
+        "{events}"
+    );
     let line = rebuilt_line(&server.log);
     assert!(
         line.starts_with("更新: content/cafeterias/minna-shokudo.yaml → ") && line.contains(" ms)"),
@@ -328,7 +355,7 @@ fn one_entry_edit_rewrites_only_the_pages_that_show_it() {
     std::fs::write(&temp, original.replace("みんな食堂", "みんなの食堂・再")).unwrap();
     std::fs::rename(&temp, &entry).unwrap();
     std::fs::remove_file(&backup).unwrap();
-    wait_for(&rx, "event: reload");
+    wait_reload(&rx, "/cafeterias/minna-shokudo/");
     let (_, page) = get(&server.addr, "/cafeterias/minna-shokudo/");
     assert!(
         page.contains("みんなの食堂・再"),
@@ -357,7 +384,7 @@ fn a_moved_category_leaves_one_term_page_for_another() {
         ),
     )
     .unwrap();
-    wait_for(&rx, "event: reload");
+    wait_reload(&rx, "/categories/食/");
     let (_, food) = get(&server.addr, &encoded("/categories/食/"));
     assert!(!food.contains("みんな食堂"), "gone from the old category");
     let (_, hikikomori) = get(&server.addr, &encoded("/categories/ひきこもり/"));
@@ -377,7 +404,8 @@ fn deleting_and_adding_entries_updates_pages_and_lists() {
     let entry = root.join("content/cafeterias/minna-shokudo.yaml");
     let original = std::fs::read_to_string(&entry).unwrap();
     std::fs::remove_file(&entry).unwrap();
-    wait_for(&rx, "event: reload");
+    // The tab on the removed page reloads (and gets the 404 page).
+    wait_reload(&rx, "/cafeterias/minna-shokudo/");
     let (status, body) = get(&server.addr, "/cafeterias/minna-shokudo/");
     assert_eq!(status, 404, "the page went");
     assert!(body.contains("ページが見つかりません"));
@@ -389,7 +417,7 @@ fn deleting_and_adding_entries_updates_pages_and_lists() {
     // Back under another name: a new page, listed again.
     let added = root.join("content/cafeterias/minna-shokudo-2.yaml");
     std::fs::write(&added, original.replace("みんな食堂", "みんな食堂2号")).unwrap();
-    wait_for(&rx, "event: reload");
+    wait_reload(&rx, "/cafeterias/");
     let (status, page) = get(&server.addr, "/cafeterias/minna-shokudo-2/");
     assert_eq!(status, 200);
     assert!(page.contains("みんな食堂2号"));
@@ -478,7 +506,7 @@ fn renaming_an_entry_file_moves_its_page() {
         root.join("content/cafeterias/minna-kitchen.yaml"),
     )
     .unwrap();
-    wait_for(&rx, "event: reload");
+    wait_reload(&rx, "/cafeterias/");
     let line = rebuilt_line(&server.log);
     assert!(
         line.starts_with("更新: content/cafeterias/minna-"),
@@ -501,7 +529,7 @@ fn renaming_an_entry_file_moves_its_page() {
         root.join("content/cafeterias/soudan-center.md"),
     )
     .unwrap();
-    wait_for(&rx, "event: reload");
+    wait_reload(&rx, "/cafeterias/soudan-center/");
     let (status, _) = get(&server.addr, "/cafeterias/soudan-center/");
     assert_eq!(status, 200);
     let (status, _) = get(&server.addr, "/centers/soudan-center/");

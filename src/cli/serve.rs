@@ -4,7 +4,7 @@
 
 use super::{report, PortalArgs};
 use crate::diagnostics::{self, Format};
-use crate::incremental::{classify_path, PathClass, Preview};
+use crate::incremental::{classify_path, PathClass, Preview, Written};
 use crate::pipeline::BuildContext;
 use crate::serve::Live;
 use notify::{RecursiveMode, Watcher};
@@ -152,7 +152,16 @@ fn spawn_watcher(mut preview: Preview, format: Format, live: Live) -> notify::Re
                     Err(_) => break,
                 }
             }
-            let Some(result) = preview.apply(&batch) else {
+            let mut early = false;
+            let mut on_written = |w: Written| {
+                early = true;
+                match &w.banner {
+                    Some((diags, sources)) => live.error(&banner_text(diags, sources)),
+                    None => live.clear_error(),
+                }
+                live.reload_pages(&w.pages);
+            };
+            let Some(result) = preview.apply(&batch, &mut on_written) else {
                 continue;
             };
             report(&result.diagnostics, &result.sources, format);
@@ -167,13 +176,8 @@ fn spawn_watcher(mut preview: Preview, format: Format, live: Live) -> notify::Re
             }
             match &result.banner {
                 Some((diags, sources)) => {
-                    let mut text = Vec::new();
-                    let shown = diagnostics::emit(&mut text, diags, sources, Format::Human, false);
-                    let text = match shown {
-                        Ok(()) => String::from_utf8_lossy(&text).into_owned(),
-                        Err(e) => format!("build failed ({e})"),
-                    };
-                    if result.changed {
+                    let text = banner_text(diags, sources);
+                    if result.full && result.changed {
                         // Reload for the part that did change, and keep
                         // the banner for what is still broken.
                         live.reload_with_error(&text);
@@ -181,11 +185,30 @@ fn spawn_watcher(mut preview: Preview, format: Format, live: Live) -> notify::Re
                         live.error(&text);
                     }
                 }
-                None => live.reload(),
+                // Every page may have changed.
+                None if result.full => live.reload(),
+                // Pages were reloaded as they were written.
+                None if early => {}
+                // Nothing changed on disk (the same text saved again, or
+                // a fix back to the last good text): clear any banner.
+                None if live.has_error() => live.reload(),
+                None => {}
             }
         }
     });
     Ok(())
+}
+
+/// The banner's text: the diagnostics as `tsunagu check` prints them.
+fn banner_text(
+    diags: &crate::diagnostics::Diagnostics,
+    sources: &crate::diagnostics::SourceMap,
+) -> String {
+    let mut text = Vec::new();
+    match diagnostics::emit(&mut text, diags, sources, Format::Human, false) {
+        Ok(()) => String::from_utf8_lossy(&text).into_owned(),
+        Err(e) => format!("build failed ({e})"),
+    }
 }
 
 /// Adds the paths of one watcher event to the batch. A watcher error

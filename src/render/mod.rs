@@ -129,4 +129,4 @@ where
     pages::render_each(site, theme, put)
 }
 
-pub use pages::{render_affected, Affected};
+pub use pages::{render_affected, render_entry_page, Affected};

@@ -1405,6 +1405,29 @@ fn affected_keys(site: &Site, old: Option<&Entry>, new: Option<&Entry>) -> BTree
     keys
 }
 
+/// The page of the entry with `slug` alone, byte-identical to the same
+/// file of a full build of `site` (`None` when no such entry is built).
+/// `tsunagu serve` writes it first, so the tab showing the edited entry
+/// reloads before the long lists that contain it are rendered
+/// ([`render_affected`] renders those, and this page again).
+pub fn render_entry_page(
+    site: &Site,
+    theme: &Theme,
+    slug: &crate::model::Slug,
+) -> Result<Option<OutputFile>, RenderError> {
+    let Some(e) = site.get(slug) else {
+        return Ok(None);
+    };
+    let Ok(i) = site
+        .entries
+        .binary_search_by(|x| (x.kind, &x.slug).cmp(&(e.kind, &e.slug)))
+    else {
+        return Ok(None);
+    };
+    let p = prepare(site, theme)?;
+    p.render_key(theme, &PageKey::Entry(i))
+}
+
 /// Renders only what a change to one entry alters: `old` is the entry as
 /// it was (none when it was added), `new` as it is now in `site` (none
 /// when it was removed). Each returned file is byte-identical to the same
