@@ -212,3 +212,51 @@ fn adding_and_renaming_slug() {
     let after2 = with_entries(&after, entries2);
     check_change(&after, &after2, &theme, Some(&added), Some(&renamed));
 }
+
+/// What one incremental render costs on a big portal:
+/// `TSUNAGU_BENCH_PORTAL=/tmp/tsunagu-bench/portal-10000-g1 cargo test --release --lib render::affected_tests::timing -- --ignored --nocapture`.
+#[test]
+#[ignore]
+fn timing() {
+    let Ok(root) = std::env::var("TSUNAGU_BENCH_PORTAL") else {
+        eprintln!("set TSUNAGU_BENCH_PORTAL to a generated portal");
+        return;
+    };
+    let root = PathBuf::from(root);
+    let (loaded, _) = load::load(&root).unwrap_or_else(|d| panic!("{d:?}"));
+    let validated = validate::validate(
+        &loaded,
+        &ValidateOptions {
+            drafts: false,
+            now: "2026-12-01T00:00:00+09:00"
+                .parse::<jiff::Timestamp>()
+                .unwrap(),
+        },
+    );
+    let site = validated.site.expect("the portal validates");
+    let theme = Theme::resolve(&root, &site.config.theme).unwrap();
+    eprintln!("one thread, by template: pages, context, render, bytes");
+    for (template, (n, built, rendered, bytes)) in super::pages::cost_by_template(&site, &theme) {
+        eprintln!(
+            "{template:14} {n:6} {:8.1} ms {:8.1} ms {:6.1} MB",
+            built.as_secs_f64() * 1e3,
+            rendered.as_secs_f64() * 1e3,
+            bytes as f64 / 1e6
+        );
+    }
+    for kind in [Kind::Center, Kind::Event] {
+        let old = find(&site, |e| e.kind == kind && e.fields.area.is_some());
+        let mut new = old.clone();
+        new.fields.summary = Some("更新された説明".into());
+        let t = std::time::Instant::now();
+        let affected = render_affected(&site, &theme, Some(&old), Some(&new)).unwrap();
+        let bytes: usize = affected.files.iter().map(|f| f.bytes.len()).sum();
+        eprintln!(
+            "{kind:?} {}: {} files, {} bytes in {:?}",
+            old.slug,
+            affected.files.len(),
+            bytes,
+            t.elapsed()
+        );
+    }
+}

@@ -997,7 +997,7 @@ pub fn bench_prepare<'a>(site: &'a Site, theme: &'a Theme) -> impl Fn(usize) -> 
 fn render_job(theme: &Theme, job: &Job) -> Result<OutputFile, RenderError> {
     // Straight into bytes sized for the page (tera's `render` starts at
     // 2 KB, grows by copying, then re-checks the UTF-8 of the result).
-    let mut bytes = Vec::with_capacity(24 * 1024 + job.weight * 1536);
+    let mut bytes = Vec::with_capacity(24 * 1024 + job.weight * 768);
     let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         theme.tera.render_to(job.template, &job.ctx, &mut bytes)
     }));
@@ -1493,4 +1493,38 @@ fn print_job(p: &Prep, area: &str) -> Option<Job> {
     );
     job.weight = pp.weight;
     Some(job)
+}
+
+/// Single-threaded cost of every page, by template: (pages, time to build
+/// the contexts, time to render, bytes). For the benchmark notes
+/// (`render::affected_tests::timing`).
+#[cfg(test)]
+pub(super) fn cost_by_template(
+    site: &Site,
+    theme: &Theme,
+) -> BTreeMap<&'static str, (usize, std::time::Duration, std::time::Duration, usize)> {
+    let mut out: BTreeMap<&'static str, (usize, std::time::Duration, std::time::Duration, usize)> =
+        BTreeMap::new();
+    let t = std::time::Instant::now();
+    let p = match prepare(site, theme) {
+        Ok(p) => p,
+        Err(e) => panic!("{e}"),
+    };
+    out.insert("(prepare)", (0, t.elapsed(), std::time::Duration::ZERO, 0));
+    for key in plan(&p) {
+        let t = std::time::Instant::now();
+        let Some(job) = p.job_of(&key) else { continue };
+        let built = t.elapsed();
+        let t = std::time::Instant::now();
+        let file = match render_job(theme, &job) {
+            Ok(f) => f,
+            Err(e) => panic!("{e}"),
+        };
+        let slot = out.entry(job.template).or_default();
+        slot.0 += 1;
+        slot.1 += built;
+        slot.2 += t.elapsed();
+        slot.3 += file.bytes.len();
+    }
+    out
 }
