@@ -8,18 +8,18 @@
 //! scorer's document ids are tier 1's: words may match in either tier,
 //! BM25 scores add up, and filters, counts and sorting work as before.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::ops::Bound;
 use std::path::PathBuf;
 
-use tantivy::collector::{Collector, FacetCollector, FacetCounts, SegmentCollector};
+use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, EmptyScorer, EnableScoring, Explanation,
     InvertedIndexRangeQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query as TQuery, Scorer,
     TermQuery, Weight,
 };
 use tantivy::schema::{Facet, Field, IndexRecordOption};
-use tantivy::{DocId, ReloadPolicy, Score, Searcher, SegmentReader, Term};
+use tantivy::{DocId, DocSet, ReloadPolicy, Score, Searcher, SegmentReader, Term, TERMINATED};
 
 use crate::analysis::{analyze, normalize, JaTokenizer, Mode, Tok, TOKENIZER_NAME};
 use crate::bundle::{self, BundleDirectory, BODY_PREFIX, BODY_SETTINGS_ENTRY, SETTINGS_ENTRY};
@@ -54,8 +54,8 @@ pub struct Index {
     pair: String,
     /// What each result shows, by document id.
     hits: Hits,
-    /// Which facets the counts are collected under.
-    facet_plan: FacetPlan,
+    /// The facets of each document, for counting.
+    facet_table: FacetTable,
     /// By document id: the start time of events (browse order of events),
     /// `None` for other kinds.
     event_starts: Vec<Option<i64>>,
@@ -200,14 +200,14 @@ impl Index {
             .map_or(0, SegmentReader::max_doc);
         let hits = Hits::open(hits, max_doc as usize)?;
         let event_starts = hits.event_starts()?;
-        let facet_plan = FacetPlan::open(&searcher, fields.filters)?;
+        let facet_table = FacetTable::open(&searcher, fields.filters, max_doc)?;
         let mut opened = Index {
             reader,
             fields,
             synonyms,
             pair: settings.pair,
             hits,
-            facet_plan,
+            facet_table,
             event_starts,
             body: None,
         };
@@ -305,8 +305,8 @@ impl Index {
             }
             // Browsing: document ids are the browse order (by reading);
             // events, when only events are asked for, by start time.
-            let (mut matches, counts) =
-                self.matches_counted(&searcher, &AllQuery, &filters, past.as_deref(), false)?;
+            let mut matches =
+                self.matches(&searcher, &AllQuery, &filters, None, past.as_deref(), false)?;
             if q.kind.as_deref().map(str::trim) == Some("event") {
                 let start = |doc: DocId| {
                     self.event_starts
@@ -321,7 +321,7 @@ impl Index {
                 .iter()
                 .map(|&(doc, _)| self.hit(doc, 0.0, &[]))
                 .collect::<Result<_, _>>()?;
-            let facets = self.facets(&searcher, &AllQuery, &filters, past.as_deref(), counts)?;
+            let facets = self.facets(&searcher, &AllQuery, &filters, past.as_deref(), &matches)?;
             return Ok(SearchResults {
                 total: matches.len(),
                 partial: false,
@@ -334,12 +334,24 @@ impl Index {
         let body = body.as_ref().map(|(searcher, field)| (searcher, *field));
         let mut partial = false;
         let mut text_query = self.text_query(&words, Occur::Must, body);
-        let (mut matches, mut counts) =
-            self.matches_counted(&searcher, &*text_query, &filters, past.as_deref(), true)?;
+        let mut matches = self.matches(
+            &searcher,
+            &*text_query,
+            &filters,
+            None,
+            past.as_deref(),
+            true,
+        )?;
         if matches.is_empty() && words.len() >= 2 {
             text_query = self.text_query(&words, Occur::Should, body);
-            (matches, counts) =
-                self.matches_counted(&searcher, &*text_query, &filters, past.as_deref(), true)?;
+            matches = self.matches(
+                &searcher,
+                &*text_query,
+                &filters,
+                None,
+                past.as_deref(),
+                true,
+            )?;
             partial = !matches.is_empty();
         }
         // Best first; equal scores in browse order.
@@ -360,7 +372,7 @@ impl Index {
             .iter()
             .map(|&(doc, score)| self.hit(doc, score, &phrases))
             .collect::<Result<_, _>>()?;
-        let facets = self.facets(&searcher, &*text_query, &filters, past.as_deref(), counts)?;
+        let facets = self.facets(&searcher, &*text_query, &filters, past.as_deref(), &matches)?;
         Ok(SearchResults {
             total: matches.len(),
             partial,
@@ -369,24 +381,19 @@ impl Index {
         })
     }
 
-    /// Every document matching `text AND filters AND NOT past`, with its
-    /// score when `scoring`, in document-id order; and the facet counts of
-    /// those documents, from the same pass.
-    fn matches_counted(
+    /// Every document matching `text AND filters (but skip's) AND NOT
+    /// past`, with its score when `scoring`, in document-id order.
+    fn matches(
         &self,
         searcher: &Searcher,
         text_query: &dyn TQuery,
         filters: &[Filter],
+        skip: Option<&str>,
         past: Option<&dyn TQuery>,
         scoring: bool,
-    ) -> Result<(Vec<(DocId, Score)>, DimCounts), SearchError> {
-        let query = compose(text_query.box_clone(), filters, None, past);
-        let collector = WithFacets {
-            matches: Matches { scoring },
-            facets: self.facet_plan.collectors(None),
-        };
-        let (matches, counts) = searcher.search(&query, &collector)?;
-        Ok((matches, self.facet_plan.to_counts(&counts)))
+    ) -> Result<Vec<(DocId, Score)>, SearchError> {
+        let query = compose(text_query.box_clone(), filters, skip, past);
+        Ok(searcher.search(&query, &Matches { scoring })?)
     }
 
     /// Splits the query into words and expands synonyms.
@@ -546,23 +553,22 @@ impl Index {
     }
 
     /// Counts per filter value: those of the main search (`main`), except
-    /// that a dimension with an active filter is counted again on the
-    /// search without that filter (disjunctive counts).
+    /// that a dimension with an active filter is counted on the search
+    /// without that filter.
     fn facets(
         &self,
         searcher: &Searcher,
         text_query: &dyn TQuery,
         filters: &[Filter],
         past: Option<&dyn TQuery>,
-        main: DimCounts,
+        main: &[(DocId, Score)],
     ) -> Result<Facets, SearchError> {
-        let mut counts = main;
+        let mut counts = self.facet_table.count(main.iter().map(|&(doc, _)| doc));
         for (dim_index, dim) in s::DIMS.iter().enumerate() {
             if filters.iter().any(|f| f.dim == *dim) {
-                let query = compose(text_query.box_clone(), filters, Some(dim), past);
-                let collector = FacetsOnly(self.facet_plan.collectors(Some(dim_index)));
-                let fruits = searcher.search(&query, &collector)?;
-                let mut recount = self.facet_plan.to_counts(&fruits);
+                let without =
+                    self.matches(searcher, text_query, filters, Some(dim), past, false)?;
+                let mut recount = self.facet_table.count(without.iter().map(|&(doc, _)| doc));
                 counts[dim_index] = std::mem::take(&mut recount[dim_index]);
             }
         }
@@ -677,32 +683,32 @@ impl SegmentCollector for SegmentMatches {
     }
 }
 
-/// Counts per value, by dimension (index in [`s::DIMS`]).
-type DimCounts = [BTreeMap<String, u64>; 7];
-
-/// Where the facet counts are collected.
+/// The facet counts' source: which facets each document has, read once
+/// from the facet field's terms and their postings when the index is
+/// opened. Counting the facets of a result set is then one pass over its
+/// documents.
 ///
-/// A `FacetCollector` counts the direct children of the facets it is
-/// given, and refuses two facets of which one is an ancestor of the
-/// other. So the counts take one collector per level: the first counts
-/// the children of each dimension (`/kind` → `center`, `/area` → the
-/// cities), the next the children of each area that has sub-areas
-/// (`/area/広島市` → its wards), and so on down to the deepest area. Each
-/// document is counted once per facet (tantivy's facet ordinals), so a
-/// city's count is the number of documents in it or in any of its wards.
-struct FacetPlan {
-    /// The facet field's name (collectors look the field up by name).
-    field: String,
-    /// `levels[d]`: the areas with `d + 1` steps that have sub-areas.
-    area_levels: Vec<BTreeSet<Facet>>,
+/// The terms are the facets *and every ancestor* (tantivy's facet
+/// tokenizer), so a document in `/area/広島市/中区` is in the postings of
+/// `/area/広島市` too, and a city's count is the number of documents in it
+/// or in any of its wards, in the same pass. This is what tantivy's
+/// `FacetCollector` computes, without it: the collector reads the facet
+/// field's fast-field column, and its code (the columnar reader) made the
+/// wasm module 47 KB gzip larger and the median query at 10,000 entries
+/// about 2.5 times slower (search-index/README.md, "Filters and counts").
+/// A unit test checks that both give the same counts.
+struct FacetTable {
+    /// Per value id: its dimension (index in [`s::DIMS`]) and value.
+    values: Vec<(usize, String)>,
+    /// `ids[starts[doc]..starts[doc + 1]]` are the value ids of `doc`.
+    starts: Vec<usize>,
+    ids: Vec<u32>,
 }
 
-impl FacetPlan {
-    /// Reads the area facets from the facet field's terms, which list
-    /// every level of every area (the facet tokenizer indexes ancestors).
-    fn open(searcher: &Searcher, field: Field) -> Result<FacetPlan, SearchError> {
-        let name = searcher.schema().get_field_name(field).to_owned();
-        let mut area_levels: Vec<BTreeSet<Facet>> = Vec::new();
+impl FacetTable {
+    fn open(searcher: &Searcher, field: Field, max_doc: DocId) -> Result<FacetTable, SearchError> {
+        let mut values = Vec::new();
+        let mut pairs: Vec<(DocId, u32)> = Vec::new();
         if let Some(segment) = searcher.segment_readers().first() {
             let inverted = segment.inverted_index(field)?;
             let io = |e: std::io::Error| SearchError::Corrupt(format!("filter facets: {e}"));
@@ -710,54 +716,8 @@ impl FacetPlan {
             while terms.advance() {
                 let facet = Facet::from_encoded(terms.key().to_vec())
                     .map_err(|_| SearchError::Corrupt("a filter facet is not UTF-8".into()))?;
-                let path = facet.to_path();
-                // ["area", city, ward, …]: the parent of a facet with at
-                // least two area steps has sub-areas.
-                if path.first() == Some(&s::DIM_AREA) && path.len() >= 3 {
-                    let parent = Facet::from_path(&path[..path.len() - 1]);
-                    let level = path.len() - 3;
-                    if area_levels.len() <= level {
-                        area_levels.resize_with(level + 1, BTreeSet::new);
-                    }
-                    area_levels[level].insert(parent);
-                }
-            }
-        }
-        Ok(FacetPlan {
-            field: name,
-            area_levels,
-        })
-    }
-
-    /// The collectors counting every dimension (`only: None`) or one
-    /// dimension (index in [`s::DIMS`]).
-    fn collectors(&self, only: Option<usize>) -> Vec<FacetCollector> {
-        let wanted = |dim: &str| only.map_or(true, |i| s::DIMS[i] == dim);
-        let mut roots = FacetCollector::for_field(&self.field);
-        for dim in s::DIMS {
-            if wanted(dim) {
-                roots.add_facet(Facet::from_path([dim]));
-            }
-        }
-        let mut out = vec![roots];
-        if wanted(s::DIM_AREA) {
-            for level in &self.area_levels {
-                let mut collector = FacetCollector::for_field(&self.field);
-                for parent in level {
-                    collector.add_facet(parent.clone());
-                }
-                out.push(collector);
-            }
-        }
-        out
-    }
-
-    /// The counts of [`FacetPlan::collectors`]' fruits, by dimension; a
-    /// value is its facet path below the dimension (`広島市/中区`).
-    fn to_counts(&self, fruits: &[FacetCounts]) -> DimCounts {
-        let mut out: DimCounts = Default::default();
-        for fruit in fruits {
-            for (facet, count) in fruit.get(Facet::root()) {
+                // `/dim/value…`; the root and the bare dimensions (`/kind`)
+                // have no value to count.
                 let path = facet.to_path();
                 let Some((dim, value)) = path.split_first() else {
                     continue;
@@ -765,134 +725,64 @@ impl FacetPlan {
                 let Some(dim) = s::DIMS.iter().position(|d| d == dim) else {
                     continue;
                 };
-                if value.is_empty() || count == 0 {
+                if value.is_empty() {
                     continue;
                 }
-                out[dim].insert(value.join("/"), count);
+                let id = values.len() as u32;
+                values.push((dim, value.join("/")));
+                let mut postings = inverted
+                    .read_postings_from_terminfo(terms.value(), IndexRecordOption::Basic)
+                    .map_err(io)?;
+                let mut doc = postings.doc();
+                while doc != TERMINATED {
+                    if doc < max_doc {
+                        pairs.push((doc, id));
+                    }
+                    doc = postings.advance();
+                }
             }
         }
-        out
-    }
-}
-
-/// [`Matches`] and facet counts in one pass.
-struct WithFacets {
-    matches: Matches,
-    facets: Vec<FacetCollector>,
-}
-
-impl Collector for WithFacets {
-    type Fruit = (Vec<(DocId, Score)>, Vec<FacetCounts>);
-    type Child = SegmentWithFacets;
-
-    fn for_segment(&self, segment: u32, reader: &SegmentReader) -> tantivy::Result<Self::Child> {
-        Ok(SegmentWithFacets {
-            matches: self.matches.for_segment(segment, reader)?,
-            facets: SegmentFacets::new(&self.facets, segment, reader)?,
+        // Group by document (a counting sort: pairs come term by term).
+        let mut starts = vec![0usize; max_doc as usize + 1];
+        for &(doc, _) in &pairs {
+            starts[doc as usize + 1] += 1;
+        }
+        for doc in 0..max_doc as usize {
+            starts[doc + 1] += starts[doc];
+        }
+        let mut fill = starts.clone();
+        let mut ids = vec![0u32; pairs.len()];
+        for (doc, id) in pairs {
+            let slot = &mut fill[doc as usize];
+            ids[*slot] = id;
+            *slot += 1;
+        }
+        Ok(FacetTable {
+            values,
+            starts,
+            ids,
         })
     }
 
-    fn requires_scoring(&self) -> bool {
-        self.matches.requires_scoring()
-    }
-
-    fn merge_fruits(
-        &self,
-        fruits: Vec<(Vec<(DocId, Score)>, Vec<FacetCounts>)>,
-    ) -> tantivy::Result<Self::Fruit> {
-        let (matches, facets): (Vec<_>, Vec<_>) = fruits.into_iter().unzip();
-        Ok((
-            self.matches.merge_fruits(matches)?,
-            merge_facet_fruits(&self.facets, facets)?,
-        ))
-    }
-}
-
-/// Facet counts alone (the recount of a filtered dimension).
-struct FacetsOnly(Vec<FacetCollector>);
-
-impl Collector for FacetsOnly {
-    type Fruit = Vec<FacetCounts>;
-    type Child = SegmentFacets;
-
-    fn for_segment(&self, segment: u32, reader: &SegmentReader) -> tantivy::Result<Self::Child> {
-        SegmentFacets::new(&self.0, segment, reader)
-    }
-
-    fn requires_scoring(&self) -> bool {
-        false
-    }
-
-    fn merge_fruits(&self, fruits: Vec<Vec<FacetCounts>>) -> tantivy::Result<Self::Fruit> {
-        merge_facet_fruits(&self.0, fruits)
-    }
-}
-
-/// Merges per-segment fruits of several facet collectors, collector by
-/// collector.
-fn merge_facet_fruits(
-    collectors: &[FacetCollector],
-    per_segment: Vec<Vec<FacetCounts>>,
-) -> tantivy::Result<Vec<FacetCounts>> {
-    let mut by_collector: Vec<Vec<FacetCounts>> = collectors.iter().map(|_| Vec::new()).collect();
-    for segment in per_segment {
-        for (slot, fruit) in by_collector.iter_mut().zip(segment) {
-            slot.push(fruit);
+    /// Counts per value of `docs`, by dimension (values with no document
+    /// left out).
+    fn count(&self, docs: impl Iterator<Item = DocId>) -> [BTreeMap<String, u64>; 7] {
+        let mut counts = vec![0u64; self.values.len()];
+        for doc in docs {
+            let doc = doc as usize;
+            if let (Some(&start), Some(&end)) = (self.starts.get(doc), self.starts.get(doc + 1)) {
+                for &id in &self.ids[start..end] {
+                    counts[id as usize] += 1;
+                }
+            }
         }
-    }
-    collectors
-        .iter()
-        .zip(by_collector)
-        .map(|(c, fruits)| c.merge_fruits(fruits))
-        .collect()
-}
-
-/// The segment collectors of several facet collectors.
-struct SegmentFacets(Vec<<FacetCollector as Collector>::Child>);
-
-impl SegmentFacets {
-    fn new(
-        collectors: &[FacetCollector],
-        segment: u32,
-        reader: &SegmentReader,
-    ) -> tantivy::Result<SegmentFacets> {
-        collectors
-            .iter()
-            .map(|c| c.for_segment(segment, reader))
-            .collect::<tantivy::Result<_>>()
-            .map(SegmentFacets)
-    }
-}
-
-impl SegmentCollector for SegmentFacets {
-    type Fruit = Vec<FacetCounts>;
-
-    fn collect(&mut self, doc: DocId, score: Score) {
-        for facets in &mut self.0 {
-            facets.collect(doc, score);
+        let mut out: [BTreeMap<String, u64>; 7] = Default::default();
+        for ((dim, value), count) in self.values.iter().zip(counts) {
+            if count > 0 {
+                out[*dim].insert(value.clone(), count);
+            }
         }
-    }
-
-    fn harvest(self) -> Self::Fruit {
-        self.0.into_iter().map(SegmentCollector::harvest).collect()
-    }
-}
-
-struct SegmentWithFacets {
-    matches: SegmentMatches,
-    facets: SegmentFacets,
-}
-
-impl SegmentCollector for SegmentWithFacets {
-    type Fruit = (Vec<(DocId, Score)>, Vec<FacetCounts>);
-
-    fn collect(&mut self, doc: DocId, score: Score) {
-        self.matches.collect(doc, score);
-        self.facets.collect(doc, score);
-    }
-
-    fn harvest(self) -> Self::Fruit {
-        (self.matches.harvest(), self.facets.harvest())
+        out
     }
 }
 
@@ -1310,6 +1200,80 @@ mod tests {
             highlight("子ども食堂です", &[&p]),
             "<mark>子ども食堂</mark>です"
         );
+    }
+
+    /// The counts from the facet terms' postings are tantivy's facet
+    /// counts: `FacetCollector` (on the facet field's column) gives the
+    /// same numbers, at every area level, for everything and for a
+    /// filtered search.
+    #[cfg(feature = "writer")]
+    #[test]
+    fn facet_table_counts_equal_facet_collector_counts() {
+        use tantivy::collector::FacetCollector;
+
+        let mut docs: Vec<crate::SearchDoc> =
+            serde_json::from_str(include_str!("../tests/fixtures/docs.json")).expect("docs");
+        for (i, area) in ["広島県/広島市/中区", "広島県/広島市/南区", "広島県/呉市"]
+            .iter()
+            .enumerate()
+        {
+            docs.push(crate::SearchDoc {
+                slug: format!("deep-{i}"),
+                kind: "center".into(),
+                name: format!("窓口{i}"),
+                url: format!("centers/deep-{i}/"),
+                area: Some((*area).into()),
+                categories: vec!["就労/学び".into()],
+                free: Some(i % 2 == 0),
+                ..crate::SearchDoc::default()
+            });
+        }
+        let index =
+            Index::open(crate::build_bundle(&docs, &crate::Synonyms::default()).expect("build"))
+                .expect("open");
+        let searcher = index.reader.searcher();
+        // Every facet whose children are counted: the dimensions and
+        // every area (one collector each: a collector refuses a facet
+        // and its ancestor together).
+        let mut parents: Vec<Facet> = s::DIMS.iter().map(|d| Facet::from_path([*d])).collect();
+        for (dim, value) in &index.facet_table.values {
+            if s::DIMS[*dim] == s::DIM_AREA {
+                parents.push(Facet::from_path(
+                    std::iter::once(s::DIM_AREA).chain(value.split('/')),
+                ));
+            }
+        }
+        let kind_center = facet_query(index.fields.filters, &s::facet(s::DIM_KIND, "center"));
+        let queries = [Box::new(AllQuery) as Box<dyn TQuery>, kind_center];
+        for (i, query) in queries.iter().enumerate() {
+            let mut expected: [BTreeMap<String, u64>; 7] = Default::default();
+            for parent in &parents {
+                let mut collector = FacetCollector::for_field(s::FILTERS);
+                collector.add_facet(parent.clone());
+                let counts = searcher.search(&*query, &collector).expect("facet counts");
+                for (facet, count) in counts.get(parent.clone()) {
+                    let path = facet.to_path();
+                    let dim = s::DIMS
+                        .iter()
+                        .position(|d| *d == path[0])
+                        .expect("dimension");
+                    expected[dim].insert(path[1..].join("/"), count);
+                }
+            }
+            let matches = searcher
+                .search(&*query, &Matches { scoring: false })
+                .expect("matches");
+            let got = index.facet_table.count(matches.iter().map(|&(doc, _)| doc));
+            assert_eq!(got, expected);
+            // Not vacuous: three levels of areas are counted.
+            assert_eq!(got[2].get("広島県"), Some(&3));
+            assert_eq!(got[2].get("広島県/広島市"), Some(&2));
+            assert_eq!(got[2].get("広島県/広島市/中区"), Some(&1));
+            assert_eq!(got[1].get("就労/学び"), Some(&3));
+            if i == 1 {
+                assert_eq!(got[0].len(), 1, "{:?}", got[0]);
+            }
+        }
     }
 
     #[test]
