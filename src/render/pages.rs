@@ -1263,11 +1263,14 @@ where
     check_collisions(&p, theme, &keys)?;
     let sitemap = p.sitemap_file(&keys);
 
-    // One parallel pass over every page so the two cores stay busy, the
-    // big list pages first; each page's context is built inside the pass
-    // and dropped as soon as the page is put.
+    // One parallel pass over every page so the cores stay busy; each
+    // page's context is built inside the pass and dropped as soon as the
+    // page is put. The entry pages go first and the long lists last (the
+    // biggest at the very end, each a few tens of milliseconds): their
+    // contexts hold thousands of cards, and by then the search index,
+    // built alongside and the build's memory peak, has usually finished.
     let mut order: Vec<&PageKey> = keys.iter().collect();
-    order.sort_by_key(|k| std::cmp::Reverse(p.weight(k)));
+    order.sort_by_key(|k| p.weight(k));
     let count = std::sync::atomic::AtomicUsize::new(0);
     let pass = order.par_iter().try_for_each(|key| -> Result<(), E> {
         if let Some(file) = p.render_key(theme, key)? {
