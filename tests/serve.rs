@@ -209,7 +209,9 @@ fn edit_reloads_error_keeps_last_good_site_fix_clears_it() {
     );
 
     std::fs::write(&entry, &original).unwrap();
-    wait_for(&rx, "event: reload");
+    // The banner goes from every tab, and the page reloads.
+    wait_for(&rx, "event: error-clear");
+    wait_reload(&rx, "/centers/soudan-center/");
     let (_, page) = get(&server.addr, "/centers/soudan-center/");
     assert!(!page.contains("(新)"));
 }
