@@ -537,3 +537,72 @@ fn renaming_an_entry_file_moves_its_page() {
     let (status, _) = get(&server.addr, "/centers/soudan-center/");
     assert_eq!(status, 404);
 }
+
+#[test]
+fn search_catches_up_in_the_background_and_many_files_at_once_work() {
+    let (_tmp, root) = portal();
+    let server = start(&root);
+    let index = server.out.join("search-index/index.bin");
+    let before = std::fs::read(&index).unwrap();
+    let rx = events(&server.addr);
+    std::thread::sleep(Duration::from_millis(300));
+
+    // Nine new entries in one burst, as a `git pull` brings them.
+    let template =
+        std::fs::read_to_string(root.join("content/cafeterias/minna-shokudo.yaml")).unwrap();
+    for i in 1..=9 {
+        std::fs::write(
+            root.join(format!("content/cafeterias/shin-shokudo-{i}.yaml")),
+            template.replace("みんな食堂", &format!("しん食堂{i}号")),
+        )
+        .unwrap();
+    }
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let (_, list) = get(&server.addr, "/cafeterias/");
+        if (1..=9).all(|i| list.contains(&format!("しん食堂{i}号"))) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the list never showed all nine");
+        wait_for(&rx, "event: reload");
+    }
+    for i in 1..=9 {
+        let (status, page) = get(&server.addr, &format!("/cafeterias/shin-shokudo-{i}/"));
+        assert_eq!(status, 200);
+        assert!(page.contains(&format!("しん食堂{i}号")));
+    }
+
+    // The search index follows a moment later, without another event.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while std::fs::read(&index).unwrap() == before {
+        assert!(
+            Instant::now() < deadline,
+            "the search index was not rebuilt in the background"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // Wait for the write to finish, then search the preview's index as the
+    // search page does.
+    let mut found = String::new();
+    while Instant::now() < deadline {
+        let out = Command::new(env!("CARGO_BIN_EXE_tsunagu"))
+            .args(["search", "--root"])
+            .arg(&root)
+            .arg("--out")
+            .arg(&server.out)
+            .arg("しん食堂5号")
+            .output()
+            .unwrap();
+        found = String::from_utf8_lossy(&out.stdout).into_owned();
+        if found.contains("shin-shokudo-5") {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert!(found.contains("shin-shokudo-5"), "searchable: {found}");
+    let sw = std::fs::read_to_string(server.out.join("sw.js")).unwrap();
+    assert!(
+        !sw.contains("__TSUNAGU_BUILD_ID__"),
+        "the worker has a build id"
+    );
+}
