@@ -606,3 +606,34 @@ fn search_catches_up_in_the_background_and_many_files_at_once_work() {
         "the worker has a build id"
     );
 }
+
+#[test]
+fn a_broken_site_toml_keeps_the_last_good_site_until_it_is_fixed() {
+    let (_tmp, root) = portal();
+    let server = start(&root);
+    let rx = events(&server.addr);
+    std::thread::sleep(Duration::from_millis(300));
+    let toml = root.join("site.toml");
+    let text = std::fs::read_to_string(&toml).unwrap();
+    std::fs::write(
+        &toml,
+        text.replace("timezone = \"Asia/Tokyo\"", "timezone = "),
+    )
+    .unwrap();
+    wait_for(&rx, "event: error-report");
+    let data = wait_for(&rx, "data:").join("\n");
+    assert!(data.contains("site.toml"), "{data}");
+    let (status, page) = get(&server.addr, "/cafeterias/minna-shokudo/");
+    assert_eq!(status, 200, "the last good site stays up");
+    assert!(page.contains("みんな食堂"));
+
+    // An entry saved meanwhile waits for the full rebuild the fix brings.
+    let entry = root.join("content/cafeterias/minna-shokudo.yaml");
+    let original = std::fs::read_to_string(&entry).unwrap();
+    std::fs::write(&entry, original.replace("みんな食堂", "みんな食堂(修正中)")).unwrap();
+    wait_for(&rx, "event: error-report");
+    std::fs::write(&toml, &text).unwrap();
+    wait_reload(&rx, "/cafeterias/minna-shokudo/");
+    let (_, page) = get(&server.addr, "/cafeterias/minna-shokudo/");
+    assert!(page.contains("みんな食堂(修正中)"));
+}
