@@ -266,7 +266,9 @@ impl Preview {
             (false, Some(site)) => {
                 let theme = Theme::resolve(&ctx.root, &site.config.theme);
                 match theme {
-                    Ok(theme) => {
+                    Ok(mut theme) => {
+                        // The same cards are rendered after every save.
+                        theme.remember_cards();
                         self.good = Some(Good {
                             site: Arc::new(site),
                             theme: Arc::new(theme),

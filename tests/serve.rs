@@ -637,3 +637,100 @@ fn a_broken_site_toml_keeps_the_last_good_site_until_it_is_fixed() {
     let (_, page) = get(&server.addr, "/cafeterias/minna-shokudo/");
     assert!(page.contains("みんな食堂(修正中)"));
 }
+
+/// Every page and the sitemap of `dir`, by path.
+fn pages(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy();
+            name.ends_with(".html") || name == "sitemap.xml"
+        })
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            (rel, std::fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn after_incremental_edits_the_preview_equals_a_full_build() {
+    let (tmp, root) = portal();
+    let server = start(&root);
+    let content = root.join("content");
+    let edit = |rel: &str, from: &str, to: &str| {
+        let path = content.join(rel);
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{rel} has {from}");
+        std::fs::write(&path, text.replace(from, to)).unwrap();
+    };
+    // A name (cards everywhere), a category and an area (term pages), a
+    // new entry, a removed one; each waited for, one after the other.
+    edit(
+        "organizations/kazokukai.md",
+        "安芸ひきこもり家族会",
+        "安芸家族会(改)",
+    );
+    assert!(rebuilt_line(&server.log).starts_with("更新:"));
+    edit(
+        "cafeterias/minna-shokudo.yaml",
+        "categories: [食, 居場所]",
+        "categories: [居場所]",
+    );
+    assert!(rebuilt_line(&server.log).starts_with("更新:"));
+    edit(
+        "cafeterias/minna-shokudo.yaml",
+        "area: 名張市",
+        "area: 広島市/中区",
+    );
+    assert!(rebuilt_line(&server.log).starts_with("更新:"));
+    let extra = content.join("centers/aki-center.md");
+    let center = std::fs::read_to_string(content.join("centers/soudan-center.md")).unwrap();
+    std::fs::write(
+        &extra,
+        center
+            .replace("中区ひきこもり相談センター", "安芸区相談センター")
+            .replace("なかくひきこもり", "あきくひきこもり"),
+    )
+    .unwrap();
+    assert!(rebuilt_line(&server.log).starts_with("更新:"));
+    std::fs::remove_file(content.join("pages/about.md")).unwrap();
+    assert!(rebuilt_line(&server.log).starts_with("更新:"));
+
+    let full = tmp.path().join("full");
+    let status = Command::new(env!("CARGO_BIN_EXE_tsunagu"))
+        .args(["build", "--root"])
+        .arg(&root)
+        .arg("--out")
+        .arg(&full)
+        .args(["--base-url", &format!("http://{}/", server.addr)])
+        .env("NO_COLOR", "1")
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let built = pages(&full);
+    let served = pages(&server.out);
+    let only_built: Vec<_> = built.keys().filter(|k| !served.contains_key(*k)).collect();
+    let only_served: Vec<_> = served.keys().filter(|k| !built.contains_key(*k)).collect();
+    assert!(
+        only_built.is_empty() && only_served.is_empty(),
+        "missing from the preview: {only_built:?}; left over in it: {only_served:?}"
+    );
+    let differ: Vec<_> = built
+        .iter()
+        .filter(|(k, v)| served.get(*k) != Some(v))
+        .map(|(k, _)| k)
+        .collect();
+    assert!(
+        differ.is_empty(),
+        "pages that differ from a full build: {differ:?}"
+    );
+}

@@ -62,6 +62,7 @@
 //! (docs/benchmarks.md has what rendering costs per 1,000 entries).
 
 pub mod markdown;
+mod memo;
 pub mod jsonld;
 pub(crate) mod pages;
 mod print;

@@ -468,15 +468,20 @@ fn render_card(
     if !enabled {
         return Ok(String::new());
     }
-    let mut ctx = tera::Context::new();
-    ctx.insert("c", card);
-    ctx.insert("base", base);
-    ctx.insert("language", &site.config.language);
-    Ok(
-        render_template(theme, CARD_TEMPLATE, &ctx, Some(&card.url))?
-            .trim()
-            .to_string(),
-    )
+    let language = &site.config.language;
+    // The template's inputs are the memo's key (see render/memo.rs).
+    let key = || serde_json::to_string(&(card, base, language)).ok();
+    theme.card_memo.get_or_render(key, || {
+        let mut ctx = tera::Context::new();
+        ctx.insert("c", card);
+        ctx.insert("base", base);
+        ctx.insert("language", language);
+        Ok(
+            render_template(theme, CARD_TEMPLATE, &ctx, Some(&card.url))?
+                .trim()
+                .to_string(),
+        )
+    })
 }
 
 fn base_context(site: &Site, base: &str) -> tera::Context {

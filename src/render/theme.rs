@@ -50,6 +50,9 @@ pub struct Theme {
     /// `templates/…` and `static/…` paths → contents, after layering.
     pub(crate) files: BTreeMap<String, ThemeFile>,
     pub(crate) tera: tera::Tera,
+    /// Card HTML remembered between renders (off unless
+    /// [`Theme::remember_cards`]; see `render/memo.rs`).
+    pub(crate) card_memo: super::memo::CardMemo,
 }
 
 impl std::fmt::Debug for Theme {
@@ -152,6 +155,13 @@ fn collect_dir(
 }
 
 impl Theme {
+    /// From now on, remember each card's HTML by its inputs, so later
+    /// renders with this theme render only the cards that changed: for
+    /// `tsunagu serve`, which keeps one theme while the editor saves.
+    pub fn remember_cards(&mut self) {
+        self.card_memo = super::memo::CardMemo::enabled();
+    }
+
     /// The built-in theme of that name (embedded at compile time from
     /// `themes/NAME/`), with the portal's own `themes/NAME/` (if present,
     /// it replaces the built-in one file by file), then `templates/` and
@@ -204,6 +214,7 @@ impl Theme {
             name: name.to_string(),
             files,
             tera,
+            card_memo: Default::default(),
         })
     }
 
