@@ -14,10 +14,12 @@
 //!   is marked [`SearchResults::partial`]. Synonym groups expand words.
 //! * Ranking: BM25 with field boosts (name and reading 4, summary,
 //!   categories and keywords 2, body 1).
-//! * Filters and counts: tantivy facets, with counts computed per
-//!   dimension as if that dimension were not filtered, so the UI can show
+//! * Filters and counts: a tantivy facet field (`/kind/center`,
+//!   `/area/広島市/中区`: a city includes its wards), counts per dimension
+//!   computed as if that dimension were not filtered, so the UI can show
 //!   how many results each choice would give.
-//! * The index ships as one deterministic file, `index.bin`.
+//! * The index ships as two deterministic files, `index.bin` (what the
+//!   first results need) and `index-body.bin` (the body text).
 
 mod analysis;
 mod bundle;

@@ -695,7 +695,7 @@ impl SegmentCollector for SegmentMatches {
 /// `FacetCollector` computes, without it: the collector reads the facet
 /// field's fast-field column, and its code (the columnar reader) made the
 /// wasm module 47 KB gzip larger and the median query at 10,000 entries
-/// about 2.5 times slower (search-index/README.md, "Filters and counts").
+/// about twice as slow (search-index/README.md, "Filters and counts").
 /// A unit test checks that both give the same counts.
 struct FacetTable {
     /// Per value id: its dimension (index in [`s::DIMS`]) and value.
