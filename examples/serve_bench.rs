@@ -253,9 +253,15 @@ fn in_process(o: &Options, scratch: &Path, portal: &Path) -> Result<(), String> 
             .find(|e| e.source == rel)
             .ok_or("entry not in the site")?;
         eprintln!("render loop starts");
+        let entry_only = std::env::var_os("SERVE_BENCH_LOOP_ENTRY_PAGE").is_some();
         for _ in 0..n {
-            tsunagu::render::render_affected(&site, &theme, Some(e), Some(e))
-                .map_err(|e| e.to_string())?;
+            if entry_only {
+                tsunagu::render::render_entry_page(&site, &theme, &e.slug)
+                    .map_err(|e| e.to_string())?;
+            } else {
+                tsunagu::render::render_affected(&site, &theme, Some(e), Some(e))
+                    .map_err(|e| e.to_string())?;
+            }
         }
     }
     std::fs::write(&entry, &original).map_err(|e| format!("{}: {e}", entry.display()))?;
@@ -652,9 +658,10 @@ fn report(
             .unwrap_or_default()
     ));
     t.push_str(&format!(
-        "**Measured:** {when} on {}; load average (1, 5, 15 min) {load_before} before, {load_after} after. Release build ({}).\n\n",
+        "**Measured:** {when} on {}; load average (1, 5, 15 min) {load_before} before, {load_after} after. Release build ({}; checkout at {}).\n\n",
         machine(),
-        o.bin.display()
+        o.bin.display(),
+        checkout()
     ));
     t.push_str(&format!(
         "**What:** the build benchmark's synthetic {}-entry portal (copied to a scratch folder), served by `tsunagu serve --port 0`; one client holds the live-reload event stream open. Each run rewrites one entry of `content/{}/` with a new marker in its `name:` and measures from just before the write to (a) the `reload` event naming the entry's page arriving on the stream, (b) a fresh GET of the entry's page returning the marker, as the reloading tab does, and (c) the same for the list page of its kind. {} runs after 2 untimed ones, each after the previous run's background search-index update finished.\n\n",
@@ -683,7 +690,7 @@ fn report(
         target
     ));
     t.push_str(&format!(
-        "How it works: the server writes the edited entry's own page first and sends a `reload` event naming it (so the tab showing it reloads), then renders and writes the other pages that show the entry (the list of its kind, the top page, its term pages, related entries' pages, the sitemap) and sends a second event naming those; tabs showing other pages do not reload. The list column is the time until the second step's list page (2 MB at 10,000 entries) is served with the change. \"Server's own time\" is the time on the server's terminal line (`更新: … → N ページ (T ms)`, both steps); the file watcher's notice and the 30 ms the server waits for an editor's save to settle come on top. The search index, calendars, feed and open-data files are rebuilt after that, in the background (second-to-last column), so search catches up a moment later. The full build when the server starts took {} ms (not part of the figures).\n\n",
+        "How it works: the server writes the edited entry's own page first and sends a `reload` event naming it (so the tab showing it reloads), then renders and writes the other pages that show the entry (the list of its kind, the top page, its term pages, related entries' pages, the sitemap) and sends a second event naming those; tabs showing other pages do not reload. The list column is the time until the second step's list page (2 MB at 10,000 entries) is served with the change. \"Server's own time\" is the time on the server's terminal line (`更新: … → N ページ (T ms)`, both steps); the file watcher's notice and the 30 ms the server waits for an editor's save to settle come on top. The search index, calendars, feed and open-data files are rebuilt after that, in the background (second-to-last column), so search catches up a moment later. Between saves the server keeps the site, the theme and every card's HTML (render/memo.rs), so only the edited entry's card is rendered again; the first save after the server starts renders every card once (one of the untimed runs). The full build when the server starts took {} ms (not part of the figures). The machine is shared: other builds and tests may run at the same time, as the load average shows.\n\n",
         startup.as_millis()
     ));
     t.push_str("Every run, in order (reload event / page / list, ms): ");
@@ -701,6 +708,30 @@ fn report(
     t.push_str(&runs.join(", "));
     t.push_str("\n");
     t
+}
+
+/// The commit measured, and whether the tree had changes.
+fn checkout() -> String {
+    let run = |args: &[&str]| {
+        std::process::Command::new("git")
+            .args(args)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+    };
+    match run(&["rev-parse", "--short", "HEAD"]) {
+        Some(hash) => {
+            let dirty = run(&["status", "--porcelain", "--untracked-files=no"])
+                .is_some_and(|s| !s.is_empty());
+            if dirty {
+                format!("{hash} + uncommitted changes")
+            } else {
+                hash
+            }
+        }
+        None => "unknown".into(),
+    }
 }
 
 fn thousands(n: usize) -> String {
