@@ -269,6 +269,7 @@ impl Preview {
                     Ok(mut theme) => {
                         // The same cards are rendered after every save.
                         theme.remember_cards();
+                        self.background.submit(Job::Reset(copy_site(&site)));
                         self.good = Some(Good {
                             site: Arc::new(site),
                             theme: Arc::new(theme),
@@ -730,7 +731,8 @@ impl Preview {
                 banner: self.banner(),
             });
         }
-        self.background.submit(site);
+        drop(site);
+        self.background.submit(Job::Apply(changes.to_vec()));
         Ok(written)
     }
 }
@@ -908,15 +910,26 @@ fn remove_file(out: &Path, path: &str) -> bool {
     removed
 }
 
+/// What the background worker is told.
+enum Job {
+    /// After a full rebuild: its own copy of the new site.
+    Reset(Site),
+    /// After an incremental rebuild: the same changes, to apply to its copy.
+    Apply(Vec<EntryChange>),
+}
+
 /// The worker that rebuilds the search index and the data files after an
-/// incremental change, off the path of the page reload.
+/// incremental change, off the path of the page reload. It keeps its own
+/// copy of the site and applies the same changes to it, so the site the
+/// next save changes is never shared with a run still indexing (which
+/// would mean copying 10,000 entries while the editor waits).
 struct Background {
     /// Bumped by every change; a run writes only if it is still the latest.
     generation: Arc<AtomicU64>,
     /// Held while files are written into the output (by either side).
     write_lock: Arc<Mutex<()>>,
-    tx: Option<Sender<(u64, Arc<Site>)>>,
-    /// Jobs submitted and not yet finished or dropped.
+    tx: Option<Sender<(u64, Job)>>,
+    /// Jobs submitted and not yet finished.
     queued: Arc<AtomicU64>,
 }
 
@@ -924,7 +937,7 @@ impl Background {
     fn start(out: PathBuf) -> Background {
         let generation = Arc::new(AtomicU64::new(0));
         let write_lock = Arc::new(Mutex::new(()));
-        let (tx, rx) = channel::<(u64, Arc<Site>)>();
+        let (tx, rx) = channel::<(u64, Job)>();
         let queued = Arc::new(AtomicU64::new(0));
         let (g, l, q) = (
             Arc::clone(&generation),
@@ -959,11 +972,11 @@ impl Background {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn submit(&self, site: Arc<Site>) {
+    fn submit(&self, job: Job) {
         let generation = self.generation.load(Ordering::SeqCst);
         if let Some(tx) = &self.tx {
             self.queued.fetch_add(1, Ordering::SeqCst);
-            if tx.send((generation, site)).is_err() {
+            if tx.send((generation, job)).is_err() {
                 self.queued.fetch_sub(1, Ordering::SeqCst);
                 eprintln!("warning: the search index worker stopped; search in the preview is not updated");
             }
@@ -971,65 +984,112 @@ impl Background {
     }
 }
 
+/// A copy of `site` (for the worker, once per full rebuild).
+fn copy_site(site: &Site) -> Site {
+    Site::new(
+        site.config.clone(),
+        site.timezone.clone(),
+        site.entries.clone(),
+        site.now,
+    )
+}
+
+/// `site` with `changes` applied in order, as [`Preview`] applied them.
+fn apply_changes(site: Site, changes: &[EntryChange]) -> Site {
+    let now = site.now;
+    let Site {
+        config,
+        timezone,
+        mut entries,
+        ..
+    } = site;
+    for c in changes {
+        if let Some(old) = &c.old {
+            entries.retain(|e| e.source != old.source);
+        }
+        if let Some(new) = &c.new {
+            entries.push(new.clone());
+        }
+    }
+    Site::new(config, timezone, entries, now)
+}
+
 fn background_loop(
-    rx: Receiver<(u64, Arc<Site>)>,
+    rx: Receiver<(u64, Job)>,
     out: PathBuf,
     generation: Arc<AtomicU64>,
     write_lock: Arc<Mutex<()>>,
     queued: Arc<AtomicU64>,
 ) {
-    while let Ok(mut job) = rx.recv() {
-        // Only the newest site matters.
-        while let Ok(newer) = rx.try_recv() {
-            queued.fetch_sub(1, Ordering::SeqCst);
-            job = newer;
+    let mut site: Option<Site> = None;
+    while let Ok(first) = rx.recv() {
+        // Apply everything that is waiting, in order; index once.
+        let mut batch = vec![first];
+        while let Ok(next) = rx.try_recv() {
+            batch.push(next);
         }
-        background_job(job, &out, &generation, &write_lock);
-        queued.fetch_sub(1, Ordering::SeqCst);
+        let count = batch.len() as u64;
+        let mut wanted = 0;
+        let mut build = false;
+        for (g, job) in batch {
+            wanted = g;
+            match job {
+                Job::Reset(s) => {
+                    // A full build wrote its own index.
+                    site = Some(s);
+                    build = false;
+                }
+                Job::Apply(changes) => {
+                    site = site.take().map(|s| apply_changes(s, &changes));
+                    build = site.is_some();
+                }
+            }
+        }
+        if let (true, Some(s)) = (build, &site) {
+            background_job(s, wanted, &out, &generation, &write_lock);
+        }
+        queued.fetch_sub(count, Ordering::SeqCst);
     }
 }
 
-/// One background run: builds the files for `job`'s site and writes them
-/// unless a newer change came first.
+/// One background run: builds the files for `site` and writes them unless
+/// a newer change came first.
 fn background_job(
-    job: (u64, Arc<Site>),
+    site: &Site,
+    wanted: u64,
     out: &Path,
     generation: &AtomicU64,
     write_lock: &Mutex<()>,
 ) {
-    {
-        let (wanted, site) = job;
-        if generation.load(Ordering::SeqCst) != wanted {
+    if generation.load(Ordering::SeqCst) != wanted {
+        return;
+    }
+    let started = Instant::now();
+    let files = match data_files(site) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("検索インデックス: 更新できませんでした (search index not updated): {e}");
             return;
         }
-        let started = Instant::now();
-        let files = match data_files(&site) {
-            Ok(f) => f,
-            Err(e) => {
-                eprintln!("検索インデックス: 更新できませんでした (search index not updated): {e}");
-                return;
-            }
-        };
-        drop(site);
-        let _guard = write_lock
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
-        if generation.load(Ordering::SeqCst) != wanted {
-            return; // a newer change or a full rebuild came first
-        }
-        let mut written = 0usize;
-        for f in &files {
-            match write_if_changed(out, f) {
-                Ok(true) => written += 1,
-                Ok(false) => {}
-                Err(e) => eprintln!("検索インデックス: {e}"),
-            }
-        }
-        eprintln!(
-            "検索インデックス・データ更新: {written} ファイル ({} ms)",
-            started.elapsed().as_millis()
-        );
+    };
+    let _guard = write_lock
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if generation.load(Ordering::SeqCst) != wanted {
+        return; // a newer change or a full rebuild came first
     }
+    let mut written = 0usize;
+    for f in &files {
+        match write_if_changed(out, f) {
+            Ok(true) => written += 1,
+            Ok(false) => {}
+            Err(e) => eprintln!("検索インデックス: {e}"),
+        }
+    }
+    eprintln!(
+        "検索インデックス・データ更新: {written} ファイル ({} ms)",
+        started.elapsed().as_millis()
+    );
 }
 
 /// The search index, calendars, feed, open-data files and the search
