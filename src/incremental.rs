@@ -228,6 +228,7 @@ impl Preview {
         }
     }
 
+    /// The build's inputs: the portal, the preview folder, the options.
     pub fn context(&self) -> &BuildContext {
         &self.ctx
     }
