@@ -431,7 +431,7 @@ pub fn render_markdown(ctx: &ReportContext, results: &[SizeResult]) -> String {
     if any_stages {
         let _ = writeln!(
             s,
-            "As printed by `tsunagu build{}` (medians over the runs):\n",
+            "As printed by `tsunagu build{}` (medians over the runs). Render, index and data run at the same time, so their times overlap and do not add up; render includes writing the pages:\n",
             if ctx.timings_flag { " --timings" } else { "" }
         );
         // One column per stage, in the order the build prints them.
