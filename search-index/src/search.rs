@@ -1250,7 +1250,9 @@ mod tests {
             for parent in &parents {
                 let mut collector = FacetCollector::for_field(s::FILTERS);
                 collector.add_facet(parent.clone());
-                let counts = searcher.search(&*query, &collector).expect("facet counts");
+                let counts = searcher
+                    .search(query.as_ref(), &collector)
+                    .expect("facet counts");
                 for (facet, count) in counts.get(parent.clone()) {
                     let path = facet.to_path();
                     let dim = s::DIMS
@@ -1261,7 +1263,7 @@ mod tests {
                 }
             }
             let matches = searcher
-                .search(&*query, &Matches { scoring: false })
+                .search(query.as_ref(), &Matches { scoring: false })
                 .expect("matches");
             let got = index.facet_table.count(matches.iter().map(|&(doc, _)| doc));
             assert_eq!(got, expected);
