@@ -246,17 +246,82 @@ fn timing() {
     }
     for kind in [Kind::Center, Kind::Event] {
         let old = find(&site, |e| e.kind == kind && e.fields.area.is_some());
-        let mut new = old.clone();
-        new.fields.summary = Some("更新された説明".into());
-        let t = std::time::Instant::now();
-        let affected = render_affected(&site, &theme, Some(&old), Some(&new)).unwrap();
-        let bytes: usize = affected.files.iter().map(|f| f.bytes.len()).sum();
-        eprintln!(
-            "{kind:?} {}: {} files, {} bytes in {:?}",
-            old.slug,
-            affected.files.len(),
-            bytes,
-            t.elapsed()
-        );
+        let mut summary = old.clone();
+        summary.fields.summary = Some("更新された説明".into());
+        let mut body = old.clone();
+        body.body.push_str("\n\n追記しました。\n");
+        for (what, new) in [("summary (on its card)", summary), ("body", body)] {
+            let t = std::time::Instant::now();
+            let affected = render_affected(&site, &theme, Some(&old), Some(&new)).unwrap();
+            let bytes: usize = affected.files.iter().map(|f| f.bytes.len()).sum();
+            eprintln!(
+                "{kind:?} {}, {what} edited: {} files, {} bytes in {:?}",
+                old.slug,
+                affected.files.len(),
+                bytes,
+                t.elapsed()
+            );
+        }
     }
+}
+
+#[test]
+fn edits_that_do_not_show_in_lists_render_only_a_few_pages() {
+    let (site, theme) = demo();
+    // A center with hours and an area (its print list shows the hours).
+    let old = find(&site, |e| {
+        e.kind == Kind::Center && e.fields.area.is_some() && e.fields.hours.is_some()
+    });
+    let replace = |new: &Entry| -> Site {
+        let entries = site
+            .entries
+            .iter()
+            .map(|e| {
+                if e.slug == new.slug {
+                    new.clone()
+                } else {
+                    e.clone()
+                }
+            })
+            .collect();
+        with_entries(&site, entries)
+    };
+
+    let mut body = old.clone();
+    body.body = format!("{}\n\n追記: 年末年始はお休みです。\n", old.body);
+    let n = check_change(&site, &replace(&body), &theme, Some(&old), Some(&body));
+    // Its page, its area's print lists, the pages naming it, the sitemap:
+    // not the long lists.
+    let naming = site
+        .entries
+        .iter()
+        .filter(|e| {
+            let f = &e.fields;
+            [&f.operator, &f.organizer, &f.place]
+                .into_iter()
+                .flatten()
+                .any(|s| *s == old.slug)
+        })
+        .count();
+    let areas = old
+        .fields
+        .area
+        .as_deref()
+        .map(|a| a.split('/').count())
+        .unwrap_or(0);
+    assert!(n <= 2 + areas + naming, "{n} files for a body edit");
+
+    let mut hours = old.clone();
+    hours.fields.hours_note = Some("祝日は休みです".into());
+    check_change(&site, &replace(&hours), &theme, Some(&old), Some(&hours));
+
+    let mut address = old.clone();
+    address.fields.address = Some("広島市中区テスト町1-2-3".into());
+    check_change(
+        &site,
+        &replace(&address),
+        &theme,
+        Some(&old),
+        Some(&address),
+    );
 }

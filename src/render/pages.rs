@@ -1368,19 +1368,40 @@ fn term_keys(e: &Entry, keys: &mut BTreeSet<PageKey>) {
 /// top page (upcoming events, recently verified, counts, articles); the
 /// pages of the entries it names as operator / organizer / place (they
 /// list its card) and of the entries that name it (they show its name).
-fn affected_keys(site: &Site, old: Option<&Entry>, new: Option<&Entry>) -> BTreeSet<PageKey> {
+///
+/// With `same_in_lists` (the change does not show in any list: see
+/// [`same_in_lists`]) only the entry's page, the area print lists (they
+/// show its address, phones and hours) and the pages of the entries that
+/// name it are affected.
+fn affected_keys(
+    site: &Site,
+    old: Option<&Entry>,
+    new: Option<&Entry>,
+    same_in_lists: bool,
+) -> BTreeSet<PageKey> {
     let mut keys = BTreeSet::new();
-    keys.insert(PageKey::Top);
-    for dim in Dim::ALL {
-        keys.insert(PageKey::Terms(dim));
-    }
     let index_of = |slug: &crate::model::Slug| {
         let e = site.get(slug)?;
         site.entries
             .binary_search_by(|x| (x.kind, &x.slug).cmp(&(e.kind, &e.slug)))
             .ok()
     };
-    for e in old.iter().chain(new.iter()) {
+    if same_in_lists {
+        for e in old.iter().chain(new.iter()) {
+            if let Some(area) = e.fields.area.as_deref() {
+                for (pos, _) in area.match_indices('/') {
+                    keys.insert(PageKey::Print(area[..pos].to_string()));
+                }
+                keys.insert(PageKey::Print(area.to_string()));
+            }
+        }
+    } else {
+        keys.insert(PageKey::Top);
+        for dim in Dim::ALL {
+            keys.insert(PageKey::Terms(dim));
+        }
+    }
+    for e in old.iter().chain(new.iter()).filter(|_| !same_in_lists) {
         keys.insert(PageKey::List(e.kind));
         term_keys(e, &mut keys);
         let f = &e.fields;
@@ -1411,6 +1432,50 @@ fn affected_keys(site: &Site, old: Option<&Entry>, new: Option<&Entry>) -> BTree
         }
     }
     keys
+}
+
+/// Whether an edit leaves every list, count and order as it was: same
+/// kind and slug, the same card (every field and its HTML), the same
+/// vocabulary values and references, and the same inputs to the orders
+/// that are not on the card (event times, article `order`). A fix to a
+/// body, hours or an address is such an edit: at 10,000 entries it
+/// re-renders a handful of pages instead of every long list that shows
+/// the entry.
+fn same_in_lists(p: &Prep, theme: &Theme, old: &Entry, new: &Entry) -> Result<bool, RenderError> {
+    let (a, b) = (&old.fields, &new.fields);
+    let same_fields = old.kind == new.kind
+        && old.slug == new.slug
+        && a.categories == b.categories
+        && a.audience == b.audience
+        && a.methods == b.methods
+        && a.area == b.area
+        && a.operator == b.operator
+        && a.organizer == b.organizer
+        && a.place == b.place
+        && a.starts == b.starts
+        && a.ends == b.ends
+        && a.order == b.order;
+    if !same_fields {
+        return Ok(false);
+    }
+    let site = p.site;
+    let with_cards = has_template(theme, CARD_TEMPLATE);
+    let card_value = |e: &Entry| -> Result<tera::Value, RenderError> {
+        let times = if e.kind == Kind::Event {
+            view::event_times(&e.fields, &site.timezone)
+        } else {
+            None
+        };
+        let mut card = view::card(e, &p.base, times.as_ref());
+        card.html = render_card(theme, site, &p.base, &card, with_cards)?;
+        tera::to_value(&card).map_err(|err| RenderError::Template {
+            template: CARD_TEMPLATE.to_string(),
+            file: theme.template_origin(CARD_TEMPLATE),
+            page: Some(card.url.clone()),
+            message: err.to_string(),
+        })
+    };
+    Ok(card_value(old)? == card_value(new)?)
 }
 
 /// The page of the entry with `slug` alone, byte-identical to the same
@@ -1451,7 +1516,11 @@ pub fn render_affected(
     new: Option<&Entry>,
 ) -> Result<Affected, RenderError> {
     let p = prepare(site, theme)?;
-    let keys: Vec<PageKey> = affected_keys(site, old, new).into_iter().collect();
+    let quiet = match (old, new) {
+        (Some(o), Some(n)) => same_in_lists(&p, theme, o, n)?,
+        _ => false,
+    };
+    let keys: Vec<PageKey> = affected_keys(site, old, new, quiet).into_iter().collect();
     let mut files: Vec<OutputFile> = keys
         .par_iter()
         .map(|k| p.render_key(theme, k))
