@@ -706,7 +706,7 @@ fn report(
         })
         .collect();
     t.push_str(&runs.join(", "));
-    t.push_str("\n");
+    t.push('\n');
     t
 }
 
@@ -738,7 +738,7 @@ fn thousands(n: usize) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -270,7 +270,8 @@ impl Preview {
                     Ok(mut theme) => {
                         // The same cards are rendered after every save.
                         theme.remember_cards();
-                        self.background.submit(Job::Reset(copy_site(&site)));
+                        self.background
+                            .submit(Job::Reset(Box::new(copy_site(&site))));
                         self.good = Some(Good {
                             site: Arc::new(site),
                             theme: Arc::new(theme),
@@ -914,7 +915,7 @@ fn remove_file(out: &Path, path: &str) -> bool {
 /// What the background worker is told.
 enum Job {
     /// After a full rebuild: its own copy of the new site.
-    Reset(Site),
+    Reset(Box<Site>),
     /// After an incremental rebuild: the same changes, to apply to its copy.
     Apply(Vec<EntryChange>),
 }
@@ -1037,7 +1038,7 @@ fn background_loop(
             match job {
                 Job::Reset(s) => {
                     // A full build wrote its own index.
-                    site = Some(s);
+                    site = Some(*s);
                     build = false;
                 }
                 Job::Apply(changes) => {
