@@ -51,6 +51,10 @@ pub enum PathClass {
     Entry(PathBuf),
     /// Anything else that feeds the build: rebuild everything.
     Full(PathBuf),
+    /// A path under `content/` without an extension that is gone: an
+    /// editor's temporary file (sed's `sedXXXXXX`), or a folder of entries
+    /// moved away. Which one only the list of entry files can tell.
+    Vanished(PathBuf),
 }
 
 /// Names editors use for swap, backup and temporary files while saving
@@ -97,10 +101,12 @@ pub fn classify_path(root: &Path, out: &Path, path: &Path, is_dir: bool) -> Path
             let dir = is_dir || path.is_dir();
             if !dir && one::classify(rel).is_some() {
                 PathClass::Entry(rel.to_path_buf())
-            } else if dir || rel.extension().is_none() {
+            } else if dir {
                 // A folder appeared, went or was renamed: its entries
                 // changed in ways single-file events do not tell.
                 PathClass::Full(rel.to_path_buf())
+            } else if rel.extension().is_none() && !path.exists() {
+                PathClass::Vanished(rel.to_path_buf())
             } else {
                 // `load` ignores it too (with a warning in `check`).
                 PathClass::Ignore
@@ -314,10 +320,20 @@ impl Preview {
         paths: &[PathClass],
         on_written: &mut dyn FnMut(Written),
     ) -> Option<Report> {
+        let held_entries = |dir: &Path| {
+            self.good.as_ref().is_some_and(|g| {
+                g.files
+                    .values()
+                    .flatten()
+                    .any(|f| f.starts_with(dir) && f != dir)
+            })
+        };
         let full: Vec<&PathBuf> = paths
             .iter()
             .filter_map(|p| match p {
                 PathClass::Full(p) => Some(p),
+                // A folder that held entries, moved away.
+                PathClass::Vanished(p) if held_entries(p) => Some(p),
                 _ => None,
             })
             .collect();
@@ -1144,6 +1160,11 @@ mod tests {
         assert_eq!(
             classify_path(root, out, Path::new("/p/content/centers/sub"), true),
             PathClass::Full("content/centers/sub".into())
+        );
+        // sed -i's temporary file, already renamed over the entry.
+        assert_eq!(
+            c("/p/content/centers/sedAJeMwO"),
+            PathClass::Vanished("content/centers/sedAJeMwO".into())
         );
     }
 

@@ -734,3 +734,48 @@ fn after_incremental_edits_the_preview_equals_a_full_build() {
         "pages that differ from a full build: {differ:?}"
     );
 }
+
+#[test]
+fn sed_style_saves_stay_incremental_and_a_folder_moved_away_rebuilds_all() {
+    let (tmp, root) = portal();
+    let server = start(&root);
+    // `sed -i`: a temporary file without an extension, renamed over the entry.
+    let entry = root.join("content/cafeterias/minna-shokudo.yaml");
+    let text = std::fs::read_to_string(&entry).unwrap();
+    let temp = root.join("content/cafeterias/sedAb12Cd");
+    std::fs::write(&temp, text.replace("みんな食堂", "みんな食堂(sed)")).unwrap();
+    std::fs::rename(&temp, &entry).unwrap();
+    let line = rebuilt_line(&server.log);
+    assert!(
+        line.starts_with("更新: content/cafeterias/minna-shokudo.yaml"),
+        "{line}"
+    );
+
+    // A folder of entries moved out of content/: its entries are gone.
+    let sub = root.join("content/cafeterias/area");
+    std::fs::create_dir(&sub).unwrap();
+    std::fs::write(
+        sub.join("sub-shokudo.yaml"),
+        text.replace("みんな食堂", "したの食堂"),
+    )
+    .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while get(&server.addr, "/cafeterias/sub-shokudo/").0 != 200 {
+        assert!(
+            Instant::now() < deadline,
+            "the entry in the new folder never showed"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // Let the rebuild(s) for the new folder finish and forget their lines.
+    std::thread::sleep(Duration::from_millis(500));
+    while server.log.try_recv().is_ok() {}
+    std::fs::rename(&sub, tmp.path().join("moved-away")).unwrap();
+    let line = rebuilt_line(&server.log);
+    assert!(
+        line.starts_with("全体を再ビルド: content/cafeterias/area"),
+        "{line}"
+    );
+    let (status, _) = get(&server.addr, "/cafeterias/sub-shokudo/");
+    assert_eq!(status, 404);
+}

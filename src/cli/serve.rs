@@ -166,7 +166,7 @@ fn spawn_watcher(mut preview: Preview, format: Format, live: Live) -> notify::Re
             };
             report(&result.diagnostics, &result.sources, format);
             eprintln!("{}", result.line());
-            if std::env::var_os("TSUNAGU_SERVE_TIMINGS").is_some() {
+            if std::env::var_os("TSUNAGU_SERVE_TIMINGS").is_some() && !result.timings.is_empty() {
                 let parts: Vec<String> = result
                     .timings
                     .iter()
