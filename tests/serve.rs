@@ -779,3 +779,20 @@ fn sed_style_saves_stay_incremental_and_a_folder_moved_away_rebuilds_all() {
     let (status, _) = get(&server.addr, "/cafeterias/sub-shokudo/");
     assert_eq!(status, 404);
 }
+
+#[test]
+fn preview_folders_of_stopped_servers_are_removed_at_start() {
+    let (tmp, root) = portal();
+    // A server stopped with Ctrl+C leaves its folder; a running one keeps it.
+    let stale = tmp.path().join("tsunagu-serve-4194999");
+    let running = tmp
+        .path()
+        .join(format!("tsunagu-serve-{}", std::process::id()));
+    for dir in [&stale, &running] {
+        std::fs::create_dir_all(dir.join("centers")).unwrap();
+        std::fs::write(dir.join("index.html"), "old").unwrap();
+    }
+    let _server = start(&root);
+    assert!(!stale.exists(), "the stopped server's folder is gone");
+    assert!(running.join("index.html").exists(), "a running one's stays");
+}

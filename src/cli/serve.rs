@@ -55,6 +55,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
     // The preview goes to its own folder so `public/` (what gets
     // published) is never overwritten with a localhost base URL.
     let preview = std::env::temp_dir().join(format!("tsunagu-serve-{}", std::process::id()));
+    remove_stale_previews(&std::env::temp_dir());
     // Progress on a terminal for the first build only: `finish` turns the
     // handle off for the rebuilds (see crate::progress).
     let progress = crate::progress::for_stderr(false);
@@ -197,6 +198,38 @@ fn spawn_watcher(mut preview: Preview, format: Format, live: Live) -> notify::Re
         }
     });
     Ok(())
+}
+
+/// Removes the preview folders of earlier `tsunagu serve` runs that are no
+/// longer running (stopped with Ctrl+C, the folder stays behind): at
+/// 10,000 entries each is 200 MB. Where there is no `/proc` to ask whether
+/// a process runs, nothing is removed.
+fn remove_stale_previews(tmp: &Path) {
+    let proc_fs = Path::new("/proc");
+    if !proc_fs.join("self").exists() {
+        return;
+    }
+    let Ok(items) = std::fs::read_dir(tmp) else {
+        return;
+    };
+    for item in items.filter_map(Result::ok) {
+        let name = item.file_name().to_string_lossy().into_owned();
+        let Some(pid) = name
+            .strip_prefix("tsunagu-serve-")
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid == std::process::id() || proc_fs.join(pid.to_string()).exists() {
+            continue;
+        }
+        if let Err(e) = std::fs::remove_dir_all(item.path()) {
+            eprintln!(
+                "note: could not remove an old preview folder {}: {e}",
+                item.path().display()
+            );
+        }
+    }
 }
 
 /// The banner's text: the diagnostics as `tsunagu check` prints them.
