@@ -278,9 +278,11 @@ impl Preview {
                         theme.remember_cards();
                         self.background
                             .submit(Job::Reset(Box::new(copy_site(&site))));
+                        let (site, theme) = (Arc::new(site), Arc::new(theme));
+                        warm_up(Arc::clone(&site), Arc::clone(&theme));
                         self.good = Some(Good {
-                            site: Arc::new(site),
-                            theme: Arc::new(theme),
+                            site,
+                            theme,
                             files: scan_entry_files(&ctx.root),
                         });
                         self.pending.clear();
@@ -752,6 +754,26 @@ impl Preview {
         drop(site);
         self.background.submit(Job::Apply(changes.to_vec()));
         Ok(written)
+    }
+}
+
+/// Renders one entry page on a thread of its own right after a full
+/// build, which renders every card into the theme's memo: the first save
+/// is then as quick as the later ones. (A save while it runs still works:
+/// the site is copied instead of changed in place.)
+fn warm_up(site: Arc<Site>, theme: Arc<Theme>) {
+    let spawned = std::thread::Builder::new()
+        .name("tsunagu-serve-warm-up".into())
+        .spawn(move || {
+            if let Some(e) = site.entries.first() {
+                if let Err(err) = crate::render::render_entry_page(&site, &theme, &e.slug) {
+                    // The next save renders the same page and reports it.
+                    eprintln!("note: preparing the preview's cards: {err}");
+                }
+            }
+        });
+    if let Err(e) = spawned {
+        eprintln!("note: cannot prepare the cards ahead ({e}); the first save takes longer");
     }
 }
 
