@@ -288,6 +288,89 @@ mod tests {
         }
     }
 
+    /// Cross-file rules, which `check_file` leaves to the caller.
+    fn cross_file(code: Code) -> bool {
+        matches!(
+            code,
+            Code::DuplicateSlug | Code::DanglingReference | Code::WrongReferenceKind
+        )
+    }
+
+    fn key(d: &Diagnostic) -> String {
+        format!(
+            "{} {:?} {:?}:{:?} {:?} {}",
+            d.code.as_str(),
+            d.file,
+            d.line,
+            d.column,
+            d.field,
+            d.message
+        )
+    }
+
+    /// Over every error fixture portal: reading one file gives the text
+    /// `load` gives, and checking it alone gives exactly the per-file
+    /// diagnostics and entry of a full `validate`.
+    #[test]
+    fn one_file_at_a_time_agrees_with_the_full_validation() {
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/errors");
+        let mut portals: Vec<_> = std::fs::read_dir(&fixtures)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.join("site.toml").is_file() && p.join("content").is_dir())
+            .collect();
+        portals.sort();
+        portals.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/portals/small"));
+        let options = ValidateOptions {
+            drafts: false,
+            now: "2026-11-21T03:00:00Z".parse().unwrap(),
+        };
+        let mut files_checked = 0;
+        for root in &portals {
+            let Ok((loaded, _)) = load::load(root) else {
+                continue;
+            };
+            let Ok((config, tz, _)) = super::super::validate_config(&loaded.site_toml) else {
+                continue;
+            };
+            let full = super::super::validate(&loaded, &options);
+            for file in &loaded.files {
+                let read = read_entry_file(root, &file.path)
+                    .unwrap()
+                    .expect("the file exists");
+                assert_eq!(read.text, file.text, "{}", file.path.display());
+                assert_eq!((read.kind, read.format), (file.kind, file.format));
+                let mut want: Vec<String> = full
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.file.as_deref() == Some(file.path.as_path()))
+                    .filter(|d| !cross_file(d.code))
+                    .map(key)
+                    .collect();
+                let one = check_file(file, &config, &tz, &options);
+                let mut got: Vec<String> = one.diagnostics.iter().map(key).collect();
+                want.sort();
+                got.sort();
+                assert_eq!(got, want, "{}", file.path.display());
+                if let Some(site) = &full.site {
+                    let built = site.entries.iter().find(|e| e.source == file.path);
+                    if let Some(b) = built {
+                        let e = one.entry.as_ref().expect("built in full, parsed alone");
+                        assert_eq!(
+                            (e.kind, &e.slug, e.name(), &e.body),
+                            (b.kind, &b.slug, b.name(), &b.body)
+                        );
+                    }
+                }
+                files_checked += 1;
+            }
+        }
+        assert!(
+            files_checked > 40,
+            "only {files_checked} files were compared"
+        );
+    }
+
     #[test]
     fn classifies_entry_files_like_load() {
         assert_eq!(
