@@ -371,6 +371,57 @@ mod tests {
         );
     }
 
+    /// The reference checks against a table give the full validation's
+    /// messages, lines and help (the fixture portals of those errors).
+    #[test]
+    fn references_agree_with_the_full_validation() {
+        let options = ValidateOptions {
+            drafts: false,
+            now: "2026-11-21T03:00:00Z".parse().unwrap(),
+        };
+        for name in ["dangling-reference", "wrong-reference-kind"] {
+            let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("tests/fixtures/errors")
+                .join(name);
+            let (loaded, _) = load::load(&root).unwrap();
+            let (config, tz, _) = super::super::validate_config(&loaded.site_toml).unwrap();
+            let full = super::super::validate(&loaded, &options);
+            let checked: Vec<(&SourceFile, Entry)> = loaded
+                .files
+                .iter()
+                .map(|f| {
+                    let e = check_file(f, &config, &tz, &options).entry.expect("parses");
+                    (f, e)
+                })
+                .collect();
+            let table = Table(
+                checked
+                    .iter()
+                    .map(|(_, e)| {
+                        let built = e.fields.draft != Some(true);
+                        (e.slug.as_str().to_string(), (e.kind, built))
+                    })
+                    .collect(),
+            );
+            let mut got: Vec<String> = checked
+                .iter()
+                .filter(|(_, e)| e.fields.draft != Some(true))
+                .flat_map(|(f, e)| check_references(f, e, &table))
+                .map(|d| format!("{} {:?}", key(&d), d.help))
+                .collect();
+            let mut want: Vec<String> = full
+                .diagnostics
+                .iter()
+                .filter(|d| cross_file(d.code))
+                .map(|d| format!("{} {:?}", key(d), d.help))
+                .collect();
+            got.sort();
+            want.sort();
+            assert!(!want.is_empty(), "{name} has reference errors");
+            assert_eq!(got, want, "{name}");
+        }
+    }
+
     #[test]
     fn classifies_entry_files_like_load() {
         assert_eq!(
