@@ -55,7 +55,14 @@ pub fn run(args: ServeArgs) -> ExitCode {
     // The preview goes to its own folder so `public/` (what gets
     // published) is never overwritten with a localhost base URL.
     let preview = std::env::temp_dir().join(format!("tsunagu-serve-{}", std::process::id()));
-    remove_stale_previews(&std::env::temp_dir());
+    // On a thread: thousands of old files must not delay the preview.
+    let tmp = std::env::temp_dir();
+    if let Err(e) = std::thread::Builder::new()
+        .name("tsunagu-serve-cleanup".into())
+        .spawn(move || remove_stale_previews(&tmp))
+    {
+        eprintln!("note: old preview folders are not removed this time ({e})");
+    }
     // Progress on a terminal for the first build only: `finish` turns the
     // handle off for the rebuilds (see crate::progress).
     let progress = crate::progress::for_stderr(false);
