@@ -43,7 +43,6 @@ pub struct Validated {
 struct Parsed<'a> {
     file: &'a SourceFile,
     entry: Entry,
-    split: load::Split<'a>,
     /// Parsed only in part (some fields had errors): its references are
     /// still checked, but it is never built.
     partial: bool,
@@ -198,7 +197,6 @@ fn parse_file<'a>(
             fields,
             body,
         },
-        split,
         partial,
     });
     (parsed, diags)
@@ -239,84 +237,42 @@ fn check_duplicates(loaded: &Loaded, diagnostics: &mut Diagnostics) {
 
 /// `operator` and `organizer` name organizations; `place` a center or
 /// cafeteria. A reference to a draft is dangling when drafts are not built.
+/// The rule and its messages live in [`incremental::check_references`],
+/// which serve's single-file check uses too, so both say the same.
 fn check_references(built: &[&Parsed], all: &[Parsed], diagnostics: &mut Diagnostics) {
-    let built_kinds: BTreeMap<&Slug, Kind> = built
-        .iter()
-        .map(|p| (&p.entry.slug, p.entry.kind))
-        .collect();
-    let all_kinds: BTreeMap<&Slug, Kind> =
-        all.iter().map(|p| (&p.entry.slug, p.entry.kind)).collect();
+    let targets = SiteTargets {
+        built: built
+            .iter()
+            .map(|p| (p.entry.slug.as_str(), p.entry.kind))
+            .collect(),
+        all,
+    };
     for p in built {
-        let f = &p.entry.fields;
-        let refs: [(&str, &Option<Slug>, &[Kind]); 3] = [
-            ("operator", &f.operator, &[Kind::Organization]),
-            ("organizer", &f.organizer, &[Kind::Organization]),
-            ("place", &f.place, &[Kind::Center, Kind::Cafeteria]),
-        ];
-        for (field, target, kinds) in refs {
-            let Some(target) = target else { continue };
-            let loc = Locator::new(p.split.yaml, p.split.line_offset);
-            let pos = loc.value(&[Step::Key(field)]);
-            let wanted = kinds
-                .iter()
-                .map(|k| format!("content/{}/", k.folder()))
-                .collect::<Vec<_>>()
-                .join(" or ");
-            match built_kinds.get(target) {
-                Some(kind) if kinds.contains(kind) => {}
-                Some(kind) => diagnostics.push(
-                    Diagnostic::error(
-                        Code::WrongReferenceKind,
-                        format!(
-                            "`{field}: {target}` points at {} {kind}, not at an entry in {wanted}",
-                            if kind.as_str().starts_with(['a', 'e', 'i', 'o', 'u']) {
-                                "an"
-                            } else {
-                                "a"
-                            }
-                        ),
-                    )
-                    .in_file(&p.file.path)
-                    .at_opt(pos)
-                    .field(field)
-                    .help(format!("`{field}` must name an entry in {wanted}")),
-                ),
-                None => {
-                    let draft = all_kinds.contains_key(target);
-                    let message = if draft {
-                        format!("`{field}: {target}` points at a draft entry, which is not built")
-                    } else {
-                        format!("`{field}: {target}` points at no entry")
-                    };
-                    let candidates = all
-                        .iter()
-                        .filter(|q| kinds.contains(&q.entry.kind))
-                        .map(|q| q.entry.slug.as_str());
-                    let near = nearest(target.as_str(), candidates, 3);
-                    let help = if draft {
-                        "publish that entry (remove `draft: true`) or remove this reference"
-                            .to_string()
-                    } else if near.is_empty() {
-                        format!("write the file name (without extension) of an entry in {wanted}")
-                    } else {
-                        format!(
-                            "did you mean {}?",
-                            near.iter()
-                                .map(|n| format!("`{n}`"))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )
-                    };
-                    diagnostics.push(
-                        Diagnostic::error(Code::DanglingReference, message)
-                            .in_file(&p.file.path)
-                            .at_opt(pos)
-                            .field(field)
-                            .help(help),
-                    );
-                }
-            }
-        }
+        diagnostics.extend(incremental::check_references(p.file, &p.entry, &targets));
+    }
+}
+
+/// Every entry of a full check, as reference targets.
+struct SiteTargets<'a> {
+    built: BTreeMap<&'a str, Kind>,
+    /// Drafts and partly parsed entries too, in file order (the order of
+    /// "did you mean" candidates at equal distance).
+    all: &'a [Parsed<'a>],
+}
+
+impl incremental::Targets for SiteTargets<'_> {
+    fn built_kind(&self, slug: &str) -> Option<Kind> {
+        self.built.get(slug).copied()
+    }
+    fn has_file(&self, slug: &str) -> bool {
+        self.all.iter().any(|p| p.entry.slug.as_str() == slug)
+    }
+    fn slugs_of(&self, kinds: &[Kind]) -> Vec<String> {
+        self.all
+            .iter()
+            .filter(|p| kinds.contains(&p.entry.kind))
+            .map(|p| p.entry.slug.as_str().to_string())
+            .collect()
     }
 }
 
