@@ -10,8 +10,28 @@ use crate::validate::{self, ValidateOptions};
 use crate::{index, load, write};
 use rayon::prelude::*;
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
+
+/// How the program hands memory freed by a finished stage back to the
+/// system (the binary sets it for its allocator, see `src/main.rs`).
+/// Without it, memory a stage freed stays counted in the process's
+/// resident size for a while, and adds to the next stage's peak.
+static RELEASE_MEMORY: OnceLock<fn()> = OnceLock::new();
+
+/// Sets the hook [`build`] calls when a large stage has finished (after
+/// validation, after the search index). Only the first call counts.
+pub fn set_release_memory(hook: fn()) {
+    // A second call (a test, a second build in one process) keeps the
+    // first hook, which does the same.
+    RELEASE_MEMORY.get_or_init(|| hook);
+}
+
+fn release_memory() {
+    if let Some(hook) = RELEASE_MEMORY.get() {
+        hook();
+    }
+}
 
 /// Why rendering-and-writing stopped: a template, or the disk.
 #[derive(Debug)]
@@ -168,6 +188,8 @@ pub fn build(ctx: &BuildContext) -> Outcome {
     let Some(site) = outcome.site.as_ref() else {
         return outcome;
     };
+    // The loaded texts and the parse trees of validation are gone now.
+    release_memory();
     let fail = |outcome: &mut Outcome, code: Code, message: String| {
         outcome.diagnostics.push(Diagnostic::error(code, message));
     };
@@ -188,27 +210,39 @@ pub fn build(ctx: &BuildContext) -> Outcome {
             return outcome;
         }
     };
-    let mut written = 0usize;
     // What the service worker caches cache-first (every file but the
-    // HTML), for the build id; small, so kept.
-    let cached: Mutex<Vec<OutputFile>> = Mutex::new(Vec::new());
-    let keep = |f: OutputFile| {
+    // HTML) decides the build id. Only the paths are kept: the files
+    // themselves (the open data and the search index, tens of MB at
+    // 10,000 entries) go to staging as soon as they are made and are read
+    // back for the id once the pages are done, so they do not sit in
+    // memory while the long list pages render (the build's memory peak).
+    let cached: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    let keep = |f: &OutputFile| {
         if !f.path.ends_with(".html") {
-            cached.lock().unwrap_or_else(|e| e.into_inner()).push(f);
+            cached
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push(f.path.clone());
         }
     };
     ctx.progress.stage("render", None);
     let put_one = |f: OutputFile| -> Result<(), StageError> {
         staging.put(&f)?;
         ctx.progress.advance(1);
-        keep(f);
+        keep(&f);
         Ok(())
+    };
+    let put_all = |files: Vec<OutputFile>| -> Result<usize, write::WriteError> {
+        files.par_iter().try_for_each(|f| staging.put(f))?;
+        files.iter().for_each(keep);
+        Ok(files.len())
     };
 
     // Render (each page written to staging as soon as it is rendered, on
     // every core) while the search index and the data files are built
     // alongside: the index builder is single-threaded, so the stages
-    // overlap on 2 cores. Timings are each stage's own wall time.
+    // overlap on 2 cores. Timings are each stage's own wall time; the
+    // index and data stages include writing their files.
     let t = Instant::now();
     let ((rendered, render_time), ((indexed, index_time), (data, data_time))) = rayon::join(
         || {
@@ -219,7 +253,16 @@ pub fn build(ctx: &BuildContext) -> Outcome {
             rayon::join(
                 || {
                     let t = Instant::now();
-                    (index::build_index(site), t.elapsed())
+                    let index = index::build_index(site);
+                    // tantivy's in-memory segments and the documents are
+                    // gone; give their memory back before the long list
+                    // pages render.
+                    release_memory();
+                    let written = match index {
+                        Ok(files) => put_all(files).map_err(|e| (Code::WriteFailed, e.to_string())),
+                        Err(e) => Err((Code::IndexFailed, e.to_string())),
+                    };
+                    (written, t.elapsed())
                 },
                 || {
                     // Calendars, the Atom feed and the open-data files (data/).
@@ -228,13 +271,17 @@ pub fn build(ctx: &BuildContext) -> Outcome {
                         f.extend(crate::opendata::export(site)?);
                         Ok(f)
                     });
-                    (data, t.elapsed())
+                    let written = match data {
+                        Ok(files) => put_all(files).map_err(|e| (Code::WriteFailed, e.to_string())),
+                        Err(e) => Err((Code::RenderFailed, e.to_string())),
+                    };
+                    (written, t.elapsed())
                 },
             )
         },
     );
-    match rendered {
-        Ok(n) => written += n,
+    let mut written = match rendered {
+        Ok(n) => n,
         Err(e) => {
             let (code, message) = match e {
                 StageError::Render(e) => (Code::RenderFailed, e.to_string()),
@@ -243,46 +290,57 @@ pub fn build(ctx: &BuildContext) -> Outcome {
             fail(&mut outcome, code, message);
             return outcome;
         }
-    }
+    };
     // Render includes writing the pages: the two are one pass now.
     outcome.timings.push(("render", render_time));
-    let index = match indexed {
-        Ok(f) => f,
-        Err(e) => {
-            fail(&mut outcome, Code::IndexFailed, e.to_string());
-            return outcome;
+    for (result, stage, time) in [(indexed, "index", index_time), (data, "data", data_time)] {
+        match result {
+            Ok(n) => written += n,
+            Err((code, message)) => {
+                fail(&mut outcome, code, message);
+                return outcome;
+            }
         }
-    };
-    outcome.timings.push(("index", index_time));
-    let mut put = |files: Vec<OutputFile>| -> Result<(), write::WriteError> {
-        files.par_iter().try_for_each(|f| staging.put(f))?;
-        written += files.len();
-        files.into_iter().for_each(keep);
-        Ok(())
-    };
-
-    let data = match data {
-        Ok(f) => f,
-        Err(e) => {
-            fail(&mut outcome, Code::RenderFailed, e.to_string());
-            return outcome;
-        }
-    };
-    outcome.timings.push(("data", data_time));
+        outcome.timings.push((stage, time));
+    }
+    release_memory();
 
     ctx.progress.stage("write", None);
     let t = Instant::now();
-    let result = put(index).and_then(|()| put(data)).and_then(|()| {
-        // The search module, its glue and the offline worker, versioned by
-        // everything the worker caches cache-first.
-        let id = crate::search_assets::build_id(&cached.lock().unwrap_or_else(|e| e.into_inner()));
-        put(crate::search_assets::files(&id))
-    });
-    if let Err(e) = result.and_then(|()| staging.commit()) {
+    let paths = std::mem::take(&mut *cached.lock().unwrap_or_else(|e| e.into_inner()));
+    let result = cached_files(&staging, &paths)
+        .and_then(|files| {
+            // The search module, its glue and the offline worker, versioned
+            // by everything the worker caches cache-first.
+            let id = crate::search_assets::build_id(&files);
+            drop(files);
+            put_all(crate::search_assets::files(&id))
+        })
+        .and_then(|n| {
+            written += n;
+            staging.commit()
+        });
+    if let Err(e) = result {
         fail(&mut outcome, Code::WriteFailed, e.to_string());
         return outcome;
     }
     outcome.timings.push(("write", t.elapsed()));
     outcome.written = written;
     outcome
+}
+
+/// The staged files at `paths`, read back (for the build id).
+fn cached_files(
+    staging: &write::Staging,
+    paths: &[String],
+) -> Result<Vec<OutputFile>, write::WriteError> {
+    paths
+        .par_iter()
+        .map(|path| {
+            Ok(OutputFile {
+                path: path.clone(),
+                bytes: staging.read(path)?,
+            })
+        })
+        .collect()
 }

@@ -83,6 +83,17 @@ impl Staging {
         std::fs::write(&path, &file.bytes).map_err(io_err(&path))
     }
 
+    /// Reads back a file written with [`Staging::put`] (`path` relative to
+    /// the output root), so the build need not hold the large non-HTML
+    /// files in memory until the end just to derive the build id.
+    pub fn read(&self, path: &str) -> Result<Vec<u8>, WriteError> {
+        if !is_safe_relative(path) {
+            return Err(WriteError::UnsafePath(path.to_string()));
+        }
+        let path = self.tmp.join(path);
+        std::fs::read(&path).map_err(io_err(&path))
+    }
+
     /// Replaces `out` with the staging folder. On Linux the two folders are
     /// exchanged in one step (`renameat2(RENAME_EXCHANGE)`), so there is no
     /// moment without an `out`; elsewhere, or where the file system does not
