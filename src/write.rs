@@ -235,6 +235,28 @@ mod tests {
     }
 
     #[test]
+    fn staged_files_read_back_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let staging = Staging::new(&dir.path().join("public")).unwrap();
+        let bytes: Vec<u8> = (0..=255u8).cycle().take(70_000).collect();
+        staging
+            .put(&OutputFile {
+                path: "data/entries.json".into(),
+                bytes: bytes.clone(),
+            })
+            .unwrap();
+        assert_eq!(staging.read("data/entries.json").unwrap(), bytes);
+        assert!(matches!(
+            staging.read("../outside"),
+            Err(WriteError::UnsafePath(_))
+        ));
+        match staging.read("data/missing.json") {
+            Err(WriteError::Io { path, .. }) => assert!(path.ends_with("data/missing.json")),
+            other => panic!("expected an I/O error naming the file, got {other:?}"),
+        }
+    }
+
+    #[test]
     fn refuses_paths_that_escape() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
