@@ -6,6 +6,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod common;
+use common::copy_dir;
+
 /// 2026-11-21T00:00:00Z: the build's "now".
 const NOW: &str = "1795219200";
 
@@ -40,18 +43,6 @@ fn empty_portal(dir: &Path) -> PathBuf {
     std::fs::create_dir_all(root.join("content")).unwrap();
     std::fs::copy(repo().join("site.toml"), root.join("site.toml")).unwrap();
     root
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from) {
-        let e = e.unwrap();
-        let target = to.join(e.path().strip_prefix(from).unwrap());
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-        }
-    }
 }
 
 fn build(root: &Path, out: &Path) {

@@ -10,6 +10,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+mod common;
+use common::copy_dir;
+
 const WORKFLOW_PATH: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/workflow-example.yml");
 
 fn workflow_text() -> String {
@@ -266,18 +269,6 @@ fn portal(edit: impl FnOnce(&Path)) -> Portal {
         );
     }
     Portal { _tmp: tmp, root }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from) {
-        let e = e.unwrap();
-        let target = to.join(e.path().strip_prefix(from).unwrap());
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-        }
-    }
 }
 
 /// Runs a step's `run:` script the way GitHub Actions does on Linux
