@@ -61,9 +61,9 @@
 //! microseconds, so what is the same on every page is rendered once
 //! (docs/benchmarks.md has what rendering costs per 1,000 entries).
 
+pub mod jsonld;
 pub mod markdown;
 mod memo;
-pub mod jsonld;
 pub(crate) mod pages;
 mod print;
 mod theme;
@@ -71,9 +71,9 @@ pub mod urls;
 pub mod view;
 
 #[cfg(test)]
-mod tests;
-#[cfg(test)]
 mod affected_tests;
+#[cfg(test)]
+mod tests;
 
 pub use theme::{builtin_names, Theme, REQUIRED_TEMPLATES};
 
