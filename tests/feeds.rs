@@ -4,10 +4,9 @@
 
 use icalendar::parser::{read_calendar, unfold, Component};
 use std::path::Path;
-use std::process::Command;
 
-/// 2026-11-21T00:00:00Z (09:00 in Tokyo): the build's "now".
-const NOW: &str = "1795219200";
+mod common;
+use common::{assert_ok, build, build_with};
 
 const LONG_NAME: &str =
     "ひきこもりの家族のための勉強会「親が元気なうちに考えておきたい、お金と住まいと相談先のこと」";
@@ -92,30 +91,12 @@ phone = "0120-279-338"
     );
 }
 
-fn build(root: &Path, out: &Path, extra: &[&str]) {
-    let o = Command::new(env!("CARGO_BIN_EXE_tsunagu"))
-        .args(["build", "--root"])
-        .arg(root)
-        .arg("--out")
-        .arg(out)
-        .args(extra)
-        .env("SOURCE_DATE_EPOCH", NOW)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success(),
-        "build failed:\n{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-}
-
 fn built(extra: &[&str]) -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("portal");
     let out = dir.path().join("out");
     portal(&root);
-    build(&root, &out, extra);
+    assert_ok(&build_with(&root, &out, extra));
     (dir, out)
 }
 
@@ -434,7 +415,7 @@ fn markup_and_script_urls_never_reach_a_data_file_raw() {
             "---\nname: \"{payload}\"\nsummary: \"{payload}\"\nstarts: \"2026-12-24T10:00\"\n---\n"
         ),
     );
-    build(&root, &out, &[]);
+    assert_ok(&build(&root, &out));
     for f in [
         "events.ics",
         "events/markup/event.ics",

@@ -4,29 +4,13 @@
 //! demo portal.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 mod common;
-use common::copy_dir;
-
-/// 2026-11-21T00:00:00Z: the build's "now".
-const NOW: &str = "1795219200";
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use common::{copy_dir, repo, tsunagu};
 
 fn fixture(name: &str) -> PathBuf {
     repo().join("tests/fixtures/import").join(name)
-}
-
-fn tsunagu(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_tsunagu"))
-        .args(args)
-        .env("SOURCE_DATE_EPOCH", NOW)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run tsunagu")
 }
 
 fn s(p: &Path) -> &str {

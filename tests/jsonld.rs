@@ -27,10 +27,9 @@
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-/// 2026-11-21T00:00:00Z.
-const NOW: &str = "1795219200";
+mod common;
+use common::{assert_ok, build, repo};
 
 /// Types tsunagu writes → the properties it may use on them (own or
 /// inherited from Thing / Organization / Place / Service / ContactPoint).
@@ -188,28 +187,6 @@ const EVENT_STATUS: [&str; 5] = [
     "https://schema.org/EventMovedOnline",
 ];
 
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn build(root: &Path, out: &Path) {
-    let o = Command::new(env!("CARGO_BIN_EXE_tsunagu"))
-        .args(["build", "--root"])
-        .arg(root)
-        .arg("--out")
-        .arg(out)
-        .env("SOURCE_DATE_EPOCH", NOW)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run tsunagu");
-    assert!(
-        o.status.success(),
-        "build of {} failed:\n{}",
-        root.display(),
-        String::from_utf8_lossy(&o.stderr)
-    );
-}
-
 /// The demo portal, built once for the tests of this file (in Cargo's
 /// temporary folder for integration tests).
 fn demo_out() -> &'static Path {
@@ -219,7 +196,7 @@ fn demo_out() -> &'static Path {
         if out.exists() {
             std::fs::remove_dir_all(&out).expect("remove the previous demo build");
         }
-        build(&repo(), &out);
+        assert_ok(&build(&repo(), &out));
         out
     })
 }
@@ -562,7 +539,7 @@ phone = "0120-279-338"
     )
     .unwrap();
     let out = tmp.path().join("public");
-    build(&root, &out);
+    assert_ok(&build(&root, &out));
     let all = blocks(&out);
     let mut seen = Vec::new();
     for page in ["centers/evil/index.html", "events/evil-event/index.html"] {

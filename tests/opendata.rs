@@ -4,39 +4,17 @@
 //! rules themselves.
 
 use jiff::civil::date;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::PathBuf;
 use tsunagu::holidays::{holiday_name, holidays};
 use tsunagu::opendata::{EVENT_COLUMNS, FACILITY_COLUMNS};
 
-/// 2026-11-21T00:00:00Z: the build's "now".
-const NOW: &str = "1795219200";
-
-fn repo() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn build(root: &Path, out: &Path) {
-    let o = Command::new(env!("CARGO_BIN_EXE_tsunagu"))
-        .args(["build", "--root"])
-        .arg(root)
-        .arg("--out")
-        .arg(out)
-        .env("SOURCE_DATE_EPOCH", NOW)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success(),
-        "build failed:\n{}",
-        String::from_utf8_lossy(&o.stderr)
-    );
-}
+mod common;
+use common::{assert_ok, build, repo};
 
 fn demo() -> (tempfile::TempDir, PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    build(&repo(), &out);
+    assert_ok(&build(&repo(), &out));
     (dir, out)
 }
 
