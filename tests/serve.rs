@@ -94,7 +94,9 @@ fn get(addr: &str, path: &str) -> (u16, String) {
     (status, body)
 }
 
-/// Lines of the live-reload event stream, read on a thread.
+/// Lines of the live-reload event stream, read on a thread. Returns once
+/// the subscription has had a moment to settle, so an edit made next is
+/// not missed.
 fn events(addr: &str) -> Receiver<String> {
     let mut s = TcpStream::connect(addr).unwrap();
     write!(s, "GET /__tsunagu/events HTTP/1.1\r\nHost: {addr}\r\n\r\n").unwrap();
@@ -106,6 +108,7 @@ fn events(addr: &str) -> Receiver<String> {
             }
         }
     });
+    std::thread::sleep(Duration::from_millis(300));
     rx
 }
 
@@ -171,7 +174,6 @@ fn edit_reloads_error_keeps_last_good_site_fix_clears_it() {
     );
 
     let rx = events(&server.addr);
-    std::thread::sleep(Duration::from_millis(300));
     let entry = root.join("content/centers/soudan-center.md");
     let original = std::fs::read_to_string(&entry).unwrap();
     std::fs::write(
@@ -301,7 +303,6 @@ fn one_entry_edit_rewrites_only_the_pages_that_show_it() {
     std::thread::sleep(Duration::from_millis(50));
 
     let rx = events(&server.addr);
-    std::thread::sleep(Duration::from_millis(300));
     let entry = root.join("content/cafeterias/minna-shokudo.yaml");
     let original = std::fs::read_to_string(&entry).unwrap();
     std::fs::write(&entry, original.replace("みんな食堂", "みんなの食堂・改")).unwrap();
@@ -375,7 +376,6 @@ fn a_moved_category_leaves_one_term_page_for_another() {
     assert!(!hikikomori.contains("みんな食堂"));
 
     let rx = events(&server.addr);
-    std::thread::sleep(Duration::from_millis(300));
     let entry = root.join("content/cafeterias/minna-shokudo.yaml");
     let original = std::fs::read_to_string(&entry).unwrap();
     std::fs::write(
@@ -401,7 +401,6 @@ fn deleting_and_adding_entries_updates_pages_and_lists() {
     let (_tmp, root) = portal();
     let server = start(&root);
     let rx = events(&server.addr);
-    std::thread::sleep(Duration::from_millis(300));
 
     let entry = root.join("content/cafeterias/minna-shokudo.yaml");
     let original = std::fs::read_to_string(&entry).unwrap();
@@ -432,7 +431,6 @@ fn removing_an_entry_others_point_at_is_refused_until_they_are_fixed() {
     let (_tmp, root) = portal();
     let server = start(&root);
     let rx = events(&server.addr);
-    std::thread::sleep(Duration::from_millis(300));
 
     // The center names the organization as its operator and the event as
     // its organizer: taking the organization away breaks both.
@@ -480,7 +478,6 @@ fn a_template_change_rebuilds_everything() {
     let (_tmp, root) = portal();
     let server = start(&root);
     let rx = events(&server.addr);
-    std::thread::sleep(Duration::from_millis(300));
     let toml = root.join("site.toml");
     let text = std::fs::read_to_string(&toml).unwrap();
     std::fs::write(
@@ -502,7 +499,6 @@ fn renaming_an_entry_file_moves_its_page() {
     let (_tmp, root) = portal();
     let server = start(&root);
     let rx = events(&server.addr);
-    std::thread::sleep(Duration::from_millis(300));
     std::fs::rename(
         root.join("content/cafeterias/minna-shokudo.yaml"),
         root.join("content/cafeterias/minna-kitchen.yaml"),
@@ -545,7 +541,6 @@ fn search_catches_up_in_the_background_and_many_files_at_once_work() {
     let index = server.out.join("search-index/index.bin");
     let before = std::fs::read(&index).unwrap();
     let rx = events(&server.addr);
-    std::thread::sleep(Duration::from_millis(300));
 
     // Nine new entries in one burst, as a `git pull` brings them.
     let template =
@@ -612,7 +607,6 @@ fn a_broken_site_toml_keeps_the_last_good_site_until_it_is_fixed() {
     let (_tmp, root) = portal();
     let server = start(&root);
     let rx = events(&server.addr);
-    std::thread::sleep(Duration::from_millis(300));
     let toml = root.join("site.toml");
     let text = std::fs::read_to_string(&toml).unwrap();
     std::fs::write(
