@@ -38,6 +38,22 @@ fn with_entries(site: &Site, entries: Vec<Entry>) -> Site {
     )
 }
 
+/// `site` with the entry of slug `slug` replaced by `new`.
+fn replacing(site: &Site, slug: &Slug, new: &Entry) -> Site {
+    let entries = site
+        .entries
+        .iter()
+        .map(|e| {
+            if e.slug == *slug {
+                new.clone()
+            } else {
+                e.clone()
+            }
+        })
+        .collect();
+    with_entries(site, entries)
+}
+
 fn by_path(files: Vec<OutputFile>) -> BTreeMap<String, Vec<u8>> {
     files.into_iter().map(|f| (f.path, f.bytes)).collect()
 }
@@ -115,18 +131,7 @@ fn edit_of_an_operator_reaches_the_entries_it_runs() {
     let mut new = old.clone();
     new.fields.name = Some(format!("{}(新名称)", old.name()));
     new.fields.kana = Some("あああ".into());
-    let entries = site
-        .entries
-        .iter()
-        .map(|e| {
-            if e.slug == old.slug {
-                new.clone()
-            } else {
-                e.clone()
-            }
-        })
-        .collect();
-    let after = with_entries(&site, entries);
+    let after = replacing(&site, &old.slug, &new);
     let n = check_change(&site, &after, &theme, Some(&old), Some(&new));
     // Its own page, its list, the top page, the dimension indexes, the
     // sitemap, and at least one page of an entry it runs.
@@ -154,18 +159,7 @@ fn moving_an_entry_to_another_area_and_category() {
     if let Some(c) = other_category {
         new.fields.categories = Some(vec![c]);
     }
-    let entries = site
-        .entries
-        .iter()
-        .map(|e| {
-            if e.slug == old.slug {
-                new.clone()
-            } else {
-                e.clone()
-            }
-        })
-        .collect();
-    let after = with_entries(&site, entries);
+    let after = replacing(&site, &old.slug, &new);
     check_change(&site, &after, &theme, Some(&old), Some(&new));
 }
 
@@ -198,18 +192,7 @@ fn adding_and_renaming_slug() {
     // The same entry under a new slug: the old page goes away.
     let mut renamed = added.clone();
     renamed.slug = Slug::parse("tsuika-no-ibasho-2").unwrap();
-    let entries2 = after
-        .entries
-        .iter()
-        .map(|e| {
-            if e.slug == added.slug {
-                renamed.clone()
-            } else {
-                e.clone()
-            }
-        })
-        .collect();
-    let after2 = with_entries(&after, entries2);
+    let after2 = replacing(&after, &added.slug, &renamed);
     check_change(&after, &after2, &theme, Some(&added), Some(&renamed));
 }
 
@@ -272,20 +255,7 @@ fn edits_that_do_not_show_in_lists_render_only_a_few_pages() {
     let old = find(&site, |e| {
         e.kind == Kind::Center && e.fields.area.is_some() && e.fields.hours.is_some()
     });
-    let replace = |new: &Entry| -> Site {
-        let entries = site
-            .entries
-            .iter()
-            .map(|e| {
-                if e.slug == new.slug {
-                    new.clone()
-                } else {
-                    e.clone()
-                }
-            })
-            .collect();
-        with_entries(&site, entries)
-    };
+    let replace = |new: &Entry| replacing(&site, &new.slug, new);
 
     let mut body = old.clone();
     body.body = format!("{}\n\n追記: 年末年始はお休みです。\n", old.body);
