@@ -16,6 +16,7 @@ pub mod holidays;
 pub mod incremental;
 pub mod index;
 pub mod load;
+pub mod memory;
 pub mod model;
 pub mod opendata;
 pub mod pipeline;

@@ -6,7 +6,6 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 // mimalloc's own entry point (in the library the `mimalloc` crate links).
 extern "C" {
-    fn mi_collect(force: bool);
     fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
 }
 
@@ -20,19 +19,9 @@ const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
 /// docs/benchmarks.md, build notes).
 const PURGE_DELAY_MS: std::ffi::c_long = 100;
 
-/// Returns the memory freed so far to the system at once (mimalloc would
-/// otherwise keep it for up to a second), so a finished stage's memory
-/// does not add to the next stage's peak.
-fn release_memory() {
-    // SAFETY: mi_collect takes no pointers and may be called from any
-    // thread at any time.
-    unsafe { mi_collect(true) }
-}
-
 fn main() -> std::process::ExitCode {
     // SAFETY: sets one of mimalloc's numeric options; mimalloc reads it
     // whenever it decides to purge, so setting it now is in time.
     unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, PURGE_DELAY_MS) }
-    tsunagu::pipeline::set_release_memory(release_memory);
     tsunagu::cli::main()
 }

@@ -10,28 +10,8 @@ use crate::validate::{self, ValidateOptions};
 use crate::{index, load, write};
 use rayon::prelude::*;
 use std::path::PathBuf;
-use std::sync::{Mutex, OnceLock};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
-
-/// How the program hands memory freed by a finished stage back to the
-/// system (the binary sets it for its allocator, see `src/main.rs`).
-/// Without it, memory a stage freed stays counted in the process's
-/// resident size for a while, and adds to the next stage's peak.
-static RELEASE_MEMORY: OnceLock<fn()> = OnceLock::new();
-
-/// Sets the hook [`build`] calls when a large stage has finished (after
-/// validation, after the search index). Only the first call counts.
-pub fn set_release_memory(hook: fn()) {
-    // A second call (a test, a second build in one process) keeps the
-    // first hook, which does the same.
-    RELEASE_MEMORY.get_or_init(|| hook);
-}
-
-fn release_memory() {
-    if let Some(hook) = RELEASE_MEMORY.get() {
-        hook();
-    }
-}
 
 /// Why rendering-and-writing stopped: a template, or the disk.
 #[derive(Debug)]
@@ -189,7 +169,7 @@ pub fn build(ctx: &BuildContext) -> Outcome {
         return outcome;
     };
     // The loaded texts and the parse trees of validation are gone now.
-    release_memory();
+    crate::memory::release_freed();
     let fail = |outcome: &mut Outcome, code: Code, message: String| {
         outcome.diagnostics.push(Diagnostic::error(code, message));
     };
@@ -257,7 +237,7 @@ pub fn build(ctx: &BuildContext) -> Outcome {
                     // tantivy's in-memory segments and the documents are
                     // gone; give their memory back before the long list
                     // pages render.
-                    release_memory();
+                    crate::memory::release_freed();
                     let written = match index {
                         Ok(files) => put_all(files).map_err(|e| (Code::WriteFailed, e.to_string())),
                         Err(e) => Err((Code::IndexFailed, e.to_string())),
@@ -303,7 +283,7 @@ pub fn build(ctx: &BuildContext) -> Outcome {
         }
         outcome.timings.push((stage, time));
     }
-    release_memory();
+    crate::memory::release_freed();
 
     ctx.progress.stage("write", None);
     let t = Instant::now();
