@@ -56,9 +56,25 @@ pub(crate) fn normalize_mapped(text: &str) -> Vec<NormChar> {
     let mut chars = text.char_indices().peekable();
     let mut cluster = String::new();
     while let Some((start, first)) = chars.next() {
+        let end = start + first.len_utf8();
+        // Most characters of a portal's text (ASCII, kana, common kanji)
+        // are their own NFKC form and start no cluster: they skip the
+        // general path below, which is most of the cost of indexing.
+        if let Some(ch) = stable(first) {
+            if chars
+                .peek()
+                .map_or(true, |&(_, next)| !is_continuation(next))
+            {
+                out.push(NormChar {
+                    ch,
+                    src: start..end,
+                });
+                continue;
+            }
+        }
         cluster.clear();
         cluster.push(first);
-        let mut end = start + first.len_utf8();
+        let mut end = end;
         while let Some(&(i, next)) = chars.peek() {
             if is_continuation(next) {
                 cluster.push(next);
@@ -89,6 +105,21 @@ pub(crate) fn normalize_mapped(text: &str) -> Vec<NormChar> {
         }
     }
     out
+}
+
+/// The normalised form of `c` when `c` alone is already in NFKC and
+/// needs at most case or kana folding: printable ASCII, hiragana,
+/// katakana, `ー` and the CJK unified ideographs (the compatibility
+/// ideographs, which NFKC maps, are outside this range). `None` sends
+/// the character through the general path. A unit test checks every
+/// character accepted here against that path.
+fn stable(c: char) -> Option<char> {
+    match c {
+        ' '..='~' => Some(c.to_ascii_lowercase()),
+        '\u{3041}'..='\u{3096}' | '\u{30FC}' | '\u{4E00}'..='\u{9FFF}' => Some(c),
+        '\u{30A1}'..='\u{30F6}' => Some(kata_to_hira(c)),
+        _ => None,
+    }
 }
 
 /// Characters that NFKC may compose with the preceding character.
@@ -174,6 +205,23 @@ pub(crate) struct Tok {
     pub single_char: bool,
 }
 
+/// A token before its text is spelled out: the normalised characters
+/// `chars[start..end]`. Both [`analyze`] and the index's token stream are
+/// made from these, by [`spans`], so they cannot segment differently.
+#[derive(Debug, Clone, Copy)]
+struct Span {
+    start: usize,
+    end: usize,
+    position: usize,
+    single_char: bool,
+}
+
+impl Span {
+    fn chars<'c>(&self, chars: &'c [NormChar]) -> &'c [NormChar] {
+        &chars[self.start..self.end]
+    }
+}
+
 /// Analyses text into tokens with strictly increasing positions.
 ///
 /// A CJK run of `k >= 2` characters yields `k - 1` overlapping bigrams at
@@ -185,6 +233,22 @@ pub(crate) struct Tok {
 pub(crate) fn analyze(text: &str, mode: Mode) -> Vec<Tok> {
     let chars = normalize_mapped(text);
     let mut toks = Vec::new();
+    spans(&chars, mode, |t| {
+        let run = t.chars(&chars);
+        toks.push(Tok {
+            text: run.iter().map(|c| c.ch).collect(),
+            position: t.position,
+            src: span(run),
+            head: run[0].src.clone(),
+            single_char: t.single_char,
+        });
+    });
+    toks
+}
+
+/// The segmentation of [`analyze`]: calls `emit` with each token, in
+/// order. Every span is non-empty.
+fn spans(chars: &[NormChar], mode: Mode, mut emit: impl FnMut(Span)) {
     let mut position = 0usize;
     let mut i = 0usize;
     while i < chars.len() {
@@ -193,56 +257,50 @@ pub(crate) fn analyze(text: &str, mode: Mode) -> Vec<Tok> {
         while j < chars.len() && class(chars[j].ch) == kind {
             j += 1;
         }
-        let run = &chars[i..j];
+        let len = j - i;
         match kind {
             Class::Separator => {}
             Class::Word => {
-                let kept = &run[..run.len().min(MAX_WORD_CHARS)];
-                toks.push(Tok {
-                    text: kept.iter().map(|c| c.ch).collect(),
+                let kept = len.min(MAX_WORD_CHARS);
+                emit(Span {
+                    start: i,
+                    end: i + kept,
                     position,
-                    src: span(kept),
-                    head: kept[0].src.clone(),
-                    single_char: kept.len() == 1,
+                    single_char: kept == 1,
                 });
                 position += 1;
             }
-            Class::Cjk if run.len() == 1 => {
-                toks.push(Tok {
-                    text: run[0].ch.to_string(),
+            Class::Cjk if len == 1 => {
+                emit(Span {
+                    start: i,
+                    end: j,
                     position,
-                    src: run[0].src.clone(),
-                    head: run[0].src.clone(),
                     single_char: true,
                 });
                 position += 1;
             }
             Class::Cjk => {
-                for (k, pair) in run.windows(2).enumerate() {
-                    toks.push(Tok {
-                        text: [pair[0].ch, pair[1].ch].iter().collect(),
+                for k in 0..len - 1 {
+                    emit(Span {
+                        start: i + k,
+                        end: i + k + 2,
                         position: position + k,
-                        src: span(pair),
-                        head: pair[0].src.clone(),
                         single_char: false,
                     });
                 }
                 if mode == Mode::Index {
-                    let last = &run[run.len() - 1];
-                    toks.push(Tok {
-                        text: last.ch.to_string(),
-                        position: position + run.len() - 1,
-                        src: last.src.clone(),
-                        head: last.src.clone(),
+                    emit(Span {
+                        start: j - 1,
+                        end: j,
+                        position: position + len - 1,
                         single_char: true,
                     });
                 }
-                position += run.len();
+                position += len;
             }
         }
         i = j;
     }
-    toks
 }
 
 /// The original byte range covered by a non-empty slice of characters.
@@ -261,10 +319,13 @@ pub struct JaTokenizer;
 /// Name under which [`JaTokenizer`] is registered in the index.
 pub const TOKENIZER_NAME: &str = "tsunagu_ja";
 
-/// Token stream over pre-computed tokens (the analysis needs to look at
-/// whole runs, so it is simplest done eagerly).
+/// Token stream over the spans of one text. The normalised characters
+/// and the spans are computed up front (segmenting needs whole runs);
+/// each token's text is spelled into the one reused [`Token`] only when
+/// tantivy asks for it, so indexing allocates nothing per token.
 pub struct JaTokenStream {
-    tokens: Vec<Token>,
+    chars: Vec<NormChar>,
+    spans: Vec<Span>,
     index: usize,
     current: Token,
 }
@@ -273,18 +334,12 @@ impl Tokenizer for JaTokenizer {
     type TokenStream<'a> = JaTokenStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> JaTokenStream {
-        let tokens = analyze(text, Mode::Index)
-            .into_iter()
-            .map(|t| Token {
-                offset_from: t.src.start,
-                offset_to: t.src.end,
-                position: t.position,
-                text: t.text,
-                position_length: 1,
-            })
-            .collect();
+        let chars = normalize_mapped(text);
+        let mut spans_of_text = Vec::new();
+        spans(&chars, Mode::Index, |t| spans_of_text.push(t));
         JaTokenStream {
-            tokens,
+            chars,
+            spans: spans_of_text,
             index: 0,
             current: Token::default(),
         }
@@ -293,14 +348,20 @@ impl Tokenizer for JaTokenizer {
 
 impl TokenStream for JaTokenStream {
     fn advance(&mut self) -> bool {
-        match self.tokens.get_mut(self.index) {
-            Some(token) => {
-                self.current = std::mem::take(token);
-                self.index += 1;
-                true
-            }
-            None => false,
-        }
+        let Some(t) = self.spans.get(self.index) else {
+            return false;
+        };
+        self.index += 1;
+        let run = t.chars(&self.chars);
+        let src = span(run);
+        let token = &mut self.current;
+        token.text.clear();
+        token.text.extend(run.iter().map(|c| c.ch));
+        token.offset_from = src.start;
+        token.offset_to = src.end;
+        token.position = t.position;
+        token.position_length = 1;
+        true
     }
 
     fn token(&self) -> &Token {
@@ -335,6 +396,50 @@ mod tests {
         assert_eq!(normalize("ァィゥ"), "ぁぃぅ");
         assert_eq!(normalize("葛\u{E0100}飾"), "葛飾");
         assert_eq!(normalize("子ども\u{3000}食堂"), "子ども 食堂");
+    }
+
+    #[test]
+    fn fast_path_agrees_with_nfkc() {
+        // Every character `stable` accepts must normalise as the general
+        // path (NFKC, kana and case folding) would.
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            if let Some(fast) = stable(c) {
+                let general: Vec<char> = c
+                    .to_string()
+                    .nfkc()
+                    .filter(|&n| !is_ignorable(n))
+                    .map(kata_to_hira)
+                    .flat_map(char::to_lowercase)
+                    .collect();
+                assert_eq!(vec![fast], general, "U+{:04X}", c as u32);
+                assert!(!is_continuation(c), "U+{:04X}", c as u32);
+            }
+        }
+    }
+
+    #[test]
+    fn fast_path_leaves_clusters_to_nfkc() {
+        // か + combining dakuten composes to が; ｶ + ﾞ too.
+        assert_eq!(normalize("か\u{3099}"), "が");
+        assert_eq!(normalize("ｶﾞ"), "が");
+        assert_eq!(normalize("e\u{0301}"), "é");
+    }
+
+    #[test]
+    fn token_stream_matches_analyze() {
+        let text = "ＮＰＯ法人つなぐ、ひきこもり相談 Café 2024年 子 ｶﾞｯｺｳ";
+        let mut tokenizer = JaTokenizer;
+        let mut stream = tokenizer.token_stream(text);
+        let mut streamed = Vec::new();
+        while stream.advance() {
+            let t = stream.token();
+            streamed.push((t.text.clone(), t.position, t.offset_from..t.offset_to));
+        }
+        let analysed: Vec<_> = analyze(text, Mode::Index)
+            .into_iter()
+            .map(|t| (t.text, t.position, t.src))
+            .collect();
+        assert_eq!(streamed, analysed);
     }
 
     #[test]
