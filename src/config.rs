@@ -29,6 +29,12 @@ pub struct SiteConfig {
     /// entry page shows a notice. Default 365.
     #[serde(default = "default_stale_after_days")]
     pub stale_after_days: u32,
+    /// How many entries a list or browse page shows; longer lists go on
+    /// to `page/2/`, `page/3/`… Old phones on mobile data open a page of
+    /// 50 cards (about 30 KB) at once, where one page of a 4,000-entry
+    /// list was several MB. At least 1. Default 50.
+    #[serde(default = "default_list_page_size")]
+    pub list_page_size: std::num::NonZeroUsize,
     /// Optional: every entry page gets 「情報の誤りを報告」 (a mailto link).
     pub report_email: Option<crate::model::Email>,
     /// Optional: a 「すぐに閉じる」 button on every page that leaves for this URL.
@@ -56,6 +62,9 @@ fn default_theme() -> String {
 }
 fn default_stale_after_days() -> u32 {
     365
+}
+fn default_list_page_size() -> std::num::NonZeroUsize {
+    std::num::NonZeroUsize::MIN.saturating_add(49)
 }
 
 /// Every value an entry may use in `categories`, `audience`, `methods`

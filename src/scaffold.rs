@@ -240,6 +240,8 @@ timezone = "Asia/Tokyo"
 theme = "hiroshima"
 # 確認日(verified)がこれより古いと警告 / warn when verified is older than this
 stale_after_days = 365
+# 一覧の1ページに出す件数(多いときはページ送り)/ entries per list page
+list_page_size = 50
 # 各ページに「情報の誤りを報告」リンク(任意)/ optional report link
 # report_email = "portal@example.jp"
 # 「すぐに閉じる」ボタンの行き先(任意)/ optional quick-exit button

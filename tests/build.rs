@@ -302,3 +302,96 @@ fn search_json_is_ranked_and_has_the_documented_fields() {
         "{hits:?}"
     );
 }
+
+/// The names on the cards of a built page, in order.
+fn card_names(files: &BTreeMap<String, Vec<u8>>, page: &str) -> Vec<String> {
+    let html = std::str::from_utf8(&files[page]).expect("utf-8 html");
+    let doc = Html::parse_document(html);
+    let sel = Selector::parse(".card-title a").unwrap();
+    doc.select(&sel)
+        .map(|a| a.text().collect::<String>())
+        .collect()
+}
+
+#[test]
+fn long_lists_are_split_into_pages_with_links_between_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    let portal = repo().join("tests/fixtures/portals/paginated");
+    assert_ok(&build(&portal, &out, &[]));
+    let files = tree(&out);
+
+    // Five centers, two to a page, in 五十音 order.
+    assert_eq!(
+        card_names(&files, "centers/index.html"),
+        ["あおば相談室", "いちょう相談室"]
+    );
+    assert_eq!(
+        card_names(&files, "centers/page/2/index.html"),
+        ["かえで相談室", "さくら相談室"]
+    );
+    assert_eq!(
+        card_names(&files, "centers/page/3/index.html"),
+        ["つばき相談室"]
+    );
+    assert!(!files.contains_key("centers/page/4/index.html"));
+    assert!(!files.contains_key("centers/page/1/index.html"));
+
+    let page2 =
+        Html::parse_document(std::str::from_utf8(&files["centers/page/2/index.html"]).unwrap());
+    let attr = |sel: &str, name: &str| -> Vec<String> {
+        page2
+            .select(&Selector::parse(sel).unwrap())
+            .filter_map(|e| e.value().attr(name).map(str::to_string))
+            .collect()
+    };
+    assert_eq!(attr(".pagination a[rel=prev]", "href"), ["/centers/"]);
+    assert_eq!(
+        attr(".pagination a[rel=next]", "href"),
+        ["/centers/page/3/"]
+    );
+    let current: Vec<String> = page2
+        .select(&Selector::parse(".pagination [aria-current=page]").unwrap())
+        .map(|e| e.text().collect())
+        .collect();
+    assert_eq!(current, ["いまの2ページ目"]);
+    let title: String = page2
+        .select(&Selector::parse("title").unwrap())
+        .flat_map(|t| t.text())
+        .collect();
+    assert!(title.starts_with("相談窓口(2ページ目)"), "{title}");
+    // The 五十音 index jumps to the page where each row starts.
+    assert_eq!(
+        attr(".kana-index a", "href"),
+        [
+            "/centers/#g-a",
+            "/centers/page/2/#g-ka",
+            "/centers/page/2/#g-sa",
+            "/centers/page/3/#g-ta"
+        ]
+    );
+
+    // Browse pages too: three centers in 広島市, two pages; the count is
+    // the whole list's.
+    assert_eq!(
+        card_names(&files, "areas/広島市/page/2/index.html"),
+        ["かえで相談室"]
+    );
+    let area = std::str::from_utf8(&files["areas/広島市/index.html"]).unwrap();
+    assert!(area.contains("<p class=\"list-count\">3件</p>"), "{area}");
+    assert!(area.contains("3件中 1〜2件目"), "{area}");
+
+    // Every page is in the sitemap, and every link of every page resolves.
+    let sitemap = std::str::from_utf8(&files["sitemap.xml"]).unwrap();
+    assert!(sitemap.contains("<loc>https://portal.example.jp/centers/page/3/</loc>"));
+    let links = Selector::parse("a[href^='/']").unwrap();
+    for (page, doc) in html_files(&files) {
+        for a in doc.select(&links) {
+            let href = a.value().attr("href").unwrap();
+            assert!(
+                target_exists(&files, href),
+                "{page}: {href} does not resolve"
+            );
+        }
+    }
+}

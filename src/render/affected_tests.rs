@@ -196,6 +196,82 @@ fn adding_and_renaming_slug() {
     check_change(&after, &after2, &theme, Some(&added), Some(&renamed));
 }
 
+/// The demo portal with `list_page_size` set to `size`.
+fn paged(site: &Site, size: usize) -> Site {
+    let mut config = site.config.clone();
+    config.list_page_size = std::num::NonZeroUsize::new(size).expect("a page size of at least 1");
+    Site::new(
+        config,
+        site.timezone.clone(),
+        site.entries.clone(),
+        site.now,
+    )
+}
+
+/// How many entries of `kind` the list page shows (not closed).
+fn listed(site: &Site, kind: Kind) -> usize {
+    site.entries
+        .iter()
+        .filter(|e| e.kind == kind && e.status() != crate::model::Status::Closed)
+        .count()
+}
+
+#[test]
+fn removing_an_entry_from_a_paginated_list_removes_its_last_page() {
+    let (demo, theme) = demo();
+    // One center more than fits on a page: the list has two pages, and
+    // loses the second when a center goes.
+    let site = paged(&demo, listed(&demo, Kind::Center) - 1);
+    let old = find(&site, |e| {
+        e.kind == Kind::Center && e.status() != crate::model::Status::Closed
+    });
+    let entries = site
+        .entries
+        .iter()
+        .filter(|e| e.slug != old.slug)
+        .cloned()
+        .collect();
+    let after = with_entries(&site, entries);
+    let full_before = by_path(render_site(&site, &theme).unwrap());
+    assert!(full_before.contains_key("centers/page/2/index.html"));
+    check_change(&site, &after, &theme, Some(&old), None);
+    let affected = render_affected(&after, &theme, Some(&old), None).unwrap();
+    assert!(
+        affected
+            .removed
+            .iter()
+            .any(|p| p == "centers/page/2/index.html"),
+        "{:?}",
+        affected.removed
+    );
+}
+
+#[test]
+fn adding_and_moving_entries_in_paginated_lists() {
+    let (demo, theme) = demo();
+    // Two per page: every list and browse page of the demo has several.
+    let site = paged(&demo, 2);
+    let template = find(&site, |e| e.kind == Kind::Cafeteria);
+    let mut added = template.clone();
+    added.slug = Slug::parse("aaa-atarashii-ibasho").unwrap();
+    added.fields.name = Some("あたらしい居場所".into());
+    added.fields.kana = Some("あたらしいいばしょ".into());
+    let mut entries = site.entries.clone();
+    entries.push(added.clone());
+    let after = with_entries(&site, entries);
+    check_change(&site, &after, &theme, None, Some(&added));
+
+    // Moved to another area: both areas' pages shift.
+    let areas = after.config.vocabulary.area_nodes();
+    let mut moved = added.clone();
+    moved.fields.area = areas
+        .iter()
+        .find(|a| Some(a.as_str()) != added.fields.area.as_deref())
+        .cloned();
+    let after2 = replacing(&after, &added.slug, &moved);
+    check_change(&after, &after2, &theme, Some(&added), Some(&moved));
+}
+
 /// What one incremental render costs on a big portal:
 /// `TSUNAGU_BENCH_PORTAL=/tmp/tsunagu-bench/portal-10000-g1 cargo test --release --lib render::affected_tests::timing -- --ignored --nocapture`.
 #[test]

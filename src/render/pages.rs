@@ -150,6 +150,14 @@ struct Group<'a> {
     items: Vec<&'a Card>,
 }
 
+/// A 五十音 row in the index of a list page: where the row starts.
+#[derive(Serialize)]
+struct KanaLink {
+    label: &'static str,
+    id: &'static str,
+    url: String,
+}
+
 #[derive(Serialize)]
 struct Section<'a> {
     kind: &'static str,
@@ -161,6 +169,45 @@ struct Section<'a> {
 struct Split<'a> {
     upcoming: Vec<&'a Card>,
     past: Vec<&'a Card>,
+}
+
+/// Where a page stands in its paginated list (`pagination` in the
+/// context of list, events and browse pages; `total` is 1 when the list
+/// fits on one page).
+#[derive(Serialize)]
+struct Pagination {
+    /// This page, from 1.
+    number: usize,
+    /// How many pages the list has.
+    total: usize,
+    /// Entries in the whole list, and the 1-based range shown here
+    /// (`from` > `to` when the list is empty).
+    items: usize,
+    from: usize,
+    to: usize,
+    prev: Option<String>,
+    next: Option<String>,
+    /// The first and last pages and the two on either side of this one,
+    /// in order; `gap_before` marks pages skipped before a link.
+    links: Vec<PageLink>,
+}
+
+#[derive(Serialize)]
+struct PageLink {
+    number: usize,
+    url: String,
+    current: bool,
+    gap_before: bool,
+}
+
+/// The site-relative directory of page `n` (from 0) of the list at `dir`:
+/// the list's own for the first page, `DIR/page/N/` after it.
+fn page_dir(dir: &str, n: usize) -> String {
+    if n == 0 {
+        dir.to_string()
+    } else {
+        format!("{dir}page/{}/", n + 1)
+    }
 }
 
 /// Entry indices of one grouping: (non-events in 五十音 order, upcoming events by start).
@@ -205,6 +252,8 @@ struct Prep<'s> {
     fragments: Fragments,
     /// Whether the theme has the print-list template (render/print.rs).
     print_enabled: bool,
+    /// Entries per list page (`list_page_size`).
+    page_size: usize,
 }
 
 fn is_upcoming(times: &Option<EventTimes>, now: jiff::Timestamp) -> bool {
@@ -370,6 +419,7 @@ fn prepare<'s>(site: &'s Site, theme: &Theme) -> Result<Prep<'s>, RenderError> {
         base_ctx,
         fragments,
         print_enabled: has_template(theme, super::print::TEMPLATE),
+        page_size: site.config.list_page_size.get(),
     })
 }
 
@@ -541,6 +591,59 @@ impl<'s> Prep<'s> {
         idx.iter().map(|&i| &self.cards[i]).collect()
     }
 
+    /// How many pages a list of `len` entries takes (an empty list still
+    /// has its one page, which says so).
+    fn page_count(&self, len: usize) -> usize {
+        len.div_ceil(self.page_size).max(1)
+    }
+
+    /// The part of a list of `len` entries on page `n` (from 0).
+    fn page_range(&self, len: usize, n: usize) -> std::ops::Range<usize> {
+        let start = (n * self.page_size).min(len);
+        start..(start + self.page_size).min(len)
+    }
+
+    /// `pagination` for page `n` of the list of `len` entries at `dir`.
+    fn pagination(&self, dir: &str, n: usize, len: usize) -> Pagination {
+        let total = self.page_count(len);
+        let url = |k: usize| format!("{}{}", self.base, encode_path(&page_dir(dir, k)));
+        let range = self.page_range(len, n);
+        let mut shown: Vec<usize> = vec![0, total - 1];
+        shown.extend(n.saturating_sub(2)..(n + 3).min(total));
+        shown.sort_unstable();
+        shown.dedup();
+        let mut links = Vec::with_capacity(shown.len());
+        let mut last: Option<usize> = None;
+        for k in shown {
+            links.push(PageLink {
+                number: k + 1,
+                url: url(k),
+                current: k == n,
+                gap_before: last.is_some_and(|l| k > l + 1),
+            });
+            last = Some(k);
+        }
+        Pagination {
+            number: n + 1,
+            total,
+            items: len,
+            from: range.start + 1,
+            to: range.end,
+            prev: (n > 0).then(|| url(n - 1)),
+            next: (n + 1 < total).then(|| url(n + 1)),
+            links,
+        }
+    }
+
+    /// The title of page `n` of a list titled `title`.
+    fn page_title(title: &str, n: usize) -> String {
+        if n == 0 {
+            title.to_string()
+        } else {
+            format!("{title}({}ページ目)", n + 1)
+        }
+    }
+
     fn home_crumb(&self) -> Crumb {
         Crumb {
             name: "ホーム".to_string(),
@@ -699,7 +802,8 @@ fn kind_value(p: &Prep, k: Kind) -> KindView {
     }
 }
 
-fn list_job(p: &Prep, kind: Kind) -> Job {
+/// Page `n` (from 0) of the list of a kind.
+fn list_job(p: &Prep, kind: Kind, n: usize) -> Job {
     let site = p.site;
     let crumbs = vec![
         p.home_crumb(),
@@ -708,26 +812,58 @@ fn list_job(p: &Prep, kind: Kind) -> Job {
             url: None,
         },
     ];
+    let dir = format!("{}/", kind.folder());
+    let title = Prep::page_title(kind.label(), n);
     let mut ctx = tera::Context::new();
     ctx.insert("kind", &kind_value(p, kind));
     match kind {
         Kind::Event => {
-            ctx.insert("upcoming", &p.cards(&p.upcoming));
-            ctx.insert("past", &p.cards(&p.past));
-            let mut job = p.job("events/", "events.html", kind.label(), None, crumbs, ctx);
-            job.weight = p.upcoming.len() + p.past.len();
+            // Upcoming events first, then past ones, across the pages.
+            let len = p.upcoming.len() + p.past.len();
+            let range = p.page_range(len, n);
+            let split = p.upcoming.len();
+            let up = &p.upcoming[range.start.min(split)..range.end.min(split)];
+            let past = &p.past[range.start.max(split) - split..range.end.max(split) - split];
+            ctx.insert("upcoming", &p.cards(up));
+            ctx.insert("past", &p.cards(past));
+            ctx.insert("upcoming_count", &p.upcoming.len());
+            ctx.insert("past_count", &p.past.len());
+            ctx.insert("pagination", &p.pagination(&dir, n, len));
+            let mut job = p.job(&page_dir(&dir, n), "events.html", &title, None, crumbs, ctx);
+            job.weight = range.len();
             job
         }
         Kind::Page => {
-            ctx.insert("items", &p.cards(&pages_order(site)));
+            let all = pages_order(site);
+            let range = p.page_range(all.len(), n);
+            ctx.insert("items", &p.cards(&all[range.clone()]));
             ctx.insert("groups", &Vec::<Group>::new());
-            p.job("pages/", "list.html", kind.label(), None, crumbs, ctx)
+            ctx.insert("kana_index", &Vec::<KanaLink>::new());
+            ctx.insert("pagination", &p.pagination(&dir, n, all.len()));
+            let mut job = p.job(&page_dir(&dir, n), "list.html", &title, None, crumbs, ctx);
+            job.weight = range.len();
+            job
         }
         _ => {
-            let items = p.list_items(kind);
+            let all = p.list_items(kind);
+            let range = p.page_range(all.len(), n);
+            // The 五十音 rows of the whole list, for the index that jumps
+            // to the page (and the heading) where each row starts.
+            let mut kana_index: Vec<KanaLink> = Vec::new();
             let mut groups: Vec<Group> = Vec::new();
-            for &i in &items {
+            for (pos, &i) in all.iter().enumerate() {
                 let (label, id) = view::kana_row(&view::kana_key(&site.entries[i]));
+                if kana_index.last().map(|k| k.id) != Some(id) {
+                    let page = pos / p.page_size;
+                    kana_index.push(KanaLink {
+                        label,
+                        id,
+                        url: format!("{}{}#g-{id}", p.base, encode_path(&page_dir(&dir, page))),
+                    });
+                }
+                if !range.contains(&pos) {
+                    continue;
+                }
                 match groups.last_mut() {
                     Some(g) if g.id == id => g.items.push(&p.cards[i]),
                     _ => groups.push(Group {
@@ -737,17 +873,12 @@ fn list_job(p: &Prep, kind: Kind) -> Job {
                     }),
                 }
             }
-            ctx.insert("items", &p.cards(&items));
+            ctx.insert("items", &p.cards(&all[range.clone()]));
             ctx.insert("groups", &groups);
-            let mut job = p.job(
-                &format!("{}/", kind.folder()),
-                "list.html",
-                kind.label(),
-                None,
-                crumbs,
-                ctx,
-            );
-            job.weight = items.len();
+            ctx.insert("kana_index", &kana_index);
+            ctx.insert("pagination", &p.pagination(&dir, n, all.len()));
+            let mut job = p.job(&page_dir(&dir, n), "list.html", &title, None, crumbs, ctx);
+            job.weight = range.len();
             job
         }
     }
@@ -788,31 +919,46 @@ fn terms_job(p: &Prep, dim: Dim) -> Job {
     )
 }
 
-/// The browse page of one vocabulary value (none when the value has no
-/// directory).
-fn term_job(p: &Prep, dim: Dim, value: &str) -> Option<Job> {
+/// Page `n` (from 0) of the browse page of one vocabulary value (none
+/// when the value has no directory).
+fn term_job(p: &Prep, dim: Dim, value: &str, n: usize) -> Option<Job> {
     let dir = p.terms.dirs[dim.index()].dir(value)?;
     let dim_view = dim_view(p, dim);
     let title = dim_title(dim);
     let empty = (Vec::new(), Vec::new());
     let (items, events) = p.by_term[dim.index()].get(value).unwrap_or(&empty);
-    let mut sections: Vec<Section> = SECTION_KINDS
-        .iter()
-        .map(|k| Section {
-            kind: k.as_str(),
-            label: k.label(),
-            items: Vec::new(),
-        })
-        .collect();
+    // The sections in order (by kind, then the events) make one sequence,
+    // which the pages split.
+    let mut by_kind: [Vec<usize>; SECTION_KINDS.len()] = Default::default();
     for &i in items {
         if let Some(s) = SECTION_KINDS
             .iter()
             .position(|k| *k == p.site.entries[i].kind)
         {
-            sections[s].items.push(&p.cards[i]);
+            by_kind[s].push(i);
         }
     }
-    sections.retain(|s| !s.items.is_empty());
+    let len = by_kind.iter().map(Vec::len).sum::<usize>() + events.len();
+    let range = p.page_range(len, n);
+    let mut offset = 0;
+    let mut slice = |idx: &[usize]| -> Vec<usize> {
+        let start = range.start.clamp(offset, offset + idx.len()) - offset;
+        let end = range.end.clamp(offset, offset + idx.len()) - offset;
+        offset += idx.len();
+        idx[start..end].to_vec()
+    };
+    let mut sections: Vec<Section> = Vec::new();
+    for (k, idx) in SECTION_KINDS.iter().zip(&by_kind) {
+        let on_page = slice(idx);
+        if !on_page.is_empty() {
+            sections.push(Section {
+                kind: k.as_str(),
+                label: k.label(),
+                items: on_page.iter().map(|&i| &p.cards[i]).collect(),
+            });
+        }
+    }
+    let events_on_page = slice(events);
     let children = if dim == Dim::Areas {
         p.area_children(Some(value))
     } else {
@@ -850,20 +996,31 @@ fn term_job(p: &Prep, dim: Dim, value: &str) -> Option<Job> {
         name: term.label.clone(),
         url: None,
     });
-    let page_title = match dim {
-        Dim::Areas => format!("{}の相談先・居場所", view::area_label(value)),
-        Dim::Categories => format!("{value}の相談先・居場所"),
-        Dim::Audience => format!("{value}向けの相談先・居場所"),
-        Dim::Methods => format!("{value}で相談できるところ"),
-    };
+    let page_title = Prep::page_title(
+        &match dim {
+            Dim::Areas => format!("{}の相談先・居場所", view::area_label(value)),
+            Dim::Categories => format!("{value}の相談先・居場所"),
+            Dim::Audience => format!("{value}向けの相談先・居場所"),
+            Dim::Methods => format!("{value}で相談できるところ"),
+        },
+        n,
+    );
     let mut ctx = tera::Context::new();
     ctx.insert("dimension", &dim_view);
     ctx.insert("term", &term);
     ctx.insert("parent", &parent);
     ctx.insert("sections", &sections);
-    ctx.insert("events", &p.cards(events));
-    let mut job = p.job(dir, "term.html", &page_title, None, crumbs, ctx);
-    job.weight = items.len() + events.len();
+    ctx.insert("events", &p.cards(&events_on_page));
+    ctx.insert("pagination", &p.pagination(dir, n, len));
+    let mut job = p.job(
+        &page_dir(dir, n),
+        "term.html",
+        &page_title,
+        None,
+        crumbs,
+        ctx,
+    );
+    job.weight = range.len();
     Some(job)
 }
 
@@ -1079,12 +1236,13 @@ fn sitemap(site: &Site, pages: &[(String, Option<String>)]) -> String {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum PageKey {
     Top,
-    /// `centers/` … `pages/`, and `events/` for [`Kind::Event`].
-    List(Kind),
+    /// Page `n` (from 0) of `centers/` … `pages/`, and of `events/` for
+    /// [`Kind::Event`].
+    List(Kind, usize),
     /// `categories/`, `areas/`…
     Terms(Dim),
-    /// The browse page of one vocabulary value.
-    Term(Dim, String),
+    /// Page `n` (from 0) of the browse page of one vocabulary value.
+    Term(Dim, String, usize),
     Search,
     NotFound,
     /// The page of `site.entries[i]`.
@@ -1105,12 +1263,14 @@ const LIST_KINDS: [Kind; 5] = [
 /// Every page of the site.
 fn plan(p: &Prep) -> Vec<PageKey> {
     let mut keys = vec![PageKey::Top];
-    keys.extend(LIST_KINDS.iter().map(|&k| PageKey::List(k)));
+    for kind in LIST_KINDS {
+        keys.extend(p.list_pages(kind));
+    }
     for dim in Dim::ALL {
         keys.push(PageKey::Terms(dim));
         for value in p.terms_vocab(dim) {
             if p.terms.dirs[dim.index()].dir(value).is_some() {
-                keys.push(PageKey::Term(dim, value.to_string()));
+                keys.extend(p.term_pages(dim, value));
             }
         }
     }
@@ -1128,9 +1288,9 @@ impl<'s> Prep<'s> {
     fn file_of(&self, key: &PageKey) -> Option<String> {
         Some(match key {
             PageKey::Top => index_file(""),
-            PageKey::List(k) => index_file(&format!("{}/", k.folder())),
+            PageKey::List(k, n) => index_file(&page_dir(&format!("{}/", k.folder()), *n)),
             PageKey::Terms(d) => index_file(&format!("{}/", d.key())),
-            PageKey::Term(d, v) => index_file(self.terms.dirs[d.index()].dir(v)?),
+            PageKey::Term(d, v, n) => index_file(&page_dir(self.terms.dirs[d.index()].dir(v)?, *n)),
             PageKey::Search => index_file("search/"),
             PageKey::NotFound => "404.html".to_string(),
             PageKey::Entry(i) => index_file(&self.site.entries.get(*i)?.url_path()),
@@ -1143,14 +1303,38 @@ impl<'s> Prep<'s> {
     /// Roughly how many cards a page lists, to start the biggest first.
     fn weight(&self, key: &PageKey) -> usize {
         match key {
-            PageKey::List(Kind::Event) => self.upcoming.len() + self.past.len(),
-            PageKey::List(k) => self.kind_counts.get(k).copied().unwrap_or(0),
-            PageKey::Term(d, v) => self.by_term[d.index()]
-                .get(v.as_str())
-                .map(|(a, b)| a.len() + b.len())
-                .unwrap_or(0),
+            PageKey::List(k, n) => self.page_range(self.list_len(*k), *n).len(),
+            PageKey::Term(d, v, n) => self.page_range(self.term_len(*d, v), *n).len(),
             _ => 0,
         }
+    }
+
+    /// How many entries the list of a kind shows, over all its pages.
+    fn list_len(&self, kind: Kind) -> usize {
+        match kind {
+            Kind::Event => self.upcoming.len() + self.past.len(),
+            Kind::Page => pages_order(self.site).len(),
+            k => self.kind_counts.get(&k).copied().unwrap_or(0),
+        }
+    }
+
+    /// How many entries the browse page of a value shows, over all its pages.
+    fn term_len(&self, dim: Dim, value: &str) -> usize {
+        self.by_term[dim.index()]
+            .get(value)
+            .map(|(a, b)| a.len() + b.len())
+            .unwrap_or(0)
+    }
+
+    /// Every page of the list of a kind.
+    fn list_pages(&self, kind: Kind) -> impl Iterator<Item = PageKey> {
+        (0..self.page_count(self.list_len(kind))).map(move |n| PageKey::List(kind, n))
+    }
+
+    /// Every page of the browse page of a value.
+    fn term_pages<'v>(&self, dim: Dim, value: &'v str) -> impl Iterator<Item = PageKey> + 'v {
+        (0..self.page_count(self.term_len(dim, value)))
+            .map(move |n| PageKey::Term(dim, value.to_string(), n))
     }
 
     /// Listed entries of a kind in 五十音 order (the list page).
@@ -1166,9 +1350,9 @@ impl<'s> Prep<'s> {
     fn job_of(&self, key: &PageKey) -> Option<Job> {
         Some(match key {
             PageKey::Top => index_job(self),
-            PageKey::List(k) => list_job(self, *k),
+            PageKey::List(k, n) => list_job(self, *k, *n),
             PageKey::Terms(d) => terms_job(self, *d),
-            PageKey::Term(d, v) => term_job(self, *d, v)?,
+            PageKey::Term(d, v, n) => term_job(self, *d, v, *n)?,
             PageKey::Search => search_job(self),
             PageKey::NotFound => not_found_job(self),
             PageKey::Entry(i) if *i < self.site.entries.len() => entry_job(self, *i),
@@ -1339,9 +1523,16 @@ pub struct Affected {
     pub removed: Vec<String>,
 }
 
-/// Vocabulary values an entry is listed under, per dimension (areas: the
-/// value and every ancestor).
-fn term_keys(e: &Entry, keys: &mut BTreeSet<PageKey>) {
+/// A paginated list: the list of a kind, or the browse page of a value.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum ListId {
+    Kind(Kind),
+    Term(Dim, String),
+}
+
+/// The browse pages an entry is listed under, per dimension (areas: the
+/// value and every ancestor), and the print lists of its areas.
+fn term_lists(e: &Entry, lists: &mut BTreeSet<ListId>, keys: &mut BTreeSet<PageKey>) {
     let f = &e.fields;
     for (dim, values) in [
         (Dim::Categories, &f.categories),
@@ -1349,16 +1540,71 @@ fn term_keys(e: &Entry, keys: &mut BTreeSet<PageKey>) {
         (Dim::Methods, &f.methods),
     ] {
         for v in values.iter().flatten() {
-            keys.insert(PageKey::Term(dim, v.clone()));
+            lists.insert(ListId::Term(dim, v.clone()));
         }
     }
     if let Some(area) = f.area.as_deref() {
         for (pos, _) in area.match_indices('/') {
-            keys.insert(PageKey::Term(Dim::Areas, area[..pos].to_string()));
+            lists.insert(ListId::Term(Dim::Areas, area[..pos].to_string()));
             keys.insert(PageKey::Print(area[..pos].to_string()));
         }
-        keys.insert(PageKey::Term(Dim::Areas, area.to_string()));
+        lists.insert(ListId::Term(Dim::Areas, area.to_string()));
         keys.insert(PageKey::Print(area.to_string()));
+    }
+}
+
+impl Prep<'_> {
+    /// How many entries `list` shows over all its pages.
+    fn list_id_len(&self, list: &ListId) -> usize {
+        match list {
+            ListId::Kind(k) => self.list_len(*k),
+            ListId::Term(d, v) => self.term_len(*d, v),
+        }
+    }
+
+    /// The directory of the first page of `list` (none for a value
+    /// without a browse page).
+    fn list_id_dir(&self, list: &ListId) -> Option<String> {
+        match list {
+            ListId::Kind(k) => Some(format!("{}/", k.folder())),
+            ListId::Term(d, v) => self.terms.dirs[d.index()].dir(v).map(str::to_string),
+        }
+    }
+
+    /// Every page of `list`.
+    fn list_id_pages(&self, list: &ListId) -> Vec<PageKey> {
+        match list {
+            ListId::Kind(k) => self.list_pages(*k).collect(),
+            ListId::Term(d, v) => self.term_pages(*d, v).collect(),
+        }
+    }
+
+    /// Whether `e` (as it is, or as it was before a change) is shown in
+    /// `list`, by the rules that make the groupings in [`prepare`].
+    fn shows(&self, list: &ListId, e: &Entry) -> bool {
+        let open = e.status() != Status::Closed;
+        let listed = || {
+            e.kind != Kind::Event || {
+                let times = view::event_times(&e.fields, &self.site.timezone);
+                is_upcoming(&times, self.site.now)
+            }
+        };
+        match list {
+            ListId::Kind(k) => e.kind == *k && open && (*k == Kind::Event || listed()),
+            ListId::Term(dim, value) => {
+                let f = &e.fields;
+                let has = match dim {
+                    Dim::Categories => f.categories.iter().flatten().any(|v| v == value),
+                    Dim::Audience => f.audience.iter().flatten().any(|v| v == value),
+                    Dim::Methods => f.methods.iter().flatten().any(|v| v == value),
+                    Dim::Areas => f
+                        .area
+                        .as_deref()
+                        .is_some_and(|a| a == value || a.starts_with(&format!("{value}/"))),
+                };
+                has && e.kind != Kind::Page && open && listed()
+            }
+        }
     }
 }
 
@@ -1374,12 +1620,14 @@ fn term_keys(e: &Entry, keys: &mut BTreeSet<PageKey>) {
 /// show its address, phones and hours) and the pages of the entries that
 /// name it are affected.
 fn affected_keys(
-    site: &Site,
+    p: &Prep,
     old: Option<&Entry>,
     new: Option<&Entry>,
     same_in_lists: bool,
-) -> BTreeSet<PageKey> {
+) -> (BTreeSet<PageKey>, BTreeSet<ListId>) {
+    let site = p.site;
     let mut keys = BTreeSet::new();
+    let mut lists = BTreeSet::new();
     let index_of = |slug: &crate::model::Slug| {
         let e = site.get(slug)?;
         site.entries
@@ -1402,8 +1650,8 @@ fn affected_keys(
         }
     }
     for e in old.iter().chain(new.iter()).filter(|_| !same_in_lists) {
-        keys.insert(PageKey::List(e.kind));
-        term_keys(e, &mut keys);
+        lists.insert(ListId::Kind(e.kind));
+        term_lists(e, &mut lists, &mut keys);
         let f = &e.fields;
         for slug in [&f.operator, &f.organizer, &f.place].into_iter().flatten() {
             if let Some(i) = index_of(slug) {
@@ -1431,7 +1679,12 @@ fn affected_keys(
             keys.insert(PageKey::Entry(i));
         }
     }
-    keys
+    // Every page of a list the entry is (was) on: moving one entry in or
+    // out shifts every later page.
+    for list in &lists {
+        keys.extend(p.list_id_pages(list));
+    }
+    (keys, lists)
 }
 
 /// Whether an edit leaves every list, count and order as it was: same
@@ -1520,7 +1773,8 @@ pub fn render_affected(
         (Some(o), Some(n)) => same_in_lists(&p, theme, o, n)?,
         _ => false,
     };
-    let keys: Vec<PageKey> = affected_keys(site, old, new, quiet).into_iter().collect();
+    let (keys, lists) = affected_keys(&p, old, new, quiet);
+    let keys: Vec<PageKey> = keys.into_iter().collect();
     let mut files: Vec<OutputFile> = keys
         .par_iter()
         .map(|k| p.render_key(theme, k))
@@ -1531,6 +1785,18 @@ pub fn render_affected(
     files.push(p.sitemap_file(&plan(&p)));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     let mut removed = Vec::new();
+    // A list that lost the entry may need one page fewer: its last page
+    // before the change goes.
+    for list in &lists {
+        let len = p.list_id_len(list);
+        let shown = |e: Option<&Entry>| e.is_some_and(|e| p.shows(list, e));
+        let before = len + usize::from(shown(old)) - usize::from(shown(new));
+        if let Some(dir) = p.list_id_dir(list) {
+            for n in p.page_count(len)..p.page_count(before) {
+                removed.push(index_file(&page_dir(&dir, n)));
+            }
+        }
+    }
     if let Some(o) = old {
         let gone = index_file(&o.url_path());
         let still_there = new.is_some_and(|n| index_file(&n.url_path()) == gone)

@@ -9,7 +9,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { launch, waitForResults } from './lib.mjs';
+import path from 'node:path';
+import { launch, repo, waitForResults } from './lib.mjs';
 import { buildAndServe } from '../fixtures/quality/static-site.mjs';
 
 const require = createRequire(import.meta.url);
@@ -106,9 +107,9 @@ async function pageTypes() {
   return pages;
 }
 
-async function audit(path, width, spoil) {
+async function audit(path, width, spoil, base = server.url) {
   const page = await contexts[width].newPage();
-  const response = await page.goto(new URL(path, server.url).href);
+  const response = await page.goto(new URL(path, base).href);
   if (path.startsWith('/search/')) {
     await waitForResults(page);
   }
@@ -180,5 +181,29 @@ test('every page type passes axe (WCAG 2.1 A/AA), has lang="ja" and no skipped h
       if (problems.length) console.log(`${label} (${path}):\n${problems.join('\n')}`);
       assert.deepEqual(problems, [], `${label} (${path}):\n${problems.join('\n')}`);
     });
+  }
+});
+
+// The demo's lists fit on one page; a fixture with two entries per page
+// (tests/fixtures/portals/paginated) has the page links.
+test('paginated list and browse pages pass axe with their page links', async (t) => {
+  const paged = await buildAndServe(path.join(repo, 'tests/fixtures/portals/paginated'));
+  try {
+    for (const pagePath of ['/centers/page/2/', '/areas/' + encodeURIComponent('広島市') + '/page/2/']) {
+      await t.test(pagePath, async () => {
+        const problems = [];
+        for (const width of WIDTHS) {
+          const r = await audit(pagePath, width, () => {
+            if (!document.querySelector('nav.pagination a[rel=prev]')) throw new Error('no page links on the page');
+          }, paged.url);
+          assert.equal(r.status, 200, `${pagePath}: HTTP ${r.status}`);
+          for (const h of r.headings) problems.push(`  [${width}px] heading skips a level: ${h}`);
+          if (r.violations.length) problems.push(report(pagePath, width, r));
+        }
+        assert.deepEqual(problems, [], problems.join('\n'));
+      });
+    }
+  } finally {
+    paged.stop();
   }
 });
