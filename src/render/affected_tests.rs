@@ -54,6 +54,17 @@ fn replacing(site: &Site, slug: &Slug, new: &Entry) -> Site {
     with_entries(site, entries)
 }
 
+/// `site` without the entry of slug `slug`.
+fn without(site: &Site, slug: &Slug) -> Site {
+    let entries = site
+        .entries
+        .iter()
+        .filter(|e| e.slug != *slug)
+        .cloned()
+        .collect();
+    with_entries(site, entries)
+}
+
 fn by_path(files: Vec<OutputFile>) -> BTreeMap<String, Vec<u8>> {
     files.into_iter().map(|f| (f.path, f.bytes)).collect()
 }
@@ -167,13 +178,7 @@ fn moving_an_entry_to_another_area_and_category() {
 fn removing_an_event() {
     let (site, theme) = demo();
     let old = find(&site, |e| e.kind == Kind::Event);
-    let entries = site
-        .entries
-        .iter()
-        .filter(|e| e.slug != old.slug)
-        .cloned()
-        .collect();
-    let after = with_entries(&site, entries);
+    let after = without(&site, &old.slug);
     check_change(&site, &after, &theme, Some(&old), None);
 }
 
@@ -225,13 +230,7 @@ fn removing_an_entry_from_a_paginated_list_removes_its_last_page() {
     let old = find(&site, |e| {
         e.kind == Kind::Center && e.status() != crate::model::Status::Closed
     });
-    let entries = site
-        .entries
-        .iter()
-        .filter(|e| e.slug != old.slug)
-        .cloned()
-        .collect();
-    let after = with_entries(&site, entries);
+    let after = without(&site, &old.slug);
     let full_before = by_path(render_site(&site, &theme).unwrap());
     assert!(full_before.contains_key("centers/page/2/index.html"));
     check_change(&site, &after, &theme, Some(&old), None);

@@ -254,6 +254,11 @@ struct Prep<'s> {
     print_enabled: bool,
     /// Entries per list page (`list_page_size`).
     page_size: usize,
+    /// The 五十音 row (label, id) of each entry, by entry index.
+    rows: Vec<(&'static str, &'static str)>,
+    /// Listed entries of each kind in 五十音 order (the kind lists), made
+    /// once: every page of a list slices it.
+    kind_items: BTreeMap<Kind, Vec<usize>>,
 }
 
 fn is_upcoming(times: &Option<EventTimes>, now: jiff::Timestamp) -> bool {
@@ -300,6 +305,7 @@ fn prepare<'s>(site: &'s Site, theme: &Theme) -> Result<Prep<'s>, RenderError> {
         .into_iter()
         .collect::<Result<_, _>>()?;
     let keys: Vec<String> = entries.par_iter().map(view::kana_key).collect();
+    let rows: Vec<(&'static str, &'static str)> = keys.iter().map(|k| view::kana_row(k)).collect();
     let mut kana_order: Vec<usize> = (0..entries.len()).collect();
     kana_order.sort_by(|&a, &b| (&keys[a], &entries[a].slug).cmp(&(&keys[b], &entries[b].slug)));
 
@@ -400,6 +406,12 @@ fn prepare<'s>(site: &'s Site, theme: &Theme) -> Result<Prep<'s>, RenderError> {
             *kind_counts.entry(e.kind).or_default() += 1;
         }
     }
+    let mut kind_items: BTreeMap<Kind, Vec<usize>> = BTreeMap::new();
+    for &i in &kana_order {
+        if listed[i] {
+            kind_items.entry(entries[i].kind).or_default().push(i);
+        }
+    }
     Ok(Prep {
         site,
         base,
@@ -420,6 +432,8 @@ fn prepare<'s>(site: &'s Site, theme: &Theme) -> Result<Prep<'s>, RenderError> {
         fragments,
         print_enabled: has_template(theme, super::print::TEMPLATE),
         page_size: site.config.list_page_size.get(),
+        rows,
+        kind_items,
     })
 }
 
@@ -852,7 +866,7 @@ fn list_job(p: &Prep, kind: Kind, n: usize) -> Job {
             let mut kana_index: Vec<KanaLink> = Vec::new();
             let mut groups: Vec<Group> = Vec::new();
             for (pos, &i) in all.iter().enumerate() {
-                let (label, id) = view::kana_row(&view::kana_key(&site.entries[i]));
+                let (label, id) = p.rows[i];
                 if kana_index.last().map(|k| k.id) != Some(id) {
                     let page = pos / p.page_size;
                     kana_index.push(KanaLink {
@@ -1338,12 +1352,8 @@ impl<'s> Prep<'s> {
     }
 
     /// Listed entries of a kind in 五十音 order (the list page).
-    fn list_items(&self, kind: Kind) -> Vec<usize> {
-        self.kana_order
-            .iter()
-            .copied()
-            .filter(|&i| self.site.entries[i].kind == kind && self.listed[i])
-            .collect()
+    fn list_items(&self, kind: Kind) -> &[usize] {
+        self.kind_items.get(&kind).map(Vec::as_slice).unwrap_or(&[])
     }
 
     /// The job of a page (none for a key that no longer exists).
