@@ -2,6 +2,8 @@
 //! break a file, see the error while the last good site stays; fix it.
 //! Also: nothing outside the output folder is ever served.
 
+mod common;
+
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
@@ -633,25 +635,11 @@ fn a_broken_site_toml_keeps_the_last_good_site_until_it_is_fixed() {
 }
 
 /// Every page and the sitemap of `dir`, by path.
+/// The pages and the sitemap under `dir` (what an entry change can alter).
 fn pages(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.file_type().is_file())
-        .filter(|e| {
-            let name = e.file_name().to_string_lossy();
-            name.ends_with(".html") || name == "sitemap.xml"
-        })
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .into_owned();
-            (rel, std::fs::read(e.path()).unwrap())
-        })
-        .collect()
+    let mut files = common::tree(dir);
+    files.retain(|rel, _| rel.ends_with(".html") || rel.ends_with("sitemap.xml"));
+    files
 }
 
 #[test]
