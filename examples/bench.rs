@@ -56,6 +56,9 @@ OPTIONS:
     --competitors-up-to N    run Hugo and Pagefind only for sizes up to N entries
     --install-competitors    apt-get install hugo and `npm install pagefind` in the
                              work dir before measuring (needs root and network)
+    --generate-only          write the portals for --sizes into --work (cached),
+                             print each one's folder on stdout, and stop: the
+                             browser tests print the longest generated entries
     -h, --help               this text
 ";
 
@@ -74,6 +77,7 @@ struct Options {
     max_load: Option<f64>,
     budget: std::time::Duration,
     competitors_up_to: usize,
+    generate_only: bool,
     command_line: String,
 }
 
@@ -94,6 +98,7 @@ fn parse_args() -> Result<Options, String> {
         max_load: None,
         budget: std::time::Duration::from_secs(120),
         competitors_up_to: usize::MAX,
+        generate_only: false,
         command_line: String::new(),
     };
     let mut it = raw.iter();
@@ -158,6 +163,7 @@ fn parse_args() -> Result<Options, String> {
                 )
             }
             "--install-competitors" => o.install_competitors = true,
+            "--generate-only" => o.generate_only = true,
             "-h" | "--help" => {
                 print!("{HELP}");
                 std::process::exit(0);
@@ -214,6 +220,13 @@ fn repo_root() -> PathBuf {
 
 fn run(opts: &Options) -> Res<()> {
     std::fs::create_dir_all(&opts.work).map_err(io(opts.work.display()))?;
+    if opts.generate_only {
+        for &n in &opts.sizes {
+            let (portal, _, _) = ensure_inputs(opts, n, false)?;
+            println!("{}", portal.display());
+        }
+        return Ok(());
+    }
     let runner = Runner::new(&opts.work.join("scratch")).map_err(io("scratch dir"))?;
     let built_bin = ensure_binary(opts)?;
     // Others may rebuild target/release/tsunagu while we measure: every run

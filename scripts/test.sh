@@ -42,8 +42,9 @@ cargo test --workspace --locked 2>&1
 if [ "$quick" = 1 ]; then exit 0; fi
 
 
-# Chromium and Japanese fonts for the browser tests and screenshots.
-apt_install chromium fonts-noto-cjk
+# Chromium and Japanese fonts for the browser tests and screenshots;
+# poppler-utils (pdftotext) reads back what a printed sheet holds.
+apt_install chromium fonts-noto-cjk poppler-utils
 
 step "search wasm module: the checked-in build matches its sources"
 # Provenance first (instant): dist/SOURCE-HASH, written by

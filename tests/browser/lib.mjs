@@ -1,6 +1,7 @@
 // Shared helpers for the browser tests: start `tsunagu serve` on a free
 // loopback port and launch Debian's Chromium through playwright-core.
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import fs from 'node:fs';
@@ -94,4 +95,28 @@ export async function waitForResults(page, atLeast = 1) {
     last = now;
     await page.waitForTimeout(150);
   }
+}
+
+/**
+ * The bench's generated portal of `n` entries (examples/bench/gen.rs, the
+ * same corpus docs/benchmarks.md measures), written once into the system's
+ * temporary folder and reused. Uses the bench example `cargo test` built
+ * (target/debug/examples/bench), or `cargo run --example bench` when it is
+ * missing. Resolves with the portal's folder.
+ */
+export function generatedPortal(n) {
+  const work = path.join(os.tmpdir(), 'tsunagu-test-portals');
+  const args = ['--generate-only', '--sizes', String(n), '--work', work];
+  const built = ['debug', 'release']
+    .map((profile) => path.join(repo, 'target', profile, 'examples', 'bench'))
+    .filter((p) => fs.existsSync(p))
+    .sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
+  const out = built
+    ? execFileSync(built, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
+    : execFileSync('cargo', ['run', '--quiet', '--example', 'bench', '--', ...args], {
+        cwd: repo,
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+  return out.trim().split('\n').pop();
 }
