@@ -183,6 +183,7 @@ fn in_process(o: &Options, scratch: &Path, portal: &Path) -> Result<(), String> 
     let ctx = tsunagu::pipeline::BuildContext {
         root: portal.to_path_buf(),
         out: scratch.join("out"),
+        force_out: false,
         base_url: Some("http://127.0.0.1:1111/".into()),
         drafts: false,
         now: jiff::Timestamp::now(),

@@ -30,6 +30,9 @@ pub enum Code {
     NoFrontMatter,
     UnclosedFrontMatter,
     IgnoredFile,
+    LinkOutsidePortal,
+    BrokenLink,
+    NotARegularFile,
     // syntax and shape
     YamlSyntax,
     NotAMapping,
@@ -44,6 +47,7 @@ pub enum Code {
     InvalidDateTime,
     InvalidHours,
     InvalidSlug,
+    InvalidControlCharacter,
     // meaning
     NotInVocabulary,
     DanglingReference,
@@ -63,6 +67,7 @@ pub enum Code {
     MissingKana,
     NoHotlines,
     // output
+    UnsafeOutput,
     WriteFailed,
     RenderFailed,
     IndexFailed,
@@ -80,6 +85,9 @@ impl Code {
             NoFrontMatter => "no-front-matter",
             UnclosedFrontMatter => "unclosed-front-matter",
             IgnoredFile => "ignored-file",
+            LinkOutsidePortal => "link-outside-portal",
+            BrokenLink => "broken-link",
+            NotARegularFile => "not-a-regular-file",
             YamlSyntax => "yaml-syntax",
             NotAMapping => "not-a-mapping",
             UnknownField => "unknown-field",
@@ -93,6 +101,7 @@ impl Code {
             InvalidDateTime => "invalid-datetime",
             InvalidHours => "invalid-hours",
             InvalidSlug => "invalid-slug",
+            InvalidControlCharacter => "invalid-control-character",
             NotInVocabulary => "not-in-vocabulary",
             DanglingReference => "dangling-reference",
             WrongReferenceKind => "wrong-reference-kind",
@@ -108,6 +117,7 @@ impl Code {
             SummaryTooLong => "summary-too-long",
             MissingKana => "missing-kana",
             NoHotlines => "no-hotlines",
+            UnsafeOutput => "unsafe-output",
             WriteFailed => "write-failed",
             RenderFailed => "render-failed",
             IndexFailed => "index-failed",
@@ -353,12 +363,39 @@ fn github_line(d: &Diagnostic) -> String {
         "title={}",
         prop(&format!("tsunagu {}", d.code.as_str()))
     ));
-    let mut msg = d.message.clone();
+    let mut msg = visible(&d.message).into_owned();
     if let Some(h) = &d.help {
         msg.push_str("\nhelp: ");
-        msg.push_str(h);
+        msg.push_str(&visible(h));
     }
     format!("::{level} {}::{}", props.join(","), data(&msg))
+}
+
+/// `text` safe to print on a terminal or in a CI log: control characters
+/// become their visible pictures (`␀` for U+0000, `␡` for U+007F), C1 and
+/// bidirectional controls `�`, one character for one, so columns still
+/// line up. A NUL or an escape sequence in an entry never reaches the
+/// terminal raw, and an override cannot reorder the report.
+pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| {
+        (c < ' ' && c != '\t' && c != '\n')
+            || ('\u{7f}'..='\u{9f}').contains(&c)
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(hidden) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    text.chars()
+        .map(|c| match c {
+            c if c < ' ' && c != '\t' && c != '\n' => {
+                char::from_u32(0x2400 + c as u32).unwrap_or('\u{fffd}')
+            }
+            '\u{7f}' => '\u{2421}',
+            c if hidden(c) => '\u{fffd}',
+            c => c,
+        })
+        .collect::<String>()
+        .into()
 }
 
 fn emit_human(
@@ -371,9 +408,9 @@ fn emit_human(
     use codespan_reporting::files::SimpleFile;
     use codespan_reporting::term;
 
-    let mut header = d.message.clone();
+    let mut header = visible(&d.message).into_owned();
     if let Some(field) = &d.field {
-        header = format!("{header} (field `{field}`)");
+        header = format!("{header} (field `{}`)", visible(field));
     }
     let base = match d.severity {
         Severity::Error => CsDiag::error(),
@@ -383,9 +420,12 @@ fn emit_human(
     .with_message(header);
     let mut notes = Vec::new();
     if let Some(h) = &d.help {
-        notes.push(format!("help: {h}"));
+        notes.push(format!("help: {}", visible(h)));
     }
-    let file_text = d.file.as_ref().and_then(|f| sources.get(f).map(|t| (f, t)));
+    let file_text = d
+        .file
+        .as_ref()
+        .and_then(|f| sources.get(f).map(|t| (f, visible(t))));
     let config = term::Config::default();
     let render = |out: &mut dyn Write, file: &SimpleFile<String, &str>, diag: &CsDiag<()>| {
         if color {
@@ -398,6 +438,7 @@ fn emit_human(
     };
     match (file_text, d.line) {
         (Some((path, text)), Some(line)) => {
+            let text = text.as_ref();
             let start = byte_offset(text, line, d.column.unwrap_or(1));
             let end = token_end(text, start);
             let file = SimpleFile::new(slash_path(path), text);

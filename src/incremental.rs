@@ -30,13 +30,15 @@
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, SourceMap};
 use crate::load::SourceFile;
 use crate::model::{Entry, Kind, Slug};
+use crate::output::live::{remove_file, write_if_changed};
+use crate::output::OutputFile;
 use crate::pipeline::{self, BuildContext};
-use crate::render::{OutputFile, RenderError, Theme};
+use crate::render::{RenderError, Theme};
 use crate::site::Site;
 use crate::validate::incremental::{self as one, Targets};
 use crate::validate::ValidateOptions;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::{Arc, Mutex};
@@ -99,7 +101,7 @@ pub fn classify_path(root: &Path, out: &Path, path: &Path, is_dir: bool) -> Path
         "templates" | "static" | "themes" => PathClass::Full(rel.to_path_buf()),
         "content" => {
             let dir = is_dir || path.is_dir();
-            if !dir && one::classify(rel).is_some() {
+            if !dir && crate::load::classify(rel).is_some() {
                 PathClass::Entry(rel.to_path_buf())
             } else if dir {
                 // A folder appeared, went or was renamed: its entries
@@ -295,7 +297,7 @@ impl Preview {
                         // cannot now, the files changed under us: retry
                         // everything on the next change.
                         let mut d = Diagnostics::default();
-                        d.push(Diagnostic::error(Code::RenderFailed, e.to_string()));
+                        d.push(e.diagnostic());
                         self.needs_full = true;
                         self.full_problem = Some((d, SourceMap::default()));
                         report.changed = true;
@@ -492,7 +494,7 @@ impl Preview {
                 sources: vec![],
             });
         };
-        let read = one::read_entry_file(&root, rel);
+        let read = crate::load::read_entry_file(&root, rel);
 
         // The table of files follows the disk, whatever the content.
         let stem = rel
@@ -704,7 +706,9 @@ impl Preview {
             let guard = self.background.lock_and_supersede();
             let mut pages = Vec::new();
             for f in &first {
-                if write_if_changed(&out, f).map_err(|e| Diagnostic::error(Code::WriteFailed, e))? {
+                if write_if_changed(&out, f)
+                    .map_err(|e| Diagnostic::error(Code::WriteFailed, e.to_string()))?
+                {
                     written += 1;
                     pages.push(page_url(&f.path));
                 }
@@ -726,7 +730,9 @@ impl Preview {
         let guard = self.background.lock_and_supersede();
         let mut pages = Vec::new();
         for f in &files {
-            if write_if_changed(&out, f).map_err(|e| Diagnostic::error(Code::WriteFailed, e))? {
+            if write_if_changed(&out, f)
+                .map_err(|e| Diagnostic::error(Code::WriteFailed, e.to_string()))?
+            {
                 written += 1;
                 pages.push(page_url(&f.path));
             }
@@ -841,34 +847,28 @@ impl Targets for View<'_> {
             .filter(|(_, paths)| {
                 paths
                     .iter()
-                    .any(|p| one::classify(p).is_some_and(|(k, _)| kinds.contains(&k)))
+                    .any(|p| crate::load::classify(p).is_some_and(|(k, _)| kinds.contains(&k)))
             })
             .map(|(s, _)| s.clone())
             .collect()
     }
 }
 
-/// Every entry file under `root/content`, by stem.
+/// Every entry file under `root/content`, by stem: what [`crate::load`]
+/// would read (the same walk and input rule).
 fn scan_entry_files(root: &Path) -> BTreeMap<String, BTreeSet<PathBuf>> {
     let mut files: BTreeMap<String, BTreeSet<PathBuf>> = BTreeMap::new();
-    for item in walkdir::WalkDir::new(root.join("content"))
-        .into_iter()
-        .filter_map(Result::ok)
-    {
-        if !item.file_type().is_file() {
-            continue;
-        }
-        let Ok(rel) = item.path().strip_prefix(root) else {
-            continue;
-        };
-        if one::classify(rel).is_none() {
+    let portal = crate::load::inputs::PortalFolder::new(root);
+    for item in portal.walk(&root.join("content")).into_iter().flatten() {
+        let rel = item.relative;
+        if crate::load::classify(&rel).is_none() {
             continue;
         }
         let stem = rel
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_default();
-        files.entry(stem).or_default().insert(rel.to_path_buf());
+        files.entry(stem).or_default().insert(rel);
     }
     files
 }
@@ -884,70 +884,6 @@ fn describe(names: &[String]) -> String {
         [one] => one.clone(),
         [first, rest @ ..] => format!("{first} ほか{}件", rest.len()),
     }
-}
-
-/// Whether `path` (from the renderer, `/`-separated) stays inside the output.
-fn safe_relative(path: &str) -> bool {
-    !path.is_empty()
-        && !path.contains('\\')
-        && Path::new(path)
-            .components()
-            .all(|c| matches!(c, Component::Normal(_)))
-}
-
-/// Writes `file` under `out` unless the same bytes are already there: to
-/// a temporary name in the same folder, then renamed over the old file,
-/// so a reader sees the old page or the new one, never half of one.
-/// Returns whether it wrote.
-pub fn write_if_changed(out: &Path, file: &OutputFile) -> Result<bool, String> {
-    if !safe_relative(&file.path) {
-        return Err(format!(
-            "output path `{}` would leave the output folder",
-            file.path
-        ));
-    }
-    let target = out.join(&file.path);
-    if let Ok(existing) = std::fs::read(&target) {
-        if existing == file.bytes {
-            return Ok(false);
-        }
-    }
-    let parent = target.parent().unwrap_or(out);
-    std::fs::create_dir_all(parent)
-        .map_err(|e| format!("cannot write {}: {e}", parent.display()))?;
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = parent.join(format!(".{name}.tsunagu-part-{}", std::process::id()));
-    std::fs::write(&tmp, &file.bytes)
-        .map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
-    if let Err(e) = std::fs::rename(&tmp, &target) {
-        if let Err(cleanup) = std::fs::remove_file(&tmp) {
-            eprintln!("note: could not remove {}: {cleanup}", tmp.display());
-        }
-        return Err(format!("cannot write {}: {e}", target.display()));
-    }
-    Ok(true)
-}
-
-/// Removes the output file `path` (`centers/x/index.html`), and its
-/// folder when nothing else is in it. Returns whether the file went.
-fn remove_file(out: &Path, path: &str) -> bool {
-    if !safe_relative(path) {
-        return false;
-    }
-    let target = out.join(path);
-    let removed = std::fs::remove_file(&target).is_ok();
-    if let (true, Some(folder)) = (removed, target.parent()) {
-        if folder != out {
-            // Refused (as it should be) while the folder holds other files.
-            match std::fs::remove_dir(folder) {
-                Ok(()) | Err(_) => {}
-            }
-        }
-    }
-    removed
 }
 
 /// What the background worker is told.
@@ -1188,40 +1124,6 @@ mod tests {
             c("/p/content/centers/sedAJeMwO"),
             PathClass::Vanished("content/centers/sedAJeMwO".into())
         );
-    }
-
-    #[test]
-    fn writes_atomically_and_only_when_changed() {
-        let dir = tempfile::tempdir().unwrap();
-        let f = OutputFile {
-            path: "centers/a/index.html".into(),
-            bytes: b"one".to_vec(),
-        };
-        assert!(write_if_changed(dir.path(), &f).unwrap());
-        assert!(!write_if_changed(dir.path(), &f).unwrap());
-        let g = OutputFile {
-            bytes: b"two".to_vec(),
-            ..f.clone()
-        };
-        assert!(write_if_changed(dir.path(), &g).unwrap());
-        assert_eq!(
-            std::fs::read(dir.path().join("centers/a/index.html")).unwrap(),
-            b"two"
-        );
-        let names: Vec<_> = std::fs::read_dir(dir.path().join("centers/a"))
-            .unwrap()
-            .map(|e| e.unwrap().file_name())
-            .collect();
-        assert_eq!(names.len(), 1, "no temporary file left: {names:?}");
-        for evil in ["../x", "/etc/x", "a/../../x", ""] {
-            let bad = OutputFile {
-                path: evil.into(),
-                bytes: vec![],
-            };
-            assert!(write_if_changed(dir.path(), &bad).is_err(), "{evil}");
-        }
-        assert!(remove_file(dir.path(), "centers/a/index.html"));
-        assert!(!dir.path().join("centers/a").exists());
     }
 
     #[test]

@@ -9,7 +9,8 @@
 //!   search page fetches once the first results are shown.
 
 use crate::model::{Entry, EventTime, Status};
-use crate::render::{markdown, OutputFile};
+use crate::output::OutputFile;
+use crate::render::markdown;
 use crate::site::Site;
 use rayon::prelude::*;
 use std::path::Path;

@@ -4,7 +4,7 @@
 //! The pipeline is visible in the module layout:
 //! `load` (read files) → `validate` (strict types + diagnostics) →
 //! `render` (HTML via the theme) → `index` (the search bundle) →
-//! `write` (atomic swap into the output folder). `pipeline` runs them
+//! `output` (the only writer: checked target, atomic swap). `pipeline` runs them
 //! in order with one [`pipeline::BuildContext`]; `cli` only parses
 //! arguments and calls the library.
 
@@ -19,6 +19,7 @@ pub mod load;
 pub mod memory;
 pub mod model;
 pub mod opendata;
+pub mod output;
 pub mod pipeline;
 pub mod progress;
 pub mod render;
@@ -28,4 +29,3 @@ pub mod search_assets;
 pub mod serve;
 pub mod site;
 pub mod validate;
-pub mod write;

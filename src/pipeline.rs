@@ -4,10 +4,12 @@
 //! the instant taken as "now"); no stage reads global state.
 
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, SourceMap};
-use crate::render::{self, OutputFile, Theme};
+use crate::output::OutputFile;
+use crate::output::{self, OutputTarget};
+use crate::render::{self, Theme};
 use crate::site::Site;
 use crate::validate::{self, ValidateOptions};
-use crate::{index, load, write};
+use crate::{index, load};
 use rayon::prelude::*;
 use std::path::PathBuf;
 use std::sync::Mutex;
@@ -17,7 +19,7 @@ use std::time::{Duration, Instant};
 #[derive(Debug)]
 enum StageError {
     Render(render::RenderError),
-    Write(write::WriteError),
+    Write(output::WriteError),
 }
 
 impl From<render::RenderError> for StageError {
@@ -26,8 +28,8 @@ impl From<render::RenderError> for StageError {
     }
 }
 
-impl From<write::WriteError> for StageError {
-    fn from(e: write::WriteError) -> Self {
+impl From<output::WriteError> for StageError {
+    fn from(e: output::WriteError) -> Self {
         StageError::Write(e)
     }
 }
@@ -37,8 +39,13 @@ impl From<write::WriteError> for StageError {
 pub struct BuildContext {
     /// The portal folder (with `site.toml` and `content/`).
     pub root: PathBuf,
-    /// Where the site goes (default `ROOT/public`).
+    /// Where the site goes (default `ROOT/public`). Never the portal,
+    /// an input folder, `/` or home; a non-empty folder only when an
+    /// earlier build wrote it (see [`crate::output::target`]).
     pub out: PathBuf,
+    /// Replace `out` even when it is not empty and no build wrote it
+    /// (`--force-out`). Default false.
+    pub force_out: bool,
     /// Overrides `base_url` from site.toml (e.g. a preview deployment).
     pub base_url: Option<String>,
     /// Build entries marked `draft: true` too.
@@ -176,8 +183,23 @@ pub fn build(ctx: &BuildContext) -> Outcome {
     // Files go to a staging folder as soon as they are made, so the pages
     // are never held in memory together; the staging folder replaces the
     // output only at the end (dropped on any error).
-    let staging = match write::Staging::new(&ctx.out) {
+    let staging = match OutputTarget::check(&ctx.root, &ctx.out, ctx.force_out)
+        .and_then(|target| output::Staging::new(&target))
+    {
         Ok(s) => s,
+        Err(output::WriteError::UnsafeTarget { out, reason }) => {
+            outcome.diagnostics.push(
+                Diagnostic::error(
+                    Code::UnsafeOutput,
+                    format!(
+                        "refusing to build into {}: {reason}; nothing was touched",
+                        out.display()
+                    ),
+                )
+                .help(reason.help()),
+            );
+            return outcome;
+        }
         Err(e) => {
             fail(&mut outcome, Code::WriteFailed, e.to_string());
             return outcome;
@@ -186,7 +208,7 @@ pub fn build(ctx: &BuildContext) -> Outcome {
     let theme = match Theme::resolve(&ctx.root, &site.config.theme) {
         Ok(t) => t,
         Err(e) => {
-            fail(&mut outcome, Code::RenderFailed, e.to_string());
+            outcome.diagnostics.push(e.diagnostic());
             return outcome;
         }
     };
@@ -212,7 +234,7 @@ pub fn build(ctx: &BuildContext) -> Outcome {
         keep(&f);
         Ok(())
     };
-    let put_all = |files: Vec<OutputFile>| -> Result<usize, write::WriteError> {
+    let put_all = |files: Vec<OutputFile>| -> Result<usize, output::WriteError> {
         files.par_iter().try_for_each(|f| staging.put(f))?;
         files.iter().for_each(keep);
         Ok(files.len())
@@ -311,9 +333,9 @@ pub fn build(ctx: &BuildContext) -> Outcome {
 
 /// The staged files at `paths`, read back (for the build id).
 fn cached_files(
-    staging: &write::Staging,
+    staging: &output::Staging,
     paths: &[String],
-) -> Result<Vec<OutputFile>, write::WriteError> {
+) -> Result<Vec<OutputFile>, output::WriteError> {
     paths
         .par_iter()
         .map(|path| {

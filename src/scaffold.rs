@@ -18,6 +18,8 @@ pub enum ScaffoldError {
     SlugTaken { slug: String, path: PathBuf },
     #[error("{} already has a site.toml; `init` only creates new portals", .0.display())]
     PortalExists(PathBuf),
+    #[error("--name: {0}")]
+    BadName(String),
     #[error("cannot write {}: {source}", .path.display())]
     Io {
         path: PathBuf,
@@ -43,6 +45,9 @@ pub fn new_entry(
 ) -> Result<PathBuf, ScaffoldError> {
     let kind = Kind::parse(kind).ok_or_else(|| ScaffoldError::UnknownKind(kind.to_string()))?;
     let slug = Slug::parse(slug).map_err(ScaffoldError::BadSlug)?;
+    if let Some(name) = name {
+        check_name(name)?;
+    }
     for k in Kind::ALL {
         for ext in ["md", "yaml", "yml"] {
             let p = root
@@ -84,6 +89,57 @@ pub fn new_entry(
     Ok(path)
 }
 
+/// A name `check` would refuse is refused here, before a file is written:
+/// empty, several lines, control or bidirectional characters.
+fn check_name(name: &str) -> Result<(), ScaffoldError> {
+    use crate::validate::text::{code_point, is_bidi_control, is_refused_control};
+    if name.trim().is_empty() {
+        return Err(ScaffoldError::BadName("the name is empty".into()));
+    }
+    if name.contains('\n') {
+        return Err(ScaffoldError::BadName(
+            "a name is one line: remove the line break".into(),
+        ));
+    }
+    if let Some(c) = name
+        .chars()
+        .find(|c| is_refused_control(*c) || is_bidi_control(*c))
+    {
+        return Err(ScaffoldError::BadName(format!(
+            "the name holds the invisible character {}: retype it without",
+            code_point(c)
+        )));
+    }
+    Ok(())
+}
+
+/// `value` as a YAML double-quoted scalar: any text comes back exactly,
+/// whatever it holds (`#`, `: `, quotes, a leading `*` or `&`, a
+/// backslash). Characters YAML does not allow raw are escaped.
+pub fn yaml_quoted(value: &str) -> String {
+    let mut out = String::with_capacity(value.len() + 2);
+    out.push('"');
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\t' => out.push_str("\\t"),
+            '\n' => out.push_str("\\n"),
+            // YAML's printable set: tab, LF, CR, 0x20–0x7E, 0x85,
+            // 0xA0–0xD7FF, 0xE000–0xFFFD, 0x10000 and above.
+            c if matches!(c, ' '..='~' | '\u{85}' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}')
+                || c >= '\u{10000}' =>
+            {
+                out.push(c)
+            }
+            c if (c as u32) <= 0xffff => out.push_str(&format!("\\u{:04X}", c as u32)),
+            c => out.push_str(&format!("\\U{:08X}", c as u32)),
+        }
+    }
+    out.push('"');
+    out
+}
+
 fn first(list: Option<&Vec<String>>, fallback: &str) -> String {
     list.and_then(|l| l.first().cloned())
         .unwrap_or_else(|| fallback.to_string())
@@ -112,7 +168,7 @@ pub fn entry_text(
     if kind == Kind::Page {
         s.push_str(&format!(
             "# タイトル(必須) / title (required)\ntitle: {}\n",
-            name.unwrap_or("ページのタイトル")
+            yaml_quoted(name.unwrap_or("ページのタイトル"))
         ));
         s.push_str("# 一覧に出る一行の説明 / one line shown in lists\n# summary: \n");
         s.push_str("# 並び順(小さいほど先) / order in the list of pages\n# order: 10\n");
@@ -122,7 +178,7 @@ pub fn entry_text(
         return s;
     }
     let lines: Vec<(&str, String)> = vec![
-        ("名前(必須) / display name (required)", format!("name: {}", name.unwrap_or("(名称を入力してください)"))),
+        ("名前(必須) / display name (required)", format!("name: {}", yaml_quoted(name.unwrap_or("(名称を入力してください)")))),
         ("よみがな(ひらがな)。五十音順と検索に使います / reading in hiragana", "# kana: ".into()),
         ("一覧に出る一行の説明(140字まで) / one line for lists (≤ 140 characters)", "# summary: ".into()),
         ("分野(site.toml の vocabulary.categories から) / categories", format!("# categories: [{category}]")),

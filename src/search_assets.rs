@@ -3,7 +3,7 @@
 //! tools. `scripts/build-wasm.sh --verify` checks the checked-in module
 //! against its source.
 
-use crate::render::OutputFile;
+use crate::output::OutputFile;
 
 /// Tera template for the search page body (form, results, noscript).
 pub const SEARCH_APP_TEMPLATE: &str = include_str!("../search-index/wasm/dist/search.html");

@@ -43,7 +43,14 @@ const EPOCH: &str = "1795219200";
 
 /// Codes no fixture portal can trigger with `tsunagu check`: they need a
 /// failing disk or a failing render/index stage.
-const UNTRIGGERABLE: &[&str] = &["write-failed", "render-failed", "index-failed"];
+/// `unsafe-output` is a build's refusal of its output folder: tested in
+/// tests/quality_safety.rs.
+const UNTRIGGERABLE: &[&str] = &[
+    "write-failed",
+    "render-failed",
+    "index-failed",
+    "unsafe-output",
+];
 
 fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/errors")
@@ -86,6 +93,31 @@ fn prepare(name: &str) -> Prepared {
         let pages = root.join("content/pages");
         std::fs::create_dir_all(&pages).unwrap();
         std::fs::write(pages.join("huge.md"), bytes).unwrap();
+        return Prepared {
+            cwd: tmp.path().to_path_buf(),
+            _tmp: Some(tmp),
+            root: name.to_string(),
+        };
+    }
+    if name == "links-and-special-files" {
+        // Links and a FIFO cannot be committed portably: made here (see
+        // the fixture's README.md).
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join(name);
+        copy_dir(&fixtures_dir().join(name), &root);
+        std::fs::create_dir(tmp.path().join("outside")).unwrap();
+        std::fs::write(
+            tmp.path().join("outside/secret.md"),
+            "---\nname: 外のファイル\n---\n",
+        )
+        .unwrap();
+        let centers = root.join("content/centers");
+        std::os::unix::fs::symlink("../../../outside/secret.md", centers.join("secret.md"))
+            .unwrap();
+        std::os::unix::fs::symlink("missing.md", centers.join("gone.md")).unwrap();
+        let fifo = std::ffi::CString::new(centers.join("pipe.md").to_str().unwrap()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0, "mkfifo");
         return Prepared {
             cwd: tmp.path().to_path_buf(),
             _tmp: Some(tmp),

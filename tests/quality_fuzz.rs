@@ -90,6 +90,7 @@ impl Portal {
         BuildContext {
             root: self.root.clone(),
             out,
+            force_out: false,
             base_url: None,
             drafts: false,
             now: jiff::Timestamp::from_second(NOW.parse().unwrap()).unwrap(),

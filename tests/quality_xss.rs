@@ -96,7 +96,9 @@ const TEXT_PAYLOADS: &[&str] = &[
     "-2+3+cmd|' /C calc'!A0",
     "@SUM(1+1)*cmd|' /C calc'!A0",
     "\t=1+1",
-    "END:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:injected",
+    // A bare line feed (a CR is a control character, refused by
+    // validation: tests/fixtures/errors/invalid-control-character).
+    "END:VEVENT\nBEGIN:VEVENT\nSUMMARY:injected",
     "\\n\\;\\,",
 ];
 
@@ -179,7 +181,21 @@ fn q_list(items: &[String]) -> String {
 /// The value written into `field` of entry `i`: a tag that says where it
 /// came from, then the payload.
 fn tagged(field: &str, i: usize, payload: &str) -> String {
-    format!("[{field}#{i}]{payload}")
+    format!("[{field}#{i}]{}", for_field(field, payload))
+}
+
+/// The payload as a field can hold it: names refuse bidirectional
+/// controls (tests/fixtures/errors/invalid-control-character), so they get
+/// the payload without them; every other field gets it whole.
+fn for_field(field: &str, payload: &str) -> String {
+    if ["name", "kana", "title"].contains(&field) {
+        payload
+            .chars()
+            .filter(|c| !matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'))
+            .collect()
+    } else {
+        payload.to_string()
+    }
 }
 
 /// Fields each kind shows as text on its own page (and `keywords`, which
@@ -268,7 +284,13 @@ fn site_toml() -> String {
 
 /// Front matter lines shared by centers, organizations and cafeterias.
 fn place_entry(i: usize, p: &str, body: &str, raw: bool) -> String {
-    let tagged = |f: &str, i: usize, p: &str| if raw { p.to_string() } else { tagged(f, i, p) };
+    let tagged = |f: &str, i: usize, p: &str| {
+        if raw {
+            for_field(f, p)
+        } else {
+            tagged(f, i, p)
+        }
+    };
     let mut s = String::from("---\n");
     for f in PLACE_FIELDS {
         writeln!(s, "{f}: {}", q(&tagged(f, i, p))).unwrap();
@@ -298,7 +320,13 @@ fn place_entry(i: usize, p: &str, body: &str, raw: bool) -> String {
 }
 
 fn event_entry(i: usize, p: &str, body: &str, raw: bool) -> String {
-    let tagged = |f: &str, i: usize, p: &str| if raw { p.to_string() } else { tagged(f, i, p) };
+    let tagged = |f: &str, i: usize, p: &str| {
+        if raw {
+            for_field(f, p)
+        } else {
+            tagged(f, i, p)
+        }
+    };
     let mut s = String::from("---\n");
     for f in EVENT_FIELDS {
         writeln!(s, "{f}: {}", q(&tagged(f, i, p))).unwrap();

@@ -144,3 +144,148 @@ fn the_schema_accepts_every_demo_entry_and_rejects_broken_ones() {
         assert!(!validator.is_valid(&b), "should be rejected: {b}");
     }
 }
+
+/// `tsunagu new --name` writes the name as a quoted YAML scalar, so a name
+/// with YAML's own characters comes back exactly (it used to be written
+/// raw: `家族会 #2` lost `#2`, `A: B` and `*注意` made files `check`
+/// refused, a line break injected fields).
+#[test]
+fn names_with_yaml_characters_come_back_exactly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("portal");
+    ok(&tsunagu(&["init", dir.to_str().unwrap()]));
+    let names = [
+        "家族会 #2",
+        "A: B",
+        "\"引用\"から",
+        "*注意",
+        "&アンド",
+        "'single' と \\ バックスラッシュ",
+        "- リスト風",
+        "{括弧} [角括弧]",
+        "? 質問",
+        "% 記号 @ ` |",
+        " 前後に空白 ",
+    ];
+    for (i, name) in names.iter().enumerate() {
+        let flag = format!("--name={name}");
+        ok(&tsunagu(&[
+            "new",
+            "center",
+            &format!("n{i}"),
+            &flag,
+            "--root",
+            dir.to_str().unwrap(),
+        ]));
+        let json = entry_json(&dir.join(format!("content/centers/n{i}.md")));
+        assert_eq!(json["name"].as_str(), Some(*name), "{name}");
+    }
+    let check = tsunagu(&["check", "--format", "json", "--root", dir.to_str().unwrap()]);
+    ok(&check);
+}
+
+#[test]
+fn a_name_check_would_refuse_is_refused_before_a_file_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("portal");
+    ok(&tsunagu(&["init", dir.to_str().unwrap()]));
+    for (name, message) in [
+        (
+            "一行目\nsummary: 注入",
+            "error: --name: a name is one line: remove the line break\n",
+        ),
+        (
+            "名前\u{202E}逆",
+            "error: --name: the name holds the invisible character U+202E: retype it without\n",
+        ),
+        (
+            "名前\u{1}",
+            "error: --name: the name holds the invisible character U+0001: retype it without\n",
+        ),
+        ("   ", "error: --name: the name is empty\n"),
+    ] {
+        let o = tsunagu(&[
+            "new",
+            "center",
+            "bad",
+            "--name",
+            name,
+            "--root",
+            dir.to_str().unwrap(),
+        ]);
+        assert_eq!(o.status.code(), Some(1), "{name:?}");
+        assert_eq!(String::from_utf8_lossy(&o.stderr), message, "{name:?}");
+        assert!(!dir.join("content/centers/bad.md").exists());
+    }
+}
+
+mod round_trip {
+    use proptest::prelude::*;
+    use std::path::Path;
+    use tsunagu::pipeline::{self, BuildContext};
+
+    fn ctx(root: &Path) -> BuildContext {
+        BuildContext {
+            root: root.to_path_buf(),
+            out: root.join("public"),
+            force_out: false,
+            base_url: None,
+            drafts: false,
+            now: jiff::Timestamp::from_second(1_795_219_200).unwrap(),
+            progress: tsunagu::progress::silent(),
+        }
+    }
+
+    /// Names as editors type them: any printable text, with YAML's
+    /// indicators and quotes mixed in; not blank, one line, no control
+    /// or bidirectional characters (refused by `new` and `check`, above).
+    fn name() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            "\\PC{1,12}",
+            Just("#".to_string()),
+            Just(": ".to_string()),
+            Just("\"".to_string()),
+            Just("'".to_string()),
+            Just("\\".to_string()),
+            Just("*".to_string()),
+            Just("&".to_string()),
+            Just("- ".to_string()),
+            Just("{[".to_string()),
+            Just("〜～".to_string()),
+        ];
+        proptest::collection::vec(piece, 1..5)
+            .prop_map(|parts| parts.concat())
+            .prop_filter("a name `new` accepts", |n| {
+                !n.trim().is_empty()
+                    && !n.chars().any(|c| {
+                        c == '\n'
+                            || tsunagu::validate::text::is_refused_control(c)
+                            || tsunagu::validate::text::is_bidi_control(c)
+                    })
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+        #[test]
+        fn new_then_check_keeps_any_name_and_the_page_shows_it(name in name()) {
+            let tmp = tempfile::tempdir().unwrap();
+            let root = tmp.path();
+            let today = jiff::civil::date(2026, 11, 21);
+            tsunagu::scaffold::init_portal(root, today).unwrap();
+            tsunagu::scaffold::new_entry(root, "center", "round-trip", Some(&name), None, today).unwrap();
+            let outcome = pipeline::check(&ctx(root));
+            let errors: Vec<_> = outcome.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.message.clone()).collect();
+            prop_assert!(errors.is_empty(), "{errors:?}");
+            let site = outcome.site.unwrap();
+            let slug = tsunagu::model::Slug::parse("round-trip").unwrap();
+            prop_assert_eq!(site.get(&slug).unwrap().fields.name.as_deref(), Some(name.as_str()));
+            let theme = tsunagu::render::Theme::resolve(root, "hiroshima").unwrap();
+            let page = tsunagu::render::render_entry_page(&site, &theme, &slug).unwrap().unwrap();
+            let html = scraper::Html::parse_document(std::str::from_utf8(&page.bytes).unwrap());
+            let h1 = scraper::Selector::parse("h1").unwrap();
+            let text: String = html.select(&h1).next().unwrap().text().collect();
+            prop_assert_eq!(text, name);
+        }
+    }
+}

@@ -786,3 +786,151 @@ fn preview_folders_of_stopped_servers_are_removed_at_start() {
     }
     assert!(running.join("index.html").exists(), "a running one's stays");
 }
+
+/// A raw request head, exactly as given; returns the response head.
+fn raw(addr: &str, head: &str) -> String {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(20))).unwrap();
+    // The server may answer (and close) before it has read everything:
+    // read its answer either way.
+    if let Err(e) = s.write_all(head.as_bytes()) {
+        eprintln!("(the server stopped reading early: {e})");
+    }
+    let mut buf = Vec::new();
+    match s.read_to_end(&mut buf) {
+        Ok(_) => {}
+        Err(e) if buf.is_empty() => panic!("no answer to {head:.40}: {e}"),
+        Err(_) => {}
+    }
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    text.split("\r\n\r\n").next().unwrap_or("").to_string()
+}
+
+#[test]
+fn redirects_stay_on_this_server() {
+    let (_tmp, root) = portal();
+    let server = start(&root);
+    let addr = &server.addr;
+    for (path, location) in [
+        ("/centers", "/centers/"),
+        ("//centers", "/centers/"),
+        ("///centers?x=1", "/centers/?x=1"),
+    ] {
+        let head = raw(
+            addr,
+            &format!("GET {path} HTTP/1.1\r\nHost: {addr}\r\n\r\n"),
+        );
+        assert!(head.starts_with("HTTP/1.1 301 "), "{path}: {head}");
+        assert!(
+            head.contains(&format!("\r\nLocation: {location}")),
+            "{path}: {head}"
+        );
+    }
+}
+
+#[test]
+fn only_requests_for_this_server_are_answered() {
+    let (_tmp, root) = portal();
+    let server = start(&root);
+    let addr = &server.addr;
+    let port = addr.rsplit(':').next().unwrap();
+    for host in [addr.to_string(), format!("localhost:{port}")] {
+        let head = raw(addr, &format!("GET / HTTP/1.1\r\nHost: {host}\r\n\r\n"));
+        assert!(head.starts_with("HTTP/1.1 200 "), "{host}: {head}");
+    }
+    // DNS rebinding: a name that resolves to 127.0.0.1 is not this server.
+    for host in [
+        format!("rebind.attacker.example:{port}"),
+        "127.0.0.1:1".to_string(),
+    ] {
+        let head = raw(addr, &format!("GET / HTTP/1.1\r\nHost: {host}\r\n\r\n"));
+        assert!(head.starts_with("HTTP/1.1 421 "), "{host}: {head}");
+    }
+    let head = raw(addr, "GET / HTTP/1.1\r\n\r\n");
+    assert!(head.starts_with("HTTP/1.1 421 "), "no Host: {head}");
+    let head = raw(
+        addr,
+        &format!("POST / HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 0\r\n\r\n"),
+    );
+    assert!(head.starts_with("HTTP/1.1 405 "), "{head}");
+}
+
+#[test]
+fn huge_headers_and_too_many_connections_are_refused_not_served() {
+    let (_tmp, root) = portal();
+    let server = start(&root);
+    let addr = &server.addr;
+    let big = format!(
+        "GET / HTTP/1.1\r\nHost: {addr}\r\nX-Filler: {}\r\n\r\n",
+        "x".repeat(64 * 1024)
+    );
+    let head = raw(addr, &big);
+    assert!(head.starts_with("HTTP/1.1 431 "), "{head:.80}");
+    // 64 connections that send nothing hold every place; the next request
+    // is told the server is busy at once instead of waiting or costing a
+    // thread.
+    let idle: Vec<TcpStream> = (0..64).map(|_| TcpStream::connect(addr).unwrap()).collect();
+    std::thread::sleep(Duration::from_millis(300));
+    let head = raw(addr, &format!("GET / HTTP/1.1\r\nHost: {addr}\r\n\r\n"));
+    assert!(head.starts_with("HTTP/1.1 503 "), "{head}");
+    drop(idle);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let head = raw(addr, &format!("GET / HTTP/1.1\r\nHost: {addr}\r\n\r\n"));
+        if head.starts_with("HTTP/1.1 200 ") {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "places were not given back: {head}"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // Live-reload streams have their own, smaller bound.
+    let streams: Vec<Receiver<String>> = (0..16).map(|_| events(addr)).collect();
+    let head = raw(
+        addr,
+        &format!("GET /__tsunagu/events HTTP/1.1\r\nHost: {addr}\r\n\r\n"),
+    );
+    assert!(head.starts_with("HTTP/1.1 503 "), "{head}");
+    drop(streams);
+}
+
+#[test]
+fn binding_beyond_loopback_says_so() {
+    let (_tmp, root) = portal();
+    let tmp = root.parent().unwrap().to_path_buf();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_tsunagu"))
+        .args([
+            "serve",
+            "--port",
+            "0",
+            "--bind",
+            "0.0.0.0",
+            "--no-watch",
+            "--root",
+        ])
+        .arg(&root)
+        .env("NO_COLOR", "1")
+        .env("TMPDIR", &tmp)
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("start tsunagu serve");
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut seen = Vec::new();
+    let warning = loop {
+        let line = lines.next().expect("serve printed its address").unwrap();
+        if line.starts_with("warning: listening on 0.0.0.0:") {
+            break line;
+        }
+        seen.push(line);
+        assert!(seen.len() < 50, "{seen:?}");
+    };
+    drop(child.kill());
+    drop(child.wait());
+    assert!(
+        warning.contains("can be opened by anyone on this network"),
+        "{warning}"
+    );
+}

@@ -11,9 +11,16 @@ use std::process::ExitCode;
 pub struct BuildArgs {
     #[command(flatten)]
     pub portal: PortalArgs,
-    /// Output folder (default: ROOT/public).
+    /// Output folder (default: ROOT/public). It is replaced whole, so it
+    /// may not be the portal, an input folder (content/, templates/,
+    /// static/, themes/), `/` or your home folder, and a folder that is not
+    /// empty is replaced only when an earlier build wrote it.
     #[arg(long, value_name = "DIR")]
     pub out: Option<PathBuf>,
+    /// Replace the output folder even though it is not empty and no
+    /// tsunagu build wrote it (everything in it is deleted).
+    #[arg(long)]
+    pub force_out: bool,
     /// Publish under this URL instead of site.toml's base_url.
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
@@ -40,6 +47,7 @@ pub fn run(args: BuildArgs) -> ExitCode {
     let progress = progress::for_stderr(args.quiet);
     let ctx = BuildContext {
         out: args.out.unwrap_or_else(|| args.portal.root.join("public")),
+        force_out: args.force_out,
         root: args.portal.root,
         base_url: args.base_url,
         drafts: args.portal.drafts,

@@ -6,7 +6,7 @@ use super::{report, PortalArgs};
 use crate::diagnostics::{self, Format};
 use crate::incremental::{classify_path, PathClass, Preview, Written};
 use crate::pipeline::BuildContext;
-use crate::serve::Live;
+use crate::serve::{Limits, Live, PreviewServer};
 use notify::{RecursiveMode, Watcher};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -31,7 +31,7 @@ pub struct ServeArgs {
 }
 
 pub fn run(args: ServeArgs) -> ExitCode {
-    let server = match tiny_http::Server::http((args.bind.as_str(), args.port)) {
+    let server = match PreviewServer::bind(&args.bind, args.port) {
         Ok(s) => s,
         Err(e) => {
             eprintln!(
@@ -41,17 +41,21 @@ pub fn run(args: ServeArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let port = server
-        .server_addr()
-        .to_ip()
-        .map(|a| a.port())
-        .unwrap_or(args.port);
-    let host = if args.bind == "0.0.0.0" {
-        "127.0.0.1"
+    let addr = server.local_addr();
+    // The address the pages are built for: the one a browser here uses.
+    let url = if addr.ip().is_unspecified() {
+        format!("http://127.0.0.1:{}/", addr.port())
     } else {
-        args.bind.as_str()
+        format!("http://{addr}/")
     };
-    let url = format!("http://{host}:{port}/");
+    if server.reachable_from_network() {
+        eprintln!(
+            "warning: listening on {addr}: the preview (drafts included) can be opened by anyone on this network, not only on this computer; use the default --bind 127.0.0.1 unless that is what you want"
+        );
+        if addr.ip().is_unspecified() {
+            eprintln!("note: from another device, open http://<this computer's address>:{}/ ; links in the preview point at {url}", addr.port());
+        }
+    }
     // The preview goes to its own folder so `public/` (what gets
     // published) is never overwritten with a localhost base URL.
     let preview = std::env::temp_dir().join(format!("tsunagu-serve-{}", std::process::id()));
@@ -69,6 +73,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
     let ctx = BuildContext {
         root: args.portal.root.clone(),
         out: preview.clone(),
+        force_out: false,
         base_url: Some(url.clone()),
         drafts: args.portal.drafts,
         now: jiff::Timestamp::now(),
@@ -100,7 +105,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
         open_browser(&url);
     }
     let live_ref = (!args.no_watch).then_some(&live);
-    match crate::serve::serve_forever(&server, &preview, live_ref) {
+    match server.serve_forever(&preview, live_ref.cloned(), Limits::default()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {e}");

@@ -41,6 +41,7 @@ pub fn run(args: StaleArgs) -> ExitCode {
     };
     let ctx = BuildContext {
         out: args.root.join("public"),
+        force_out: false,
         root: args.root.clone(),
         base_url: None,
         drafts: true,

@@ -14,7 +14,7 @@
 
 use super::{absolute_url, events, published, FeedError, Span};
 use crate::model::{Entry, Kind, Status};
-use crate::render::OutputFile;
+use crate::output::OutputFile;
 use crate::site::Site;
 use jiff::civil::Date;
 

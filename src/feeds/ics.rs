@@ -15,7 +15,7 @@
 
 use super::{absolute_url, event_place, events, host, FeedError, Span};
 use crate::model::{Entry, EventTime, Online, Registration, Status};
-use crate::render::OutputFile;
+use crate::output::OutputFile;
 use crate::site::Site;
 use jiff::civil::Date;
 use jiff::Timestamp;

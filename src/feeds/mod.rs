@@ -14,7 +14,7 @@ pub mod atom;
 pub mod ics;
 
 use crate::model::{Entry, EventTime, Kind};
-use crate::render::OutputFile;
+use crate::output::OutputFile;
 use crate::site::Site;
 use jiff::Timestamp;
 

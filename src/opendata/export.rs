@@ -7,7 +7,7 @@ use super::schedule::{self, hhmm};
 use super::{csv, kana, EVENT_COLUMNS, FACILITY_COLUMNS};
 use crate::feeds::{self, absolute_url, published, FeedError};
 use crate::model::{Day, Entry, EventTime, HoursRule, Kind, Online, Registration, Status, Weekday};
-use crate::render::OutputFile;
+use crate::output::OutputFile;
 use crate::site::Site;
 use serde::Serialize;
 

@@ -3,9 +3,10 @@
 //! among the affected ones (or removed), each byte-identical to the full
 //! build's.
 
-use super::{render_affected, render_site, OutputFile, Theme};
+use super::{render_affected, render_site, Theme};
 use crate::load;
 use crate::model::{Entry, Kind, Slug};
+use crate::output::OutputFile;
 use crate::site::Site;
 use crate::validate::{self, ValidateOptions};
 use std::collections::BTreeMap;

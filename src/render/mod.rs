@@ -80,12 +80,7 @@ pub use theme::{builtin_names, Theme, REQUIRED_TEMPLATES};
 use crate::site::Site;
 use std::path::PathBuf;
 
-/// One file of the output, path relative to the output root with `/` separators.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OutputFile {
-    pub path: String,
-    pub bytes: Vec<u8>,
-}
+use crate::output::OutputFile;
 
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
@@ -103,12 +98,32 @@ pub enum RenderError {
     MissingTemplates { theme: String, missing: String },
     #[error("reading theme file {}: {message}", path.display())]
     Io { path: PathBuf, message: String },
+    /// A theme file that may not be read (a link out of the portal, a FIFO).
+    #[error("{}: {problem}", problem.relative().display())]
+    Input {
+        problem: crate::load::inputs::InputProblem,
+    },
     #[error("two outputs want the same file `{path}`: {first} and {second}")]
     Collision {
         path: String,
         first: String,
         second: String,
     },
+}
+
+impl RenderError {
+    /// As the diagnostic the CLI prints: a theme file that may not be
+    /// read keeps its own code and file; everything else is
+    /// `render-failed` with the whole message.
+    pub fn diagnostic(&self) -> crate::diagnostics::Diagnostic {
+        match self {
+            RenderError::Input { problem } => problem.diagnostic(),
+            other => crate::diagnostics::Diagnostic::error(
+                crate::diagnostics::Code::RenderFailed,
+                other.to_string(),
+            ),
+        }
+    }
 }
 
 /// Renders every page of the site, the sitemap, `robots.txt` and the

@@ -3,8 +3,9 @@
 use super::theme::{error_chain, Theme};
 use super::urls::{encode_path, index_file, TermDirs};
 use super::view::{self, Card, EventTimes, Link, Phone, TermUrls};
-use super::{OutputFile, RenderError};
+use super::RenderError;
 use crate::model::{Entry, Kind, Status};
+use crate::output::OutputFile;
 use crate::site::Site;
 use rayon::prelude::*;
 use serde::Serialize;

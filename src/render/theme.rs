@@ -2,6 +2,7 @@
 //! portal's own files, compiled once into one [`tera::Tera`].
 
 use super::RenderError;
+use crate::load::inputs::PortalFolder;
 use include_dir::{include_dir, Dir};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -105,30 +106,22 @@ fn hidden(rel: &str) -> bool {
         .any(|p| p.starts_with('.') || p.ends_with('~'))
 }
 
-/// Adds every file under `dir` as `prefix/<relative path>`, replacing files of the same name.
+/// Adds every file under `dir` as `prefix/<relative path>`, replacing
+/// files of the same name. Only what [`crate::load::inputs`] lets a
+/// build read: a link that leaves the portal, a FIFO or a device is an
+/// error naming it, never published.
 fn collect_dir(
+    portal: &PortalFolder,
     dir: &Path,
     prefix: &str,
     out: &mut BTreeMap<String, ThemeFile>,
 ) -> Result<(), RenderError> {
-    if !dir.is_dir() {
+    if !dir.is_dir() && std::fs::symlink_metadata(dir).is_err() {
         return Ok(());
     }
-    for item in walkdir::WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-    {
-        let item = item.map_err(|e| RenderError::Io {
-            path: e
-                .path()
-                .map(Path::to_path_buf)
-                .unwrap_or_else(|| dir.to_path_buf()),
-            message: e.to_string(),
-        })?;
-        if !item.file_type().is_file() {
-            continue;
-        }
-        let Ok(rel) = item.path().strip_prefix(dir) else {
+    for item in portal.walk(dir) {
+        let item = item.map_err(|problem| RenderError::Input { problem })?;
+        let Ok(rel) = item.path.strip_prefix(dir) else {
             continue;
         };
         let rel: Vec<String> = rel
@@ -139,15 +132,15 @@ fn collect_dir(
         if hidden(&rel) {
             continue;
         }
-        let bytes = std::fs::read(item.path()).map_err(|e| RenderError::Io {
-            path: item.path().to_path_buf(),
+        let bytes = std::fs::read(&item.path).map_err(|e| RenderError::Io {
+            path: item.path.clone(),
             message: e.to_string(),
         })?;
         out.insert(
             rel,
             ThemeFile {
                 bytes,
-                origin: Origin::Portal(item.path().to_path_buf()),
+                origin: Origin::Portal(item.path),
             },
         );
     }
@@ -203,12 +196,23 @@ impl Theme {
         if let Some(dir) = builtin {
             collect_builtin(dir, &mut files, dir.path());
         }
+        let portal = PortalFolder::new(portal_root);
         if has_portal_theme {
-            collect_dir(&portal_theme.join("templates"), "templates", &mut files)?;
-            collect_dir(&portal_theme.join("static"), "static", &mut files)?;
+            collect_dir(
+                &portal,
+                &portal_theme.join("templates"),
+                "templates",
+                &mut files,
+            )?;
+            collect_dir(&portal, &portal_theme.join("static"), "static", &mut files)?;
         }
-        collect_dir(&portal_root.join("templates"), "templates", &mut files)?;
-        collect_dir(&portal_root.join("static"), "static", &mut files)?;
+        collect_dir(
+            &portal,
+            &portal_root.join("templates"),
+            "templates",
+            &mut files,
+        )?;
+        collect_dir(&portal, &portal_root.join("static"), "static", &mut files)?;
         let tera = build_tera(name, &files)?;
         Ok(Theme {
             name: name.to_string(),
@@ -246,8 +250,51 @@ fn template_origin(files: &BTreeMap<String, ThemeFile>, template: &str) -> Strin
 
 pub(crate) const SEARCH_APP: &str = "search-app.html";
 
-/// Escapes text for HTML text and quoted attributes. Unlike tera's default
-/// it leaves `/` alone so URLs stay readable.
+/// tera's built-in functions a theme may not call. `get_env` reads the
+/// build machine's environment: CI builds every pull request, so one
+/// template could print a secret into the published site. (Reading files
+/// is not possible in tera at all; `range` and `throw` stay.)
+const REFUSED_FUNCTIONS: &[&str] = &["get_env"];
+
+/// The first call of a refused function in a template's source, with its
+/// line: `get_env(` with any spaces before the parenthesis.
+fn refused_call(text: &str) -> Option<(&'static str, usize)> {
+    for function in REFUSED_FUNCTIONS {
+        let mut from = 0;
+        while let Some(at) = text[from..].find(function) {
+            let start = from + at;
+            let end = start + function.len();
+            from = end;
+            let before = text[..start].chars().next_back();
+            if before.is_some_and(|c| c.is_alphanumeric() || c == '_') {
+                continue;
+            }
+            if text[end..].trim_start().starts_with('(') {
+                return Some((function, text[..start].matches('\n').count() + 1));
+            }
+        }
+    }
+    None
+}
+
+/// What a refused function does if it is called anyway.
+struct RefusedFunction(&'static str);
+
+impl tera::Function for RefusedFunction {
+    fn call(
+        &self,
+        _: &std::collections::HashMap<String, tera::Value>,
+    ) -> tera::Result<tera::Value> {
+        Err(tera::Error::msg(format!(
+            "`{}()` is not available in tsunagu templates",
+            self.0
+        )))
+    }
+}
+
+/// Escapes text for HTML text and quoted attributes, dropping C0 control
+/// characters. Unlike tera's default it leaves `/` alone so URLs stay
+/// readable.
 pub fn escape_html(input: &str) -> String {
     let bytes = input.as_bytes();
     let mut out = String::with_capacity(input.len() + 16);
@@ -259,6 +306,9 @@ pub fn escape_html(input: &str) -> String {
             b'>' => "&gt;",
             b'"' => "&quot;",
             b'\'' => "&#39;",
+            // Control characters (validation refuses them; this is the
+            // last line of defence): nothing, never raw into a page.
+            0x00..=0x08 | 0x0B | 0x0C | 0x0E..=0x1F | 0x7F => "",
             _ => continue,
         };
         // Only ASCII bytes are replaced, so the slices stay on char boundaries.
@@ -325,7 +375,23 @@ fn build_tera(theme: &str, files: &BTreeMap<String, ThemeFile>) -> Result<tera::
             missing: missing.join(", "),
         });
     }
+    for (name, text) in &sources {
+        if let Some((function, line)) = refused_call(text) {
+            return Err(RenderError::Template {
+                template: name.clone(),
+                file: template_origin(files, name),
+                page: None,
+                message: format!(
+                    "line {line}: `{function}()` is not available in tsunagu templates: a template cannot read the environment of the machine that builds the site (a template in a pull request could publish CI secrets); put the value in site.toml and use `site.…`"
+                ),
+            });
+        }
+    }
     let mut tera = tera::Tera::default();
+    // Behind the check above: a call that slipped past it fails the page.
+    for function in REFUSED_FUNCTIONS {
+        tera.register_function(function, RefusedFunction(function));
+    }
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
     tera.set_escape_fn(escape_html);
     tera.register_filter("urlencode", urlencode_filter);

@@ -47,6 +47,13 @@ pub fn validate_config(
         }
     };
     let mut diags = Vec::new();
+    // Escaped control characters (`"\u0001"`; raw ones are a TOML
+    // syntax error) would reach every page's title and footer.
+    if text.contains('\\') {
+        if let Ok(value) = text.parse::<toml::Table>() {
+            control_characters(&toml::Value::Table(value), "", text, &mut diags);
+        }
+    }
     let timezone = match jiff::tz::TimeZone::get(&config.timezone) {
         Ok(tz) => tz,
         Err(_) => {
@@ -155,4 +162,46 @@ fn find_key(text: &str, key: &str) -> Option<(usize, usize)> {
         (t.starts_with(key) && t[key.len()..].trim_start().starts_with('='))
             .then(|| (i + 1, l.len() - t.len() + 1))
     })
+}
+
+/// Every string of `site.toml` holding a control character (see
+/// [`super::text`]), as an error naming its key.
+fn control_characters(value: &toml::Value, path: &str, text: &str, diags: &mut Vec<Diagnostic>) {
+    match value {
+        toml::Value::String(s) => {
+            if let Some(c) = s.chars().find(|c| super::text::is_refused_control(*c)) {
+                let last = path.rsplit('.').next().unwrap_or(path);
+                let key = last.split('[').next().unwrap_or(last);
+                diags.push(
+                    Diagnostic::error(
+                        Code::InvalidControlCharacter,
+                        format!(
+                            "the control character {} is not allowed here",
+                            super::text::code_point(c)
+                        ),
+                    )
+                    .in_file("site.toml")
+                    .at_opt(find_key(text, key))
+                    .field(path.to_string())
+                    .help("remove the escape (`\\u…`) of the control character from the value"),
+                );
+            }
+        }
+        toml::Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                control_characters(item, &format!("{path}[{i}]"), text, diags);
+            }
+        }
+        toml::Value::Table(table) => {
+            for (k, v) in table {
+                let child = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                control_characters(v, &child, text, diags);
+            }
+        }
+        _ => {}
+    }
 }

@@ -42,6 +42,11 @@ pub fn parse_fields(
     // Before any YAML parser: refuse what only a parser could choke on
     // (deep nesting costs libyaml time quadratic in the depth; aliases
     // can multiply a few lines into millions of values).
+    diags.extend(super::text::front_matter_controls(
+        &mut text,
+        split.line_offset,
+        path,
+    ));
     let scanned = guard::scan(&text);
     if let Some(hazard) = &scanned.hazard {
         return Err((

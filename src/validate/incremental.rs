@@ -12,7 +12,7 @@ use super::locate::{Locator, Step};
 use super::{nearest, parse_file, ValidateOptions};
 use crate::config::SiteConfig;
 use crate::diagnostics::{Code, Diagnostic};
-use crate::load::{self, FileFormat, SourceFile};
+use crate::load::{self, SourceFile};
 use crate::model::{Entry, Kind, Slug};
 use std::path::Path;
 
@@ -29,95 +29,6 @@ impl FileCheck {
     pub fn failed(&self) -> bool {
         self.entry.is_none() || self.diagnostics.iter().any(Diagnostic::is_error)
     }
-}
-
-/// Where the entry file `relative` (a path under `content/`, relative to
-/// the portal `root`) belongs: its kind and format, or `None` when `load`
-/// would not take it as an entry (another folder, another extension, a
-/// hidden or editor temporary file).
-pub fn classify(relative: &Path) -> Option<(Kind, FileFormat)> {
-    let mut parts = relative.components();
-    if parts.next()?.as_os_str() != "content" {
-        return None;
-    }
-    let kind = Kind::from_folder(&parts.next()?.as_os_str().to_string_lossy())?;
-    // Entries may sit in subfolders of the kind's folder, as `load` allows.
-    parts.next()?;
-    let name = relative.file_name()?.to_string_lossy();
-    if name.starts_with('.') {
-        return None;
-    }
-    let ext = relative
-        .extension()
-        .map(|e| e.to_string_lossy().to_lowercase());
-    let format = match ext.as_deref() {
-        Some("md") => FileFormat::Markdown,
-        Some("yaml" | "yml") => FileFormat::Yaml,
-        _ => return None,
-    };
-    Some((kind, format))
-}
-
-/// Reads one entry file the way `load` does (size limit, UTF-8 with or
-/// without BOM, CRLF, not empty). `Ok(None)` when the file does not exist
-/// (deleted, or renamed away).
-pub fn read_entry_file(root: &Path, relative: &Path) -> Result<Option<SourceFile>, Diagnostic> {
-    let Some((kind, format)) = classify(relative) else {
-        return Ok(None);
-    };
-    let full = root.join(relative);
-    let meta = match std::fs::metadata(&full) {
-        Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => {
-            return Err(
-                Diagnostic::error(Code::NotUtf8, format!("cannot read this file: {e}"))
-                    .in_file(relative),
-            )
-        }
-    };
-    if !meta.is_file() {
-        return Ok(None);
-    }
-    if meta.len() > load::MAX_ENTRY_BYTES {
-        return Err(Diagnostic::error(
-            Code::FileTooLarge,
-            format!(
-                "this file is {} bytes; entries may be at most {} bytes (2 MB)",
-                meta.len(),
-                load::MAX_ENTRY_BYTES
-            ),
-        )
-        .in_file(relative)
-        .help("an entry is a few KB of text: check that no image or document was pasted or saved under this name"));
-    }
-    let bytes = match std::fs::read(&full) {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => {
-            return Err(
-                Diagnostic::error(Code::NotUtf8, format!("cannot read this file: {e}"))
-                    .in_file(relative),
-            )
-        }
-    };
-    let text = load::decode(&bytes).map_err(|d| d.in_file(relative))?;
-    if text.trim().is_empty() {
-        return Err(Diagnostic::error(Code::EmptyFile, "this file is empty")
-            .in_file(relative)
-            .help("write at least `name:` (or `title:` for a page), or delete the file"));
-    }
-    let stem = relative
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    Ok(Some(SourceFile {
-        kind,
-        path: relative.to_path_buf(),
-        stem,
-        format,
-        text,
-    }))
 }
 
 /// The per-file checks of a full `validate` (file name, front matter,
@@ -240,6 +151,7 @@ pub fn check_references(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::load::FileFormat;
     use std::collections::BTreeMap;
 
     struct Table(BTreeMap<String, (Kind, bool)>);
@@ -335,7 +247,7 @@ mod tests {
             };
             let full = super::super::validate(&loaded, &options);
             for file in &loaded.files {
-                let read = read_entry_file(root, &file.path)
+                let read = load::read_entry_file(root, &file.path)
                     .unwrap()
                     .expect("the file exists");
                 assert_eq!(read.text, file.text, "{}", file.path.display());
@@ -419,29 +331,6 @@ mod tests {
             want.sort();
             assert!(!want.is_empty(), "{name} has reference errors");
             assert_eq!(got, want, "{name}");
-        }
-    }
-
-    #[test]
-    fn classifies_entry_files_like_load() {
-        assert_eq!(
-            classify(Path::new("content/centers/a.md")),
-            Some((Kind::Center, FileFormat::Markdown))
-        );
-        assert_eq!(
-            classify(Path::new("content/events/sub/b.YML")),
-            Some((Kind::Event, FileFormat::Yaml))
-        );
-        for not in [
-            "content/centers/.a.md.swp",
-            "content/centers/a.md~",
-            "content/centers/4913",
-            "content/other/a.md",
-            "content/a.md",
-            "templates/centers/a.md",
-            "content/centers/a.txt",
-        ] {
-            assert_eq!(classify(Path::new(not)), None, "{not}");
         }
     }
 

@@ -68,6 +68,48 @@ impl<'a> Locator<'a> {
         self.find(path, true)
     }
 
+    /// Every scalar value with its field path (`name`, `hours[0].note`)
+    /// and 1-based (line, column), in document order; empty when the text
+    /// is not YAML.
+    pub fn scalars(&self) -> Vec<(String, String, (usize, usize))> {
+        fn walk(
+            node: &Node,
+            path: &str,
+            offset: usize,
+            out: &mut Vec<(String, String, (usize, usize))>,
+        ) {
+            match node {
+                Node::Scalar { value, pos } => {
+                    out.push((path.to_string(), value.clone(), (pos.0 + offset, pos.1)))
+                }
+                Node::Seq { items, .. } => {
+                    for (i, item) in items.iter().enumerate() {
+                        walk(item, &format!("{path}[{i}]"), offset, out);
+                    }
+                }
+                Node::Map { pairs, .. } => {
+                    for (key, value) in pairs {
+                        let name = match key {
+                            Node::Scalar { value, .. } => value.clone(),
+                            _ => "?".to_string(),
+                        };
+                        let child = if path.is_empty() {
+                            name
+                        } else {
+                            format!("{path}.{name}")
+                        };
+                        walk(value, &child, offset, out);
+                    }
+                }
+            }
+        }
+        let mut out = Vec::new();
+        if let Some(tree) = self.tree.get_or_init(|| build_tree(self.yaml)).as_ref() {
+            walk(tree, "", self.line_offset, &mut out);
+        }
+        out
+    }
+
     fn find(&self, path: &[Step], want_key: bool) -> Option<(usize, usize)> {
         let tree = self.tree.get_or_init(|| build_tree(self.yaml)).as_ref()?;
         let mut node = tree;

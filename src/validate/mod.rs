@@ -10,6 +10,7 @@ mod entry;
 mod guard;
 pub mod incremental;
 mod locate;
+pub mod text;
 
 pub use config::{unknown_theme, validate_config};
 pub use entry::SUMMARY_MAX_CHARS;
@@ -184,9 +185,37 @@ fn parse_file<'a>(
             );
         }
     }
+    diags.extend(text::decoded_value_problems(
+        split.yaml,
+        split.line_offset,
+        &file.path,
+    ));
     let body = match split.body {
-        Some(b) => b.to_string(),
-        None => fields.body.take().unwrap_or_default(),
+        Some(b) => {
+            // The body starts after the front matter and its closing `---`.
+            let first_line = split.line_offset + split.yaml.lines().count() + 2;
+            match text::clean_body(b, first_line, &file.path) {
+                (Some(cleaned), warning) => {
+                    diags.extend(warning);
+                    cleaned
+                }
+                (None, _) => b.to_string(),
+            }
+        }
+        None => {
+            let body = fields.body.take().unwrap_or_default();
+            if body.chars().any(text::is_refused_control) {
+                // Located only then: the span tree costs a second parse.
+                let line = Locator::new(split.yaml, split.line_offset)
+                    .value(&[Step::Key("body")])
+                    .map_or(1, |(l, _)| l);
+                let (cleaned, warning) = text::clean_body(&body, line, &file.path);
+                diags.extend(warning);
+                cleaned.unwrap_or(body)
+            } else {
+                body
+            }
+        }
     };
     let parsed = slug.map(|slug| Parsed {
         file,

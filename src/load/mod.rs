@@ -3,9 +3,15 @@
 //!
 //! Nothing here knows what a field means; it only turns bytes into text
 //! with positions, and says clearly when the bytes are not usable text.
+//! What may be read at all (nothing through a link that leaves the
+//! portal, no FIFOs or devices) is [`inputs`]' rule, shared with the
+//! theme's templates and static files.
+
+pub mod inputs;
 
 use crate::diagnostics::{Code, Diagnostic};
 use crate::model::Kind;
+use inputs::PortalFolder;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -55,7 +61,12 @@ pub struct Loaded {
 /// diagnostics next to the files that did load; a missing `site.toml` or
 /// `content/` is fatal (`Err`).
 pub fn load(root: &Path) -> Result<(Loaded, Vec<Diagnostic>), Diagnostic> {
-    let toml_path = root.join("site.toml");
+    let portal = PortalFolder::new(root);
+    let toml_path = match portal.file(Path::new("site.toml")) {
+        Err(problem) => return Err(problem.diagnostic()),
+        Ok(Some(file)) => file.path,
+        Ok(None) => root.join("site.toml"),
+    };
     let site_toml = match std::fs::read(&toml_path) {
         Ok(bytes) => match decode(&bytes) {
             Ok(text) => text,
@@ -80,23 +91,20 @@ pub fn load(root: &Path) -> Result<(Loaded, Vec<Diagnostic>), Diagnostic> {
 
     let mut diagnostics = Vec::new();
     let mut candidates = Vec::new();
-    for item in walkdir::WalkDir::new(&content).sort_by_file_name() {
+    for item in portal.walk(&content) {
         let item = match item {
             Ok(i) => i,
-            Err(e) => {
-                let path = e.path().map(|p| rel(root, p));
-                let mut d = Diagnostic::error(Code::NotUtf8, format!("cannot read: {e}"));
-                d.file = path;
-                diagnostics.push(d);
+            Err(problem) => {
+                diagnostics.push(problem.diagnostic());
                 continue;
             }
         };
-        if !item.file_type().is_file() {
-            continue;
-        }
-        let path = item.path();
-        let relative = rel(root, path);
-        let name = item.file_name().to_string_lossy();
+        let path = item.path.as_path();
+        let relative = item.relative.clone();
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default();
         if name.starts_with('.') {
             continue; // editor swap files, .DS_Store, .gitkeep
         }
@@ -131,7 +139,7 @@ pub fn load(root: &Path) -> Result<(Loaded, Vec<Diagnostic>), Diagnostic> {
     let results: Vec<Result<SourceFile, Diagnostic>> = candidates
         .into_par_iter()
         .map(|(kind, relative, full, stem, format)| {
-            read_entry(&full)
+            read_text(&full)
                 .map_err(|d| d.in_file(&relative))
                 .map(|text| SourceFile {
                     kind,
@@ -152,11 +160,67 @@ pub fn load(root: &Path) -> Result<(Loaded, Vec<Diagnostic>), Diagnostic> {
     Ok((Loaded { site_toml, files }, diagnostics))
 }
 
-fn rel(root: &Path, p: &Path) -> PathBuf {
-    p.strip_prefix(root).unwrap_or(p).to_path_buf()
+/// Where the entry file `relative` (a path under `content/`, relative to
+/// the portal folder) belongs: its kind and format, or `None` when `load`
+/// would not take it as an entry (another folder, another extension, a
+/// hidden or editor temporary file).
+pub fn classify(relative: &Path) -> Option<(Kind, FileFormat)> {
+    let mut parts = relative.components();
+    if parts.next()?.as_os_str() != "content" {
+        return None;
+    }
+    let kind = Kind::from_folder(&parts.next()?.as_os_str().to_string_lossy())?;
+    // Entries may sit in subfolders of the kind's folder.
+    parts.next()?;
+    let name = relative.file_name()?.to_string_lossy();
+    if name.starts_with('.') {
+        return None;
+    }
+    let ext = relative
+        .extension()
+        .map(|e| e.to_string_lossy().to_lowercase());
+    let format = match ext.as_deref() {
+        Some("md") => FileFormat::Markdown,
+        Some("yaml" | "yml") => FileFormat::Yaml,
+        _ => return None,
+    };
+    Some((kind, format))
 }
 
-fn read_entry(path: &Path) -> Result<String, Diagnostic> {
+/// Reads one entry file as [`load`] does (the same input rule, size limit,
+/// decoding, not empty), for `tsunagu serve` after a save. `Ok(None)`
+/// when it is not an entry file or does not exist (deleted, renamed away).
+pub fn read_entry_file(root: &Path, relative: &Path) -> Result<Option<SourceFile>, Diagnostic> {
+    let Some((kind, format)) = classify(relative) else {
+        return Ok(None);
+    };
+    let Some(file) = PortalFolder::new(root)
+        .file(relative)
+        .map_err(|p| p.diagnostic())?
+    else {
+        return Ok(None);
+    };
+    let text = match read_text(&file.path) {
+        Ok(text) => text,
+        // Gone between the look and the read: a rename in progress.
+        Err(_) if !file.path.exists() => return Ok(None),
+        Err(d) => return Err(d.in_file(relative)),
+    };
+    let stem = relative
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok(Some(SourceFile {
+        kind,
+        path: relative.to_path_buf(),
+        stem,
+        format,
+        text,
+    }))
+}
+
+/// The text of an entry file: at most [`MAX_ENTRY_BYTES`], decoded, not empty.
+fn read_text(path: &Path) -> Result<String, Diagnostic> {
     let meta = std::fs::metadata(path)
         .map_err(|e| Diagnostic::error(Code::NotUtf8, format!("cannot read this file: {e}")))?;
     if meta.len() > MAX_ENTRY_BYTES {
@@ -291,6 +355,29 @@ pub fn split(file: &SourceFile) -> Result<Split<'_>, Diagnostic> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn classifies_entry_files_like_load() {
+        assert_eq!(
+            classify(Path::new("content/centers/a.md")),
+            Some((Kind::Center, FileFormat::Markdown))
+        );
+        assert_eq!(
+            classify(Path::new("content/events/sub/b.YML")),
+            Some((Kind::Event, FileFormat::Yaml))
+        );
+        for not in [
+            "content/centers/.a.md.swp",
+            "content/centers/a.md~",
+            "content/centers/4913",
+            "content/other/a.md",
+            "content/a.md",
+            "templates/centers/a.md",
+            "content/centers/a.txt",
+        ] {
+            assert_eq!(classify(Path::new(not)), None, "{not}");
+        }
+    }
 
     #[test]
     fn decodes_bom_and_crlf() {

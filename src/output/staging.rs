@@ -1,31 +1,13 @@
-//! Write: put the rendered files on disk so that a failed or killed build
-//! never damages the last good output.
-//!
-//! Files go into a fresh sibling folder (`.public.tsunagu-tmp-PID`), which
-//! replaces the output folder only once everything is written. Leftovers
-//! of a killed build are removed by the next one.
+//! The full build's output: files go into a fresh sibling folder
+//! (`.public.tsunagu-tmp-PID`) as the stages produce them, and that folder
+//! replaces the output folder only once everything is written, so a
+//! failed or killed build never damages the last good output. Leftovers
+//! of a killed build are removed by the next build to the same folder.
 
-use crate::render::OutputFile;
+use super::target::{marker_text, OutputTarget, MARKER};
+use super::{io_err, is_safe_relative, OutputFile, WriteError};
 use rayon::prelude::*;
-use std::io;
 use std::path::{Path, PathBuf};
-
-#[derive(Debug, thiserror::Error)]
-pub enum WriteError {
-    #[error("cannot write {path}: {source}")]
-    Io { path: PathBuf, source: io::Error },
-    #[error("refusing to write to {0}: it is not a folder this build can replace")]
-    BadTarget(PathBuf),
-    #[error("output path `{0}` would leave the output folder")]
-    UnsafePath(String),
-}
-
-fn io_err(path: &Path) -> impl FnOnce(io::Error) -> WriteError + '_ {
-    move |source| WriteError::Io {
-        path: path.to_path_buf(),
-        source,
-    }
-}
 
 /// A build's output being written: files go into a fresh sibling folder
 /// as they are produced (so a large portal never sits in memory whole),
@@ -40,9 +22,11 @@ pub struct Staging {
 }
 
 impl Staging {
-    /// Prepares a staging folder next to `out`, removing leftovers of a
-    /// killed build first.
-    pub fn new(out: &Path) -> Result<Staging, WriteError> {
+    /// Prepares a staging folder next to the checked output folder,
+    /// removing leftovers of killed builds first, and writes the
+    /// [`MARKER`] into it (so the next build may replace it in turn).
+    pub fn new(target: &OutputTarget) -> Result<Staging, WriteError> {
+        let out = target.path();
         let name = out
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
@@ -61,6 +45,8 @@ impl Staging {
             std::fs::remove_dir_all(&tmp).map_err(io_err(&tmp))?;
         }
         std::fs::create_dir(&tmp).map_err(io_err(&tmp))?;
+        let marker = tmp.join(MARKER);
+        std::fs::write(&marker, marker_text()).map_err(io_err(&marker))?;
         let old = parent.join(format!(".{name}.tsunagu-old-{}", std::process::id()));
         Ok(Staging {
             out: out.to_path_buf(),
@@ -168,24 +154,16 @@ fn exchange(_a: &Path, _b: &Path) -> bool {
     false
 }
 
-/// Writes `files` as the complete new content of `out`.
-pub fn write_site(out: &Path, files: &[OutputFile]) -> Result<(), WriteError> {
-    let staging = Staging::new(out)?;
+/// Writes `files` as the complete new content of the checked folder.
+pub fn write_site(target: &OutputTarget, files: &[OutputFile]) -> Result<(), WriteError> {
+    let staging = Staging::new(target)?;
     files.par_iter().try_for_each(|f| staging.put(f))?;
     staging.commit()
 }
 
-/// Only plain relative paths: no `..`, no absolute paths, no empty parts.
-fn is_safe_relative(path: &str) -> bool {
-    !path.is_empty()
-        && !path.starts_with('/')
-        && !path.contains('\\')
-        && path
-            .split('/')
-            .all(|part| !part.is_empty() && part != "." && part != "..")
-}
-
-/// Removes temporary folders a killed build left next to the output.
+/// Removes temporary folders that killed builds left next to the output:
+/// those named for this output whose process is gone (a build running
+/// right now into the same folder keeps its own).
 fn remove_leftovers(parent: &Path, name: &str) {
     let Ok(read) = std::fs::read_dir(parent) else {
         return;
@@ -196,12 +174,39 @@ fn remove_leftovers(parent: &Path, name: &str) {
     ];
     for item in read.flatten() {
         let file_name = item.file_name().to_string_lossy().into_owned();
-        if prefixes.iter().any(|p| file_name.starts_with(p.as_str()))
-            && std::fs::remove_dir_all(item.path()).is_err()
-        {
+        let Some(pid) = prefixes
+            .iter()
+            .find_map(|p| file_name.strip_prefix(p.as_str()))
+        else {
+            continue;
+        };
+        let Ok(pid) = pid.parse::<u32>() else {
+            continue;
+        };
+        if pid != std::process::id() && process_alive(pid) {
+            continue;
+        }
+        if std::fs::remove_dir_all(item.path()).is_err() {
             eprintln!("note: could not remove leftover {}", item.path().display());
         }
     }
+}
+
+/// Whether a process with this id exists (on Unix; elsewhere every
+/// leftover counts as abandoned).
+#[cfg(unix)]
+fn process_alive(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    // SAFETY: signal 0 only checks that the process exists; nothing is sent.
+    let rc = unsafe { libc::kill(pid, 0) };
+    rc == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+#[cfg(not(unix))]
+fn process_alive(_pid: u32) -> bool {
+    false
 }
 
 #[cfg(test)]
@@ -215,29 +220,60 @@ mod tests {
         }
     }
 
+    /// `dir/portal` (an empty portal) and its checked output `dir/public`.
+    fn target(dir: &Path) -> OutputTarget {
+        std::fs::create_dir_all(dir.join("portal")).unwrap();
+        OutputTarget::check(&dir.join("portal"), &dir.join("public"), false).unwrap()
+    }
+
     #[test]
     fn replaces_output_and_cleans_up() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        write_site(&out, &[file("a/index.html", "one"), file("old.txt", "x")]).unwrap();
-        std::fs::create_dir(dir.path().join(".public.tsunagu-tmp-999")).unwrap();
-        write_site(&out, &[file("a/index.html", "two")]).unwrap();
+        write_site(
+            &target(dir.path()),
+            &[file("a/index.html", "one"), file("old.txt", "x")],
+        )
+        .unwrap();
+        assert_eq!(
+            std::fs::read_to_string(out.join(MARKER)).unwrap(),
+            marker_text()
+        );
+        // A killed build's leftover (its process id is above any Linux
+        // pid_max, so no such process runs).
+        std::fs::create_dir(dir.path().join(".public.tsunagu-tmp-4294967")).unwrap();
+        write_site(&target(dir.path()), &[file("a/index.html", "two")]).unwrap();
         assert_eq!(
             std::fs::read_to_string(out.join("a/index.html")).unwrap(),
             "two"
         );
         assert!(!out.join("old.txt").exists());
-        let names: Vec<_> = std::fs::read_dir(dir.path())
+        let mut names: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()
             .map(|e| e.unwrap().file_name())
             .collect();
-        assert_eq!(names, vec![std::ffi::OsString::from("public")]);
+        names.sort();
+        assert_eq!(
+            names,
+            vec![std::ffi::OsString::from("portal"), "public".into()]
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_running_builds_staging_folder_is_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        // Process 1 (init) always runs: its folder belongs to a live build.
+        let live = dir.path().join(".public.tsunagu-tmp-1");
+        std::fs::create_dir(&live).unwrap();
+        write_site(&target(dir.path()), &[file("a.html", "x")]).unwrap();
+        assert!(live.is_dir());
     }
 
     #[test]
     fn staged_files_read_back_unchanged() {
         let dir = tempfile::tempdir().unwrap();
-        let staging = Staging::new(&dir.path().join("public")).unwrap();
+        let staging = Staging::new(&target(dir.path())).unwrap();
         let bytes: Vec<u8> = (0..=255u8).cycle().take(70_000).collect();
         staging
             .put(&OutputFile {
@@ -260,8 +296,8 @@ mod tests {
     fn refuses_paths_that_escape() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        write_site(&out, &[file("a.html", "good")]).unwrap();
-        let err = write_site(&out, &[file("../evil.html", "x")]).unwrap_err();
+        write_site(&target(dir.path()), &[file("a.html", "good")]).unwrap();
+        let err = write_site(&target(dir.path()), &[file("../evil.html", "x")]).unwrap_err();
         assert!(matches!(err, WriteError::UnsafePath(_)));
         assert_eq!(std::fs::read_to_string(out.join("a.html")).unwrap(), "good");
         assert!(!dir.path().join("evil.html").exists());
