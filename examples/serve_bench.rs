@@ -32,7 +32,7 @@ OPTIONS:
     --markdown FILE    write the results between <!-- serve-bench:start -->
                        and <!-- serve-bench:end --> in FILE
     --in-process       no server: time the incremental rebuild itself
-                       (tsunagu::incremental::Preview) and render_affected
+                       (tsunagu::serve::Preview) and render_affected
                        alone, to see where the time goes
     -h, --help         this text
 ";
@@ -172,7 +172,7 @@ fn run(o: &Options) -> Result<(), String> {
 /// The incremental rebuild without the server, watcher and HTTP: each
 /// stage's time, and `render_affected` on its own.
 fn in_process(o: &Options, scratch: &Path, portal: &Path) -> Result<(), String> {
-    use tsunagu::incremental::{PathClass, Preview};
+    use tsunagu::serve::{PathClass, Preview};
     let entry = pick_entry(portal, &o.kind)?;
     let rel = entry
         .strip_prefix(portal)

@@ -13,7 +13,6 @@ pub mod config;
 pub mod diagnostics;
 pub mod feeds;
 pub mod holidays;
-pub mod incremental;
 pub mod index;
 pub mod load;
 pub mod memory;

@@ -96,6 +96,55 @@ impl Outcome {
     }
 }
 
+/// One output stage besides the pages: the validated site in, output
+/// files out. The full build runs every stage of [`DATA_STAGES`] beside
+/// the page render; `tsunagu serve` runs the same list in the background
+/// after a change ([`data_files`]). A new kind of output file that does
+/// not depend on the theme is one more entry here, and both pick it up.
+pub struct DataStage {
+    /// Its name in `--timings` and messages.
+    pub name: &'static str,
+    /// The diagnostic code when it fails.
+    pub code: Code,
+    pub run: fn(&Site) -> Result<Vec<OutputFile>, String>,
+}
+
+/// Every data stage, in the order their timings are reported.
+pub const DATA_STAGES: &[DataStage] = &[
+    DataStage {
+        name: "index",
+        code: Code::IndexFailed,
+        run: |site| index::build_index(site).map_err(|e| e.to_string()),
+    },
+    DataStage {
+        name: "feeds",
+        code: Code::RenderFailed,
+        run: |site| crate::feeds::render(site).map_err(|e| e.to_string()),
+    },
+    DataStage {
+        name: "open data",
+        code: Code::RenderFailed,
+        run: |site| crate::opendata::export(site).map_err(|e| e.to_string()),
+    },
+];
+
+/// What every data stage makes of `site` (for `tsunagu serve`'s
+/// background rebuild).
+pub fn data_files(site: &Site) -> Result<Vec<OutputFile>, Diagnostic> {
+    let mut files = Vec::new();
+    for stage in DATA_STAGES {
+        files.extend((stage.run)(site).map_err(|e| Diagnostic::error(stage.code, e))?);
+    }
+    Ok(files)
+}
+
+/// The search module, its glue and the offline worker, versioned by
+/// `cached`: every other non-HTML output of the build (what the worker
+/// caches cache-first), so the full build and serve derive the same id.
+pub fn search_assets(cached: &[OutputFile]) -> Vec<OutputFile> {
+    crate::search_assets::files(&crate::search_assets::build_id(cached))
+}
+
 /// Load and validate only (`tsunagu check`).
 pub fn check(ctx: &BuildContext) -> Outcome {
     let mut timings = Vec::new();
@@ -241,47 +290,36 @@ pub fn build(ctx: &BuildContext) -> Outcome {
     };
 
     // Render (each page written to staging as soon as it is rendered, on
-    // every core) while the search index and the data files are built
-    // alongside: the index builder is single-threaded, so the stages
-    // overlap on 2 cores. Timings are each stage's own wall time; the
-    // index and data stages include writing their files.
+    // every core) while the data stages (search index, calendars and feed,
+    // open data) are built alongside: the index builder is single-threaded,
+    // so the stages overlap on 2 cores. Timings are each stage's own wall
+    // time; the data stages include writing their files.
     let t = Instant::now();
-    let ((rendered, render_time), ((indexed, index_time), (data, data_time))) = rayon::join(
+    let (rendered, data) = rayon::join(
         || {
             let r = render::render_site_each(site, &theme, put_one);
             (r, t.elapsed())
         },
         || {
-            rayon::join(
-                || {
+            DATA_STAGES
+                .par_iter()
+                .map(|stage| {
                     let t = Instant::now();
-                    let index = index::build_index(site);
+                    let built = (stage.run)(site);
                     // tantivy's in-memory segments and the documents are
                     // gone; give their memory back before the long list
                     // pages render.
                     crate::memory::release_freed();
-                    let written = match index {
+                    let written = match built {
                         Ok(files) => put_all(files).map_err(|e| (Code::WriteFailed, e.to_string())),
-                        Err(e) => Err((Code::IndexFailed, e.to_string())),
+                        Err(e) => Err((stage.code, e)),
                     };
-                    (written, t.elapsed())
-                },
-                || {
-                    // Calendars, the Atom feed and the open-data files (data/).
-                    let t = Instant::now();
-                    let data = crate::feeds::render(site).and_then(|mut f| {
-                        f.extend(crate::opendata::export(site)?);
-                        Ok(f)
-                    });
-                    let written = match data {
-                        Ok(files) => put_all(files).map_err(|e| (Code::WriteFailed, e.to_string())),
-                        Err(e) => Err((Code::RenderFailed, e.to_string())),
-                    };
-                    (written, t.elapsed())
-                },
-            )
+                    (stage.name, written, t.elapsed())
+                })
+                .collect::<Vec<_>>()
         },
     );
+    let (rendered, render_time) = rendered;
     let mut written = match rendered {
         Ok(n) => n,
         Err(e) => {
@@ -295,7 +333,7 @@ pub fn build(ctx: &BuildContext) -> Outcome {
     };
     // Render includes writing the pages: the two are one pass now.
     outcome.timings.push(("render", render_time));
-    for (result, stage, time) in [(indexed, "index", index_time), (data, "data", data_time)] {
+    for (stage, result, time) in data {
         match result {
             Ok(n) => written += n,
             Err((code, message)) => {
@@ -311,13 +349,7 @@ pub fn build(ctx: &BuildContext) -> Outcome {
     let t = Instant::now();
     let paths = std::mem::take(&mut *cached.lock().unwrap_or_else(|e| e.into_inner()));
     let result = cached_files(&staging, &paths)
-        .and_then(|files| {
-            // The search module, its glue and the offline worker, versioned
-            // by everything the worker caches cache-first.
-            let id = crate::search_assets::build_id(&files);
-            drop(files);
-            put_all(crate::search_assets::files(&id))
-        })
+        .and_then(|files| put_all(search_assets(&files)))
         .and_then(|n| {
             written += n;
             staging.commit()

@@ -20,6 +20,9 @@ pub const SEARCH_JS_PATH: &str = "search/search.js";
 pub const SEARCH_WASM_PATH: &str = "search/tsunagu_search.wasm";
 pub const SERVICE_WORKER_PATH: &str = "sw.js";
 
+/// The files [`files`] makes: not part of what versions them.
+pub const PATHS: [&str; 3] = [SEARCH_JS_PATH, SEARCH_WASM_PATH, SERVICE_WORKER_PATH];
+
 /// A short id that changes whenever a file the service worker caches
 /// cache-first changes (the index, CSS, scripts, images: everything but
 /// HTML, which it fetches network-first), so a new build's worker starts a

@@ -698,23 +698,63 @@ fn after_incremental_edits_the_preview_equals_a_full_build() {
         .status()
         .unwrap();
     assert!(status.success());
-    let built = pages(&full);
-    let served = pages(&server.out);
-    let only_built: Vec<_> = built.keys().filter(|k| !served.contains_key(*k)).collect();
-    let only_served: Vec<_> = served.keys().filter(|k| !built.contains_key(*k)).collect();
+    // Every output file, not only the pages: the search index, calendars,
+    // feed, open data and the service worker the background worker
+    // writes must be the full build's too. It catches up a moment after
+    // the pages; compare again after each of its runs.
+    let built = common::tree(&full);
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let (only_built, only_served, differ) = loop {
+        let served = common::tree(&server.out);
+        let only_built: Vec<String> = built
+            .keys()
+            .filter(|k| !served.contains_key(*k))
+            .cloned()
+            .collect();
+        let only_served: Vec<String> = served
+            .keys()
+            .filter(|k| !built.contains_key(*k))
+            .cloned()
+            .collect();
+        let differ: Vec<String> = built
+            .iter()
+            .filter(|(k, v)| served.get(*k).is_some_and(|s| s != *v))
+            .map(|(k, _)| k.clone())
+            .collect();
+        let done = only_built.is_empty() && only_served.is_empty() && differ.is_empty();
+        if done || Instant::now() > deadline {
+            break (only_built, only_served, differ);
+        }
+        // The next background run's line (or a moment, if it came already).
+        while let Ok(line) = server.log.recv_timeout(Duration::from_millis(500)) {
+            if line.starts_with("検索インデックス・データ更新") {
+                break;
+            }
+        }
+    };
     assert!(
         only_built.is_empty() && only_served.is_empty(),
         "missing from the preview: {only_built:?}; left over in it: {only_served:?}"
     );
-    let differ: Vec<_> = built
-        .iter()
-        .filter(|(k, v)| served.get(*k) != Some(v))
-        .map(|(k, _)| k)
-        .collect();
     assert!(
         differ.is_empty(),
-        "pages that differ from a full build: {differ:?}"
+        "files that differ from a full build: {differ:?}"
     );
+    // Every kind of output was compared.
+    for kind in [
+        "search-index/",
+        "data/",
+        ".ics",
+        "feed.xml",
+        "sw.js",
+        "sitemap.xml",
+        ".html",
+    ] {
+        assert!(
+            built.keys().any(|k| k.contains(kind)),
+            "no {kind} in the build"
+        );
+    }
 }
 
 #[test]

@@ -1,11 +1,11 @@
 //! `tsunagu serve`: build into a preview folder, serve it on loopback,
-//! rebuild what changed when a file changes (see [`crate::incremental`])
+//! rebuild what changed when a file changes (see [`crate::serve`])
 //! and reload the open tabs.
 
 use super::{report, PortalArgs};
 use crate::diagnostics::{self, Format};
-use crate::incremental::{classify_path, PathClass, Preview, Written};
 use crate::pipeline::BuildContext;
+use crate::serve::{classify_path, Notice, PathClass, Preview, Written};
 use crate::serve::{Limits, Live, PreviewServer};
 use notify::{RecursiveMode, Watcher};
 use std::path::{Path, PathBuf};
@@ -80,6 +80,18 @@ pub fn run(args: ServeArgs) -> ExitCode {
         progress: progress.clone(),
     };
     let mut preview_state = Preview::new(ctx.clone());
+    if let Some(notices) = preview_state.notices() {
+        let spawned = std::thread::Builder::new()
+            .name("tsunagu-serve-notices".into())
+            .spawn(move || {
+                for notice in notices {
+                    eprintln!("{}", notice_line(&notice));
+                }
+            });
+        if let Err(e) = spawned {
+            eprintln!("note: background messages are not shown ({e})");
+        }
+    }
     let first = preview_state.full("(起動)");
     progress.finish();
     report(&first.diagnostics, &first.sources, args.portal.format);
@@ -111,6 +123,20 @@ pub fn run(args: ServeArgs) -> ExitCode {
             eprintln!("error: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// The terminal line for what the preview's background threads report.
+fn notice_line(notice: &Notice) -> String {
+    match notice {
+        Notice::DataUpdated { written, elapsed } => format!(
+            "検索インデックス・データ更新: {written} ファイル ({} ms)",
+            elapsed.as_millis()
+        ),
+        Notice::DataFailed(e) => {
+            format!("検索インデックス: 更新できませんでした (search index not updated): {e}")
+        }
+        Notice::Degraded(e) => format!("note: {e}"),
     }
 }
 

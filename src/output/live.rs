@@ -56,6 +56,38 @@ pub fn remove_file(out: &Path, path: &str) -> bool {
     removed
 }
 
+/// Every file under `out` that is not HTML, not in `except` and not this
+/// layer's own (the marker, temporary files), as the build that wrote the
+/// folder made it: what versions the service worker (see
+/// [`crate::pipeline::search_assets`]), read back after a change.
+pub fn read_non_html(out: &Path, except: &[&str]) -> Result<Vec<OutputFile>, WriteError> {
+    let mut files = Vec::new();
+    for item in walkdir::WalkDir::new(out).sort_by_file_name() {
+        let item = item.map_err(|e| WriteError::Io {
+            path: e.path().unwrap_or(out).to_path_buf(),
+            source: e.into(),
+        })?;
+        if !item.file_type().is_file() {
+            continue;
+        }
+        let Ok(rel) = item.path().strip_prefix(out) else {
+            continue;
+        };
+        let path = rel.to_string_lossy().replace('\\', "/");
+        let name = item.file_name().to_string_lossy();
+        if path.ends_with(".html")
+            || except.contains(&path.as_str())
+            || path == super::MARKER
+            || (name.starts_with('.') && name.contains(".tsunagu-part-"))
+        {
+            continue;
+        }
+        let bytes = std::fs::read(item.path()).map_err(io_err(item.path()))?;
+        files.push(OutputFile { path, bytes });
+    }
+    Ok(files)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

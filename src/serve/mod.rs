@@ -10,8 +10,30 @@
 //! It may not write output files except through [`crate::output`], and
 //! it never prints: the CLI (`src/cli/serve.rs`) reports what it returns.
 
+pub mod background;
+pub mod changes;
 pub mod http;
 pub mod live;
+pub mod preview;
 
+pub use changes::{classify_path, PathClass};
 pub use http::{Limits, PreviewServer};
 pub use live::Live;
+pub use preview::{EntryChange, Preview, Report, Written};
+
+/// What the preview's own threads have to say (they never print): the CLI
+/// takes the receiver from [`Preview::notices`] and reports each.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// The background worker rebuilt the data stages: `written` files
+    /// changed.
+    DataUpdated {
+        written: usize,
+        elapsed: std::time::Duration,
+    },
+    /// It could not; the search in the preview stays as it was.
+    DataFailed(String),
+    /// A helper thread could not start or stopped; the preview still works,
+    /// more slowly or with older search.
+    Degraded(String),
+}

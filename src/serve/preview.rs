@@ -1,4 +1,4 @@
-//! Incremental rebuilds for `tsunagu serve`.
+//! The preview's incremental rebuild.
 //!
 //! A full build of 10,000 entries takes seconds; an editor who saves one
 //! entry wants to see it at once. So the preview keeps the last good
@@ -16,17 +16,17 @@
 //!    kind, the top page, the term pages and term indexes of its old and
 //!    new categories / areas / audience / methods, the pages of the entries
 //!    it points at and of those that point at it, the sitemap) and writes
-//!    only the files whose bytes changed, each atomically (temp file +
-//!    rename), so an open tab never reads half a page and unrelated pages
-//!    keep their inode and mtime;
-//! 4. hands the new site to a background worker that rebuilds the search
-//!    index, calendars, feed and open-data files, so the page reload does
-//!    not wait for them. A newer change or a full rebuild makes an older
-//!    background run's result obsolete: it is dropped, never written.
+//!    only the files whose bytes changed, through [`crate::output::live`];
+//! 4. hands the new site to [`super::background`], which rebuilds the
+//!    build's data stages (search index, calendars, feed, open data), so
+//!    the page reload does not wait for them.
 //!
 //! Changes to `site.toml`, templates, static files or the theme (and folder
 //! renames) rebuild everything, as `tsunagu build` does.
 
+use super::background::{copy_site, send, Background, Job};
+use super::changes::PathClass;
+use super::Notice;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, SourceMap};
 use crate::load::SourceFile;
 use crate::model::{Entry, Kind, Slug};
@@ -39,84 +39,10 @@ use crate::validate::incremental::{self as one, Targets};
 use crate::validate::ValidateOptions;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::mpsc::{channel, Receiver, Sender};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-/// What a changed path means for the preview.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PathClass {
-    /// Not an input (editor backup and swap files, files `load` ignores).
-    Ignore,
-    /// An entry file, relative to the portal root.
-    Entry(PathBuf),
-    /// Anything else that feeds the build: rebuild everything.
-    Full(PathBuf),
-    /// A path under `content/` without an extension that is gone: an
-    /// editor's temporary file (sed's `sedXXXXXX`), or a folder of entries
-    /// moved away. Which one only the list of entry files can tell.
-    Vanished(PathBuf),
-}
-
-/// Names editors use for swap, backup and temporary files while saving
-/// (vim's `4913` probe and `~` backups, `.swp`, JetBrains' `___jb_tmp___`,
-/// atomic-save `*.tmp`): never inputs, so never a reason to rebuild.
-fn is_editor_temp(name: &str) -> bool {
-    name.starts_with('.')
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
-        || name.ends_with("___jb_tmp___")
-        || name.ends_with("___jb_old___")
-        || name == "4913"
-}
-
-/// Classifies a path reported by the file watcher. `root` and `path` are
-/// absolute (the watcher reports absolute paths under the canonical root);
-/// `out` is the preview folder, whose own writes are ignored. `is_dir`
-/// says the event was about a folder (created, removed or renamed).
-pub fn classify_path(root: &Path, out: &Path, path: &Path, is_dir: bool) -> PathClass {
-    if path.starts_with(out) {
-        return PathClass::Ignore;
-    }
-    let Ok(rel) = path.strip_prefix(root) else {
-        return PathClass::Ignore;
-    };
-    let name = rel
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    if name.is_empty() || is_editor_temp(&name) {
-        return PathClass::Ignore;
-    }
-    let top = rel
-        .components()
-        .next()
-        .map(|c| c.as_os_str().to_string_lossy().into_owned())
-        .unwrap_or_default();
-    match top.as_str() {
-        "site.toml" if rel.components().count() == 1 => PathClass::Full(rel.to_path_buf()),
-        "templates" | "static" | "themes" => PathClass::Full(rel.to_path_buf()),
-        "content" => {
-            let dir = is_dir || path.is_dir();
-            if !dir && crate::load::classify(rel).is_some() {
-                PathClass::Entry(rel.to_path_buf())
-            } else if dir {
-                // A folder appeared, went or was renamed: its entries
-                // changed in ways single-file events do not tell.
-                PathClass::Full(rel.to_path_buf())
-            } else if rel.extension().is_none() && !path.exists() {
-                PathClass::Vanished(rel.to_path_buf())
-            } else {
-                // `load` ignores it too (with a warning in `check`).
-                PathClass::Ignore
-            }
-        }
-        _ => PathClass::Ignore,
-    }
-}
 
 /// One entry's change as the renderer needs it: the version the site had
 /// and the version it has now (`None`: not built, i.e. absent or a draft).
@@ -222,18 +148,31 @@ pub struct Preview {
     /// The errors of that failed full rebuild.
     full_problem: Option<(Diagnostics, SourceMap)>,
     background: Background,
+    /// Where the preview's threads report (see [`Notice`]).
+    notices: Sender<Notice>,
+    /// The other end, until the CLI takes it.
+    receiver: Option<Receiver<Notice>>,
 }
 
 impl Preview {
     pub fn new(ctx: BuildContext) -> Preview {
+        let (notices, receiver) = channel();
         Preview {
-            background: Background::start(ctx.out.clone()),
+            background: Background::start(ctx.out.clone(), notices.clone()),
             ctx,
             good: None,
             pending: BTreeMap::new(),
             needs_full: false,
             full_problem: None,
+            notices,
+            receiver: Some(receiver),
         }
+    }
+
+    /// What the preview's background threads report, once (the CLI
+    /// prints it; nothing here prints).
+    pub fn notices(&mut self) -> Option<Receiver<Notice>> {
+        self.receiver.take()
     }
 
     /// The build's inputs: the portal, the preview folder, the options.
@@ -281,7 +220,7 @@ impl Preview {
                         self.background
                             .submit(Job::Reset(Box::new(copy_site(&site))));
                         let (site, theme) = (Arc::new(site), Arc::new(theme));
-                        warm_up(Arc::clone(&site), Arc::clone(&theme));
+                        warm_up(Arc::clone(&site), Arc::clone(&theme), self.notices.clone());
                         self.good = Some(Good {
                             site,
                             theme,
@@ -767,19 +706,28 @@ impl Preview {
 /// build, which renders every card into the theme's memo: the first save
 /// is then as quick as the later ones. (A save while it runs still works:
 /// the site is copied instead of changed in place.)
-fn warm_up(site: Arc<Site>, theme: Arc<Theme>) {
+fn warm_up(site: Arc<Site>, theme: Arc<Theme>, notices: Sender<Notice>) {
+    let n = notices.clone();
     let spawned = std::thread::Builder::new()
         .name("tsunagu-serve-warm-up".into())
         .spawn(move || {
             if let Some(e) = site.entries.first() {
                 if let Err(err) = crate::render::render_entry_page(&site, &theme, &e.slug) {
                     // The next save renders the same page and reports it.
-                    eprintln!("note: preparing the preview's cards: {err}");
+                    send(
+                        &n,
+                        Notice::Degraded(format!("preparing the preview's cards: {err}")),
+                    );
                 }
             }
         });
     if let Err(e) = spawned {
-        eprintln!("note: cannot prepare the cards ahead ({e}); the first save takes longer");
+        send(
+            &notices,
+            Notice::Degraded(format!(
+                "cannot prepare the cards ahead ({e}); the first save takes longer"
+            )),
+        );
     }
 }
 
@@ -886,245 +834,9 @@ fn describe(names: &[String]) -> String {
     }
 }
 
-/// What the background worker is told.
-enum Job {
-    /// After a full rebuild: its own copy of the new site.
-    Reset(Box<Site>),
-    /// After an incremental rebuild: the same changes, to apply to its copy.
-    Apply(Vec<EntryChange>),
-}
-
-/// The worker that rebuilds the search index and the data files after an
-/// incremental change, off the path of the page reload. It keeps its own
-/// copy of the site and applies the same changes to it, so the site the
-/// next save changes is never shared with a run still indexing (which
-/// would mean copying 10,000 entries while the editor waits).
-struct Background {
-    /// Bumped by every change; a run writes only if it is still the latest.
-    generation: Arc<AtomicU64>,
-    /// Held while files are written into the output (by either side).
-    write_lock: Arc<Mutex<()>>,
-    tx: Option<Sender<(u64, Job)>>,
-    /// Jobs submitted and not yet finished.
-    queued: Arc<AtomicU64>,
-}
-
-impl Background {
-    fn start(out: PathBuf) -> Background {
-        let generation = Arc::new(AtomicU64::new(0));
-        let write_lock = Arc::new(Mutex::new(()));
-        let (tx, rx) = channel::<(u64, Job)>();
-        let queued = Arc::new(AtomicU64::new(0));
-        let (g, l, q) = (
-            Arc::clone(&generation),
-            Arc::clone(&write_lock),
-            Arc::clone(&queued),
-        );
-        let spawned = std::thread::Builder::new()
-            .name("tsunagu-serve-index".into())
-            .spawn(move || background_loop(rx, out, g, l, q));
-        let tx = match spawned {
-            Ok(_) => Some(tx),
-            Err(e) => {
-                eprintln!("warning: cannot start the search index worker ({e}); search in the preview stays at the last full build");
-                None
-            }
-        };
-        Background {
-            generation,
-            write_lock,
-            tx,
-            queued,
-        }
-    }
-
-    /// Takes the output for writing and makes any background run obsolete.
-    fn lock_and_supersede(&self) -> std::sync::MutexGuard<'_, ()> {
-        self.generation.fetch_add(1, Ordering::SeqCst);
-        // A poisoned lock only means a writer panicked; the files are
-        // still written atomically one by one.
-        self.write_lock
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    }
-
-    fn submit(&self, job: Job) {
-        let generation = self.generation.load(Ordering::SeqCst);
-        if let Some(tx) = &self.tx {
-            self.queued.fetch_add(1, Ordering::SeqCst);
-            if tx.send((generation, job)).is_err() {
-                self.queued.fetch_sub(1, Ordering::SeqCst);
-                eprintln!("warning: the search index worker stopped; search in the preview is not updated");
-            }
-        }
-    }
-}
-
-/// A copy of `site` (for the worker, once per full rebuild).
-fn copy_site(site: &Site) -> Site {
-    Site::new(
-        site.config.clone(),
-        site.timezone.clone(),
-        site.entries.clone(),
-        site.now,
-    )
-}
-
-/// `site` with `changes` applied in order, as [`Preview`] applied them.
-fn apply_changes(site: Site, changes: &[EntryChange]) -> Site {
-    let now = site.now;
-    let Site {
-        config,
-        timezone,
-        mut entries,
-        ..
-    } = site;
-    for c in changes {
-        if let Some(old) = &c.old {
-            entries.retain(|e| e.source != old.source);
-        }
-        if let Some(new) = &c.new {
-            entries.push(new.clone());
-        }
-    }
-    Site::new(config, timezone, entries, now)
-}
-
-fn background_loop(
-    rx: Receiver<(u64, Job)>,
-    out: PathBuf,
-    generation: Arc<AtomicU64>,
-    write_lock: Arc<Mutex<()>>,
-    queued: Arc<AtomicU64>,
-) {
-    let mut site: Option<Site> = None;
-    while let Ok(first) = rx.recv() {
-        // Apply everything that is waiting, in order; index once.
-        let mut batch = vec![first];
-        while let Ok(next) = rx.try_recv() {
-            batch.push(next);
-        }
-        let count = batch.len() as u64;
-        let mut wanted = 0;
-        let mut build = false;
-        for (g, job) in batch {
-            wanted = g;
-            match job {
-                Job::Reset(s) => {
-                    // A full build wrote its own index.
-                    site = Some(*s);
-                    build = false;
-                }
-                Job::Apply(changes) => {
-                    site = site.take().map(|s| apply_changes(s, &changes));
-                    build = site.is_some();
-                }
-            }
-        }
-        if let (true, Some(s)) = (build, &site) {
-            background_job(s, wanted, &out, &generation, &write_lock);
-        }
-        queued.fetch_sub(count, Ordering::SeqCst);
-    }
-}
-
-/// One background run: builds the files for `site` and writes them unless
-/// a newer change came first.
-fn background_job(
-    site: &Site,
-    wanted: u64,
-    out: &Path,
-    generation: &AtomicU64,
-    write_lock: &Mutex<()>,
-) {
-    if generation.load(Ordering::SeqCst) != wanted {
-        return;
-    }
-    let started = Instant::now();
-    let files = match data_files(site) {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("検索インデックス: 更新できませんでした (search index not updated): {e}");
-            return;
-        }
-    };
-    let _guard = write_lock
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    if generation.load(Ordering::SeqCst) != wanted {
-        return; // a newer change or a full rebuild came first
-    }
-    let mut written = 0usize;
-    for f in &files {
-        match write_if_changed(out, f) {
-            Ok(true) => written += 1,
-            Ok(false) => {}
-            Err(e) => eprintln!("検索インデックス: {e}"),
-        }
-    }
-    eprintln!(
-        "検索インデックス・データ更新: {written} ファイル ({} ms)",
-        started.elapsed().as_millis()
-    );
-}
-
-/// The search index, calendars, feed, open-data files and the search
-/// assets (whose service worker is versioned by them), as a full build
-/// writes them.
-fn data_files(site: &Site) -> Result<Vec<OutputFile>, String> {
-    let mut files = crate::index::build_index(site).map_err(|e| e.to_string())?;
-    files.extend(crate::feeds::render(site).map_err(|e| e.to_string())?);
-    files.extend(crate::opendata::export(site).map_err(|e| e.to_string())?);
-    let id = crate::search_assets::build_id(&files);
-    files.extend(crate::search_assets::files(&id));
-    Ok(files)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn classifies_watched_paths() {
-        let root = Path::new("/p");
-        let out = Path::new("/tmp/out");
-        let c = |p: &str| classify_path(root, out, Path::new(p), false);
-        assert_eq!(
-            c("/p/content/centers/a.md"),
-            PathClass::Entry("content/centers/a.md".into())
-        );
-        assert_eq!(c("/p/site.toml"), PathClass::Full("site.toml".into()));
-        assert_eq!(
-            c("/p/templates/entry.html"),
-            PathClass::Full("templates/entry.html".into())
-        );
-        assert_eq!(
-            c("/p/themes/t/static/a.css"),
-            PathClass::Full("themes/t/static/a.css".into())
-        );
-        for ignored in [
-            "/p/content/centers/.a.md.swp",
-            "/p/content/centers/a.md~",
-            "/p/content/centers/4913",
-            "/p/content/centers/a.md.tmp",
-            "/p/content/centers/notes.txt",
-            "/p/templates/.entry.html.swp",
-            "/p/README.md",
-            "/tmp/out/centers/a/index.html",
-            "/elsewhere/x.md",
-        ] {
-            assert_eq!(c(ignored), PathClass::Ignore, "{ignored}");
-        }
-        assert_eq!(
-            classify_path(root, out, Path::new("/p/content/centers/sub"), true),
-            PathClass::Full("content/centers/sub".into())
-        );
-        // sed -i's temporary file, already renamed over the entry.
-        assert_eq!(
-            c("/p/content/centers/sedAJeMwO"),
-            PathClass::Vanished("content/centers/sedAJeMwO".into())
-        );
-    }
 
     #[test]
     fn describes_batches() {
