@@ -36,6 +36,7 @@ fn start(root: &Path) -> Server {
         .args(["serve", "--port", "0", "--root"])
         .arg(root)
         .env("NO_COLOR", "1")
+        .env("SOURCE_DATE_EPOCH", common::NOW)
         .env("TMPDIR", &tmp)
         .stderr(Stdio::piped())
         .stdout(Stdio::null())
@@ -694,6 +695,7 @@ fn after_incremental_edits_the_preview_equals_a_full_build() {
         .arg(&full)
         .args(["--base-url", &format!("http://{}/", server.addr)])
         .env("NO_COLOR", "1")
+        .env("SOURCE_DATE_EPOCH", common::NOW)
         .stderr(Stdio::null())
         .status()
         .unwrap();

@@ -70,16 +70,33 @@ pub fn run(args: ServeArgs) -> ExitCode {
     // Progress on a terminal for the first build only: `finish` turns the
     // handle off for the rebuilds (see crate::progress).
     let progress = crate::progress::for_stderr(false);
+    // SOURCE_DATE_EPOCH fixes "today" for the preview as for a build.
+    let now = match BuildContext::now_from_env() {
+        Ok(n) => n,
+        Err(d) => {
+            let mut diags = crate::diagnostics::Diagnostics::default();
+            diags.push(d);
+            report(
+                &diags,
+                &crate::diagnostics::SourceMap::default(),
+                args.portal.format,
+            );
+            return ExitCode::FAILURE;
+        }
+    };
     let ctx = BuildContext {
         root: args.portal.root.clone(),
         out: preview.clone(),
         force_out: false,
         base_url: Some(url.clone()),
         drafts: args.portal.drafts,
-        now: jiff::Timestamp::now(),
+        now,
         progress: progress.clone(),
     };
     let mut preview_state = Preview::new(ctx.clone());
+    if std::env::var_os("SOURCE_DATE_EPOCH").is_some() {
+        preview_state = preview_state.with_fixed_clock();
+    }
     if let Some(notices) = preview_state.notices() {
         let spawned = std::thread::Builder::new()
             .name("tsunagu-serve-notices".into())

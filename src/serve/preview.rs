@@ -152,6 +152,9 @@ pub struct Preview {
     notices: Sender<Notice>,
     /// The other end, until the CLI takes it.
     receiver: Option<Receiver<Notice>>,
+    /// Every full rebuild keeps `ctx.now` (`SOURCE_DATE_EPOCH` was set)
+    /// instead of taking the clock again. Default false.
+    fixed_clock: bool,
 }
 
 impl Preview {
@@ -166,7 +169,15 @@ impl Preview {
             full_problem: None,
             notices,
             receiver: Some(receiver),
+            fixed_clock: false,
         }
+    }
+
+    /// Keeps the context's "now" for every rebuild (for a preview with
+    /// `SOURCE_DATE_EPOCH`, like a build's): two runs show the same site.
+    pub fn with_fixed_clock(mut self) -> Preview {
+        self.fixed_clock = true;
+        self
     }
 
     /// What the preview's background threads report, once (the CLI
@@ -194,7 +205,9 @@ impl Preview {
     pub fn full(&mut self, what: &str) -> Report {
         let started = Instant::now();
         let mut ctx = self.ctx.clone();
-        ctx.now = jiff::Timestamp::now();
+        if !self.fixed_clock {
+            ctx.now = jiff::Timestamp::now();
+        }
         // Anything the background worker is doing is for an older site.
         let _guard = self.background.lock_and_supersede();
         let outcome = pipeline::build(&ctx);
