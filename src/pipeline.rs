@@ -235,7 +235,21 @@ pub fn build(ctx: &BuildContext) -> Outcome {
     let staging = match OutputTarget::check(&ctx.root, &ctx.out, ctx.force_out)
         .and_then(|target| output::Staging::new(&target))
     {
-        Ok(s) => s,
+        Ok(s) => {
+            for stuck in s.leftovers() {
+                outcome.diagnostics.push(
+                    Diagnostic::warning(
+                        Code::WriteFailed,
+                        format!(
+                            "cannot remove {}, left by a build that was stopped",
+                            stuck.display()
+                        ),
+                    )
+                    .help("remove the folder by hand; it takes disk space, nothing else"),
+                );
+            }
+            s
+        }
         Err(output::WriteError::UnsafeTarget { out, reason }) => {
             outcome.diagnostics.push(
                 Diagnostic::error(

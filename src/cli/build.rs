@@ -1,7 +1,7 @@
 //! `tsunagu build`
 
 use super::{report, PortalArgs};
-use crate::diagnostics::{Diagnostics, Format, SourceMap};
+use crate::diagnostics::Format;
 use crate::pipeline::{self, BuildContext};
 use crate::progress;
 use std::path::PathBuf;
@@ -33,14 +33,9 @@ pub struct BuildArgs {
 }
 
 pub fn run(args: BuildArgs) -> ExitCode {
-    let now = match BuildContext::now_from_env() {
+    let now = match super::now_or_exit(args.portal.format) {
         Ok(n) => n,
-        Err(d) => {
-            let mut diags = Diagnostics::default();
-            diags.push(d);
-            report(&diags, &SourceMap::default(), args.portal.format);
-            return ExitCode::FAILURE;
-        }
+        Err(code) => return code,
     };
     // On a terminal a redrawn line shows the stage and count; in CI, in a
     // log, with TERM=dumb or --quiet nothing (see crate::progress).

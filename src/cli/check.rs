@@ -1,7 +1,7 @@
 //! `tsunagu check`
 
 use super::{report, PortalArgs};
-use crate::diagnostics::{Diagnostics, Format, SourceMap};
+use crate::diagnostics::Format;
 use crate::pipeline::{self, BuildContext};
 use std::process::ExitCode;
 
@@ -12,14 +12,9 @@ pub struct CheckArgs {
 }
 
 pub fn run(args: CheckArgs) -> ExitCode {
-    let now = match BuildContext::now_from_env() {
+    let now = match super::now_or_exit(args.portal.format) {
         Ok(n) => n,
-        Err(d) => {
-            let mut diags = Diagnostics::default();
-            diags.push(d);
-            report(&diags, &SourceMap::default(), args.portal.format);
-            return ExitCode::FAILURE;
-        }
+        Err(code) => return code,
     };
     let ctx = BuildContext {
         out: args.portal.root.join("public"),

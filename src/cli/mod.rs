@@ -142,6 +142,19 @@ pub fn main() -> ExitCode {
 
 /// Prints diagnostics to stderr (human, github) or stdout (json, so it
 /// can be piped), colored only on a terminal and not when NO_COLOR is set.
+/// "Now" for a command (`SOURCE_DATE_EPOCH` or the clock); a bad
+/// `SOURCE_DATE_EPOCH` is reported in `format` and ends the command.
+fn now_or_exit(
+    format: crate::diagnostics::Format,
+) -> Result<jiff::Timestamp, std::process::ExitCode> {
+    crate::pipeline::BuildContext::now_from_env().map_err(|d| {
+        let mut diags = crate::diagnostics::Diagnostics::default();
+        diags.push(d);
+        report(&diags, &crate::diagnostics::SourceMap::default(), format);
+        std::process::ExitCode::FAILURE
+    })
+}
+
 pub(crate) fn report(diags: &Diagnostics, sources: &SourceMap, format: Format) {
     let result = match format {
         Format::Json => {

@@ -71,18 +71,9 @@ pub fn run(args: ServeArgs) -> ExitCode {
     // handle off for the rebuilds (see crate::progress).
     let progress = crate::progress::for_stderr(false);
     // SOURCE_DATE_EPOCH fixes "today" for the preview as for a build.
-    let now = match BuildContext::now_from_env() {
+    let now = match super::now_or_exit(args.portal.format) {
         Ok(n) => n,
-        Err(d) => {
-            let mut diags = crate::diagnostics::Diagnostics::default();
-            diags.push(d);
-            report(
-                &diags,
-                &crate::diagnostics::SourceMap::default(),
-                args.portal.format,
-            );
-            return ExitCode::FAILURE;
-        }
+        Err(code) => return code,
     };
     let ctx = BuildContext {
         root: args.portal.root.clone(),

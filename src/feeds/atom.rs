@@ -18,7 +18,7 @@ use crate::output::OutputFile;
 use crate::site::Site;
 use jiff::civil::Date;
 
-pub const PATH: &str = "feed.xml";
+use crate::output::paths::FEED as PATH;
 
 /// How many verified entries the feed lists.
 pub const MAX_VERIFIED: usize = 50;

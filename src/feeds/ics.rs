@@ -20,13 +20,7 @@ use crate::site::Site;
 use jiff::civil::Date;
 use jiff::Timestamp;
 
-/// Path of the calendar with every event.
-pub const ALL_EVENTS_PATH: &str = "events.ics";
-
-/// Path of one event's calendar.
-pub fn event_path(slug: &str) -> String {
-    format!("events/{slug}/event.ics")
-}
+use crate::output::paths::{event_ics as event_path, EVENTS_ICS as ALL_EVENTS_PATH};
 
 pub fn render(site: &Site) -> Result<Vec<OutputFile>, FeedError> {
     let events = events(site)?;

@@ -12,12 +12,15 @@
 //!   before anything is touched;
 //! - [`staging`]: the full build's staging folder and its atomic swap, so
 //!   a failed or killed build never damages the last good output;
+//! - [`paths`]: the site paths more than one stage needs (a page links
+//!   to a calendar the feeds stage writes);
 //! - [`live`]: single-file replacement for `tsunagu serve`'s preview
 //!   folder (write when changed, remove), each atomic.
 //!
 //! It may not render, index or read portal inputs: it only places bytes.
 
 pub mod live;
+pub mod paths;
 pub mod staging;
 pub mod target;
 
@@ -41,6 +44,12 @@ pub enum WriteError {
     Io { path: PathBuf, source: io::Error },
     #[error("refusing to write to {0}: it is not a folder this build can replace")]
     BadTarget(PathBuf),
+    #[error("cannot replace {path}: {source}; the previous output is kept in {kept}", path = path.display(), kept = kept.display())]
+    Kept {
+        path: PathBuf,
+        kept: PathBuf,
+        source: io::Error,
+    },
     #[error("output path `{0}` would leave the output folder")]
     UnsafePath(String),
     #[error("refusing to use {} as the output folder: {reason}", out.display())]

@@ -19,6 +19,8 @@ pub struct Staging {
     tmp: PathBuf,
     old: PathBuf,
     committed: bool,
+    /// Leftovers of killed builds that could not be removed.
+    stuck: Vec<PathBuf>,
 }
 
 impl Staging {
@@ -39,7 +41,7 @@ impl Staging {
             return Err(WriteError::BadTarget(out.to_path_buf()));
         }
         std::fs::create_dir_all(&parent).map_err(io_err(&parent))?;
-        remove_leftovers(&parent, &name);
+        let stuck = remove_leftovers(&parent, &name);
         let tmp = parent.join(format!(".{name}.tsunagu-tmp-{}", std::process::id()));
         if tmp.exists() {
             std::fs::remove_dir_all(&tmp).map_err(io_err(&tmp))?;
@@ -53,7 +55,14 @@ impl Staging {
             tmp,
             old,
             committed: false,
+            stuck,
         })
+    }
+
+    /// Leftover folders of killed builds next to the output that could not
+    /// be removed (for a warning: they take disk space, nothing else).
+    pub fn leftovers(&self) -> &[PathBuf] {
+        &self.stuck
     }
 
     /// Writes one file into the staging folder. Safe to call from many
@@ -94,12 +103,14 @@ impl Staging {
             std::fs::rename(&self.out, &self.old).map_err(io_err(&self.out))?;
         }
         if let Err(source) = std::fs::rename(&self.tmp, &self.out) {
-            // Put the previous output back before reporting.
+            // Put the previous output back before reporting; if even that
+            // fails, say where it is.
             if self.old.exists() && std::fs::rename(&self.old, &self.out).is_err() {
-                eprintln!(
-                    "note: the previous output is kept in {}",
-                    self.old.display()
-                );
+                return Err(WriteError::Kept {
+                    path: self.out.clone(),
+                    kept: self.old.clone(),
+                    source,
+                });
             }
             return Err(WriteError::Io {
                 path: self.out.clone(),
@@ -116,11 +127,12 @@ impl Staging {
 
 impl Drop for Staging {
     fn drop(&mut self) {
-        if !self.committed && self.tmp.exists() && std::fs::remove_dir_all(&self.tmp).is_err() {
-            eprintln!(
-                "note: could not remove {}; the next build removes it",
-                self.tmp.display()
-            );
+        if !self.committed && self.tmp.exists() {
+            // Nothing to report it to from a drop: a folder that cannot be
+            // removed now is removed by the next build (`remove_leftovers`).
+            match std::fs::remove_dir_all(&self.tmp) {
+                Ok(()) | Err(_) => {}
+            }
         }
     }
 }
@@ -163,10 +175,12 @@ pub fn write_site(target: &OutputTarget, files: &[OutputFile]) -> Result<(), Wri
 
 /// Removes temporary folders that killed builds left next to the output:
 /// those named for this output whose process is gone (a build running
-/// right now into the same folder keeps its own).
-fn remove_leftovers(parent: &Path, name: &str) {
+/// right now into the same folder keeps its own). Returns those it could
+/// not remove.
+fn remove_leftovers(parent: &Path, name: &str) -> Vec<PathBuf> {
+    let mut stuck = Vec::new();
     let Ok(read) = std::fs::read_dir(parent) else {
-        return;
+        return stuck;
     };
     let prefixes = [
         format!(".{name}.tsunagu-tmp-"),
@@ -187,9 +201,10 @@ fn remove_leftovers(parent: &Path, name: &str) {
             continue;
         }
         if std::fs::remove_dir_all(item.path()).is_err() {
-            eprintln!("note: could not remove leftover {}", item.path().display());
+            stuck.push(item.path());
         }
     }
+    stuck
 }
 
 /// Whether a process with this id exists (on Unix; elsewhere every

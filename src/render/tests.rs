@@ -655,7 +655,7 @@ fn event_page_calendar_attendance_and_apply() {
         "{html}"
     );
     assert_eq!(
-        crate::feeds::ics::event_path("forum-2026"),
+        crate::output::paths::event_ics("forum-2026"),
         "events/forum-2026/event.ics"
     );
     assert!(html.contains(
@@ -679,7 +679,7 @@ fn event_page_calendar_attendance_and_apply() {
     assert!(list.contains(
         "<a href=\"/events.ics\" type=\"text/calendar\">すべてのイベントをカレンダーで見る</a>"
     ));
-    assert_eq!(crate::feeds::ics::ALL_EVENTS_PATH, "events.ics");
+    assert_eq!(crate::output::paths::EVENTS_ICS, "events.ics");
     // Under a sub-path the link keeps the base.
     let sub = render_site(&site_with("https://city.example.jp/sub/"), &builtin()).unwrap();
     assert!(page(&sub, "events/forum-2026/index.html")
@@ -744,7 +744,7 @@ fn large_text_toggle_and_feed_link_on_every_page() {
             f.path
         );
     }
-    assert_eq!(crate::feeds::atom::PATH, "feed.xml");
+    assert_eq!(crate::output::paths::FEED, "feed.xml");
     let js = page(&files, "textsize.js");
     assert!(js.contains("localStorage") && js.contains("aria-pressed"));
     let sub = render_site(&site_with("https://city.example.jp/sub/"), &builtin()).unwrap();

@@ -525,7 +525,7 @@ pub fn entry_view(
             || {
                 format!(
                     "{base}{}",
-                    encode_path(&crate::feeds::ics::event_path(entry.slug.as_str()))
+                    encode_path(&crate::output::paths::event_ics(entry.slug.as_str()))
                 )
             },
         ),

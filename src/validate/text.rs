@@ -42,6 +42,17 @@ pub fn code_point(c: char) -> String {
 /// Fields whose value is a name shown as a heading and in links.
 const NAME_FIELDS: &[&str] = &["name", "title", "kana"];
 
+/// The error for a control character in front matter.
+fn control_error(c: char) -> Diagnostic {
+    Diagnostic::error(
+        Code::InvalidControlCharacter,
+        format!(
+            "the control character {} is not allowed here",
+            code_point(c)
+        ),
+    )
+}
+
 const CONTROL_HELP: &str = "delete the invisible character (it often comes from text pasted from a PDF or another program): retype the text around the marked place";
 
 /// Reports every line of the front matter `yaml` that holds a raw control
@@ -75,13 +86,7 @@ pub fn front_matter_controls(
                 ),
             )
         } else {
-            Diagnostic::error(
-                Code::InvalidControlCharacter,
-                format!(
-                    "the control character {} is not allowed here",
-                    code_point(c)
-                ),
-            )
+            control_error(c)
         }
         .in_file(path)
         .at(i + 1 + line_offset, column + 1)
@@ -125,13 +130,7 @@ pub fn decoded_value_problems(yaml: &str, line_offset: usize, path: &Path) -> Ve
         }
         if let Some(c) = value.chars().find(|c| is_refused_control(*c)) {
             diags.push(
-                Diagnostic::error(
-                    Code::InvalidControlCharacter,
-                    format!(
-                        "the control character {} is not allowed here",
-                        code_point(c)
-                    ),
-                )
+                control_error(c)
                 .in_file(path)
                 .at(pos.0, pos.1)
                 .field(field.clone())
