@@ -49,6 +49,35 @@ pub struct SiteConfig {
     /// Crisis lines shown on every page. Default: none (a warning).
     #[serde(default)]
     pub hotlines: Vec<Hotline>,
+    /// How the output is prepared for a static host (`[build]`).
+    #[serde(default)]
+    pub build: BuildSettings,
+}
+
+/// `[build]`: how the output is prepared for the host that serves it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BuildSettings {
+    /// Compressed copies written beside the theme's CSS, JavaScript and
+    /// SVG, the search module and the search index (over 1 KiB): `"br"`
+    /// (`name.br`) and `"gzip"` (`name.gz`), for hosts that serve them
+    /// (docs/publishing.md). Default `["br", "gzip"]`; `[]` writes none.
+    /// `tsunagu build --no-precompress` writes none for one build.
+    #[serde(default = "default_precompress")]
+    pub precompress: Vec<crate::output::precompress::Encoding>,
+}
+
+impl Default for BuildSettings {
+    fn default() -> BuildSettings {
+        BuildSettings {
+            precompress: default_precompress(),
+        }
+    }
+}
+
+fn default_precompress() -> Vec<crate::output::precompress::Encoding> {
+    use crate::output::precompress::Encoding;
+    vec![Encoding::Brotli, Encoding::Gzip]
 }
 
 fn default_language() -> String {

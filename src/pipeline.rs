@@ -46,6 +46,10 @@ pub struct BuildContext {
     /// Replace `out` even when it is not empty and no build wrote it
     /// (`--force-out`). Default false.
     pub force_out: bool,
+    /// Write the compressed copies `[build] precompress` asks for. False
+    /// for `--no-precompress` and for serve's preview (a local browser
+    /// needs none). Default true.
+    pub precompress: bool,
     /// Overrides `base_url` from site.toml (e.g. a preview deployment).
     pub base_url: Option<String>,
     /// Build entries marked `draft: true` too.
@@ -235,7 +239,10 @@ pub fn build(ctx: &BuildContext) -> Outcome {
     let staging = match OutputTarget::check(&ctx.root, &ctx.out, ctx.force_out)
         .and_then(|target| output::Staging::new(&target))
     {
-        Ok(s) => {
+        Ok(mut s) => {
+            if ctx.precompress {
+                s.precompress(&site.config.build.precompress);
+            }
             for stuck in s.leftovers() {
                 outcome.diagnostics.push(
                     Diagnostic::warning(

@@ -91,6 +91,7 @@ impl Portal {
             root: self.root.clone(),
             out,
             force_out: false,
+            precompress: false,
             base_url: None,
             drafts: false,
             now: jiff::Timestamp::from_second(NOW.parse().unwrap()).unwrap(),

@@ -229,6 +229,7 @@ mod round_trip {
             root: root.to_path_buf(),
             out: root.join("public"),
             force_out: false,
+            precompress: false,
             base_url: None,
             drafts: false,
             now: jiff::Timestamp::from_second(1_795_219_200).unwrap(),

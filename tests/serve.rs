@@ -694,6 +694,8 @@ fn after_incremental_edits_the_preview_equals_a_full_build() {
         .arg("--out")
         .arg(&full)
         .args(["--base-url", &format!("http://{}/", server.addr)])
+        // The preview writes no compressed copies (a local browser needs none).
+        .arg("--no-precompress")
         .env("NO_COLOR", "1")
         .env("SOURCE_DATE_EPOCH", common::NOW)
         .stderr(Stdio::null())

@@ -21,6 +21,10 @@ pub struct BuildArgs {
     /// tsunagu build wrote it (everything in it is deleted).
     #[arg(long)]
     pub force_out: bool,
+    /// Write no compressed copies (.br, .gz) this time, whatever site.toml's
+    /// `[build] precompress` says.
+    #[arg(long)]
+    pub no_precompress: bool,
     /// Publish under this URL instead of site.toml's base_url.
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
@@ -43,6 +47,7 @@ pub fn run(args: BuildArgs) -> ExitCode {
     let ctx = BuildContext {
         out: args.out.unwrap_or_else(|| args.portal.root.join("public")),
         force_out: args.force_out,
+        precompress: !args.no_precompress,
         root: args.portal.root,
         base_url: args.base_url,
         drafts: args.portal.drafts,

@@ -19,6 +19,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
     let ctx = BuildContext {
         out: args.portal.root.join("public"),
         force_out: false,
+        precompress: false,
         root: args.portal.root,
         base_url: None,
         drafts: args.portal.drafts,

@@ -79,6 +79,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
         root: args.portal.root.clone(),
         out: preview.clone(),
         force_out: false,
+        precompress: false,
         base_url: Some(url.clone()),
         drafts: args.portal.drafts,
         now,

@@ -42,6 +42,7 @@ pub fn run(args: StaleArgs) -> ExitCode {
     let ctx = BuildContext {
         out: args.root.join("public"),
         force_out: false,
+        precompress: false,
         root: args.root.clone(),
         base_url: None,
         drafts: true,

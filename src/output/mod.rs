@@ -14,6 +14,8 @@
 //!   a failed or killed build never damages the last good output;
 //! - [`paths`]: the site paths more than one stage needs (a page links
 //!   to a calendar the feeds stage writes);
+//! - [`precompress`]: `.br` and `.gz` copies of the assets a host serves
+//!   most, written by the staging folder beside each;
 //! - [`live`]: single-file replacement for `tsunagu serve`'s preview
 //!   folder (write when changed, remove), each atomic.
 //!
@@ -21,6 +23,7 @@
 
 pub mod live;
 pub mod paths;
+pub mod precompress;
 pub mod staging;
 pub mod target;
 

@@ -4,6 +4,7 @@
 //! failed or killed build never damages the last good output. Leftovers
 //! of a killed build are removed by the next build to the same folder.
 
+use super::precompress::{self, Encoding};
 use super::target::{marker_text, OutputTarget, MARKER};
 use super::{io_err, is_safe_relative, OutputFile, WriteError};
 use rayon::prelude::*;
@@ -21,6 +22,11 @@ pub struct Staging {
     committed: bool,
     /// Leftovers of killed builds that could not be removed.
     stuck: Vec<PathBuf>,
+    /// The compressed copies written beside assets (none by default).
+    encodings: Vec<Encoding>,
+    /// The previous output was written by this same tsunagu (its marker
+    /// says so), so its compressed copies are what this build would make.
+    same_tool: bool,
 }
 
 impl Staging {
@@ -56,6 +62,8 @@ impl Staging {
             old,
             committed: false,
             stuck,
+            encodings: Vec::new(),
+            same_tool: std::fs::read_to_string(out.join(MARKER)).is_ok_and(|m| m == marker_text()),
         })
     }
 
@@ -63,6 +71,12 @@ impl Staging {
     /// be removed (for a warning: they take disk space, nothing else).
     pub fn leftovers(&self) -> &[PathBuf] {
         &self.stuck
+    }
+
+    /// From now on, write `encodings` copies beside every file
+    /// [`precompress::wanted`] names.
+    pub fn precompress(&mut self, encodings: &[Encoding]) {
+        self.encodings = encodings.to_vec();
     }
 
     /// Writes one file into the staging folder. Safe to call from many
@@ -75,7 +89,34 @@ impl Staging {
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).map_err(io_err(parent))?;
         }
-        std::fs::write(&path, &file.bytes).map_err(io_err(&path))
+        std::fs::write(&path, &file.bytes).map_err(io_err(&path))?;
+        if !self.encodings.is_empty() && precompress::wanted(&file.path, file.bytes.len()) {
+            self.put_compressed(file, &path)?;
+        }
+        Ok(())
+    }
+
+    /// The compressed copies of `file` (written at `path`): taken from the
+    /// previous output when its file has the same bytes and the copy is
+    /// there, made otherwise.
+    fn put_compressed(&self, file: &OutputFile, path: &Path) -> Result<(), WriteError> {
+        let previous = self.out.join(&file.path);
+        let unchanged =
+            self.same_tool && std::fs::read(&previous).is_ok_and(|old| old == file.bytes);
+        for &encoding in &self.encodings {
+            let mut name = path.as_os_str().to_os_string();
+            name.push(encoding.suffix());
+            let target = PathBuf::from(name);
+            let mut old_copy = previous.as_os_str().to_os_string();
+            old_copy.push(encoding.suffix());
+            let reused = unchanged && std::fs::copy(PathBuf::from(old_copy), &target).is_ok();
+            if !reused {
+                let bytes =
+                    precompress::compress(&file.bytes, encoding).map_err(io_err(&target))?;
+                std::fs::write(&target, bytes).map_err(io_err(&target))?;
+            }
+        }
+        Ok(())
     }
 
     /// Reads back a file written with [`Staging::put`] (`path` relative to

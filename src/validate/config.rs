@@ -33,6 +33,7 @@ pub fn validate_config(
                     "vocabulary",
                     "synonyms",
                     "hotlines",
+                    "build",
                 ];
                 if let Some(s) = super::nearest(field, known.iter().copied(), 1).first() {
                     d = d.help(format!("did you mean `{s}`?"));
