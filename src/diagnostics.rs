@@ -66,6 +66,7 @@ pub enum Code {
     SummaryTooLong,
     MissingKana,
     NoHotlines,
+    NoDescription,
     // output
     UnsafeOutput,
     WriteFailed,
@@ -117,6 +118,7 @@ impl Code {
             SummaryTooLong => "summary-too-long",
             MissingKana => "missing-kana",
             NoHotlines => "no-hotlines",
+            NoDescription => "no-description",
             UnsafeOutput => "unsafe-output",
             WriteFailed => "write-failed",
             RenderFailed => "render-failed",

@@ -287,6 +287,8 @@ const SITE_TOML: &str = r#"# ポータルの設定 / portal settings. 詳しく�
 
 # サイト名 / the portal's name
 title = "〇〇市 ひきこもり支援情報"
+# ポータルの説明(検索エンジンやリンクのプレビューに出ます)/ one sentence for search engines and link previews
+description = "〇〇市のひきこもりの相談窓口・家族会・居場所・イベントの情報をまとめたサイトです。"
 # 公開するURL(最後は /)/ where it is published, ending in /
 base_url = "https://portal.example.jp/"
 language = "ja"

@@ -107,6 +107,20 @@ pub fn validate_config(
                 .help("add at least one, e.g.\n[[hotlines]]\nname = \"よりそいホットライン\"\nphone = \"0120-279-338\"\nhours = \"24時間\""),
         );
     }
+    if config
+        .description
+        .as_deref()
+        .is_none_or(|d| d.trim().is_empty())
+    {
+        diags.push(
+            Diagnostic::warning(
+                Code::NoDescription,
+                "site.toml has no `description`: the top page, the search page and the lists have no description for search engines and link previews",
+            )
+            .in_file("site.toml")
+            .help("add one sentence saying what the portal is for, e.g.\ndescription = \"〇〇市のひきこもり相談窓口・家族会・居場所・イベントの情報をまとめたサイトです。\""),
+        );
+    }
     if diags.iter().any(Diagnostic::is_error) {
         return Err(diags);
     }
