@@ -45,6 +45,9 @@ if [ "$quick" = 1 ]; then exit 0; fi
 # Chromium and Japanese fonts for the browser tests and screenshots;
 # poppler-utils (pdftotext) reads back what a printed sheet holds.
 apt_install chromium fonts-noto-cjk poppler-utils
+# A Java runtime for the W3C Nu Html Checker (npm's vnu-jar), when the
+# machine has none.
+command -v java >/dev/null 2>&1 || apt_install default-jre-headless
 
 step "search wasm module: the checked-in build matches its sources"
 # Provenance first (instant): dist/SOURCE-HASH, written by
