@@ -3,6 +3,7 @@
 //! tools. `scripts/build-wasm.sh --verify` checks the checked-in module
 //! against its source.
 
+use crate::output::fingerprint::Fnv1a;
 use crate::output::OutputFile;
 
 /// Tera template for the search page body (form, results, noscript).
@@ -20,8 +21,22 @@ pub const SEARCH_JS_PATH: &str = "search/search.js";
 pub const SEARCH_WASM_PATH: &str = "search/tsunagu_search.wasm";
 pub const SERVICE_WORKER_PATH: &str = "sw.js";
 
+/// `search/search.<hash>.js`: the name pages load the glue by (through
+/// the templates' `asset()`), so hosts may cache it for a long time.
+pub fn search_js_hashed_path() -> String {
+    crate::output::fingerprint::hashed_path(SEARCH_JS_PATH, SEARCH_JS.as_bytes())
+        .unwrap_or_else(|| SEARCH_JS_PATH.to_string())
+}
+
 /// The files [`files`] makes: not part of what versions them.
-pub const PATHS: [&str; 3] = [SEARCH_JS_PATH, SEARCH_WASM_PATH, SERVICE_WORKER_PATH];
+pub fn paths() -> Vec<String> {
+    vec![
+        SEARCH_JS_PATH.to_string(),
+        search_js_hashed_path(),
+        SEARCH_WASM_PATH.to_string(),
+        SERVICE_WORKER_PATH.to_string(),
+    ]
+}
 
 /// A short id that changes whenever a file the service worker caches
 /// cache-first changes (the index, CSS, scripts, images: everything but
@@ -35,20 +50,11 @@ pub fn build_id(files: &[OutputFile]) -> String {
         .filter(|f| !f.path.ends_with(".html"))
         .collect();
     sorted.sort_by(|a, b| a.path.cmp(&b.path));
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut eat = |bytes: &[u8]| {
-        for &b in bytes {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-    };
+    let mut h = Fnv1a::default();
     for f in sorted {
-        eat(f.path.as_bytes());
-        eat(&[0]);
-        eat(&f.bytes);
-        eat(&[0]);
+        h.part(f.path.as_bytes()).part(&f.bytes);
     }
-    format!("{h:016x}")
+    format!("{:016x}", h.finish())
 }
 
 /// The search files for one build.
@@ -56,6 +62,10 @@ pub fn files(build_id: &str) -> Vec<OutputFile> {
     vec![
         OutputFile {
             path: SEARCH_JS_PATH.into(),
+            bytes: SEARCH_JS.as_bytes().to_vec(),
+        },
+        OutputFile {
+            path: search_js_hashed_path(),
             bytes: SEARCH_JS.as_bytes().to_vec(),
         },
         OutputFile {

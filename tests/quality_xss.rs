@@ -569,11 +569,15 @@ fn own_scripts() -> &'static BTreeSet<String> {
                     .to_string_lossy()
                     .replace('\\', "/");
                 if rel.ends_with(".js") {
+                    // Pages load it by its content-hashed name.
+                    let bytes = std::fs::read(f.path()).unwrap();
+                    own.insert(tsunagu::output::fingerprint::hashed_path(&rel, &bytes).unwrap());
                     own.insert(rel);
                 }
             }
         }
         own.insert(tsunagu::search_assets::SEARCH_JS_PATH.to_string());
+        own.insert(tsunagu::search_assets::search_js_hashed_path());
         own
     })
 }

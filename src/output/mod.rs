@@ -16,11 +16,14 @@
 //!   to a calendar the feeds stage writes);
 //! - [`precompress`]: `.br` and `.gz` copies of the assets a host serves
 //!   most, written by the staging folder beside each;
+//! - [`fingerprint`]: content-hashed names (`style.0123456789.css`) for
+//!   the assets pages load, so hosts can cache them for a year;
 //! - [`live`]: single-file replacement for `tsunagu serve`'s preview
 //!   folder (write when changed, remove), each atomic.
 //!
 //! It may not render, index or read portal inputs: it only places bytes.
 
+pub mod fingerprint;
 pub mod live;
 pub mod paths;
 pub mod precompress;

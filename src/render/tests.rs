@@ -373,9 +373,9 @@ fn markdown_body_is_sanitized() {
         );
     }
     assert_eq!(html.matches("application/ld+json").count(), 1);
-    assert!(html.contains("<script src=\"/site.js\" defer></script>"));
+    assert!(html.contains(&format!("<script src=\"/{}\" defer></script>", hashed(&files, "site.js"))));
     // 「受付中」 by opening.js, from the hours.
-    assert!(html.contains("<script src=\"/opening.js\" defer></script>"));
+    assert!(html.contains(&format!("<script src=\"/{}\" defer></script>", hashed(&files, "opening.js"))));
     assert!(html.contains("<p class=\"open-now\" data-hours=\"{&quot;rules&quot;:[{&quot;close&quot;:&quot;17:00&quot;"), "{html}");
     assert!(!html.contains("style=\""), "no inline styles");
     let pg = page(&files, "pages/how-to-consult/index.html");
@@ -387,7 +387,7 @@ fn base_path_prefixes_links() {
     let files = render_site(&site_with("https://city.example.jp/sub/"), &builtin()).unwrap();
     let html = page(&files, "centers/chubu-center/index.html");
     assert!(html.contains("<meta name=\"tsunagu-base\" content=\"/sub/\">"));
-    assert!(html.contains("href=\"/sub/style.css\""));
+    assert!(html.contains(&format!("href=\"/sub/{}\"", hashed(&files, "style.css"))));
     assert!(html.contains("href=\"/sub/organizations/foot-and-work/\""));
     assert!(html.contains("href=\"/sub/centers/\""));
     assert!(html.contains(
@@ -408,7 +408,7 @@ fn base_path_prefixes_links() {
         }
     }
     let search = page(&files, "search/index.html");
-    assert!(search.contains("<script src=\"/sub/search/search.js\" defer></script>"));
+    assert!(search.contains(&format!("<script src=\"/sub/{}\" defer></script>", crate::search_assets::search_js_hashed_path())));
     let sitemap = page(&files, "sitemap.xml");
     assert!(sitemap.contains("<loc>https://city.example.jp/sub/</loc>"));
     assert!(sitemap.contains(
@@ -489,7 +489,7 @@ fn top_page() {
 fn search_404_sitemap_static() {
     let files = render();
     let search = page(&files, "search/index.html");
-    assert!(search.contains("<script src=\"/search/search.js\" defer></script>"));
+    assert!(search.contains(&format!("<script src=\"/{}\" defer></script>", crate::search_assets::search_js_hashed_path())));
     assert!(search.contains("name=\"q\""), "search-app.html included");
     let nf = page(&files, "404.html");
     assert!(
@@ -536,6 +536,41 @@ fn temp_portal(name: &str) -> std::path::PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
+}
+
+#[test]
+fn a_changed_stylesheet_gets_a_new_name_on_every_page_and_the_rest_keep_theirs() {
+    let before = render();
+    let root = temp_portal("restyle");
+    std::fs::create_dir_all(root.join("static")).unwrap();
+    std::fs::write(root.join("static/style.css"), "body{color:#000}").unwrap();
+    let after = render_site(&site(), &Theme::resolve(&root, "hiroshima").unwrap()).unwrap();
+    let (old_css, new_css) = (hashed(&before, "style.css"), hashed(&after, "style.css"));
+    assert_ne!(old_css, new_css);
+    assert_eq!(hashed(&before, "site.js"), hashed(&after, "site.js"));
+    assert!(!after.iter().any(|f| f.path == old_css), "the old name is not written");
+    let pages: Vec<&OutputFile> = after.iter().filter(|f| f.path.ends_with(".html")).collect();
+    assert!(pages.len() > 5);
+    for f in pages {
+        let text = std::str::from_utf8(&f.bytes).unwrap();
+        if !text.contains("rel=\"stylesheet\"") {
+            continue; // a portal's own bare template
+        }
+        assert!(text.contains(&format!("href=\"/{new_css}\"")), "{}", f.path);
+        assert!(!text.contains(&old_css), "{}", f.path);
+    }
+}
+
+#[test]
+fn asset_names_an_unknown_file_with_its_path() {
+    let root = temp_portal("asset-unknown");
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    std::fs::write(root.join("templates/404.html"), "<link href=\"{{ base }}{{ asset(path='nosuch.css') }}\">").unwrap();
+    let err = render_site(&site(), &Theme::resolve(&root, "hiroshima").unwrap()).unwrap_err().to_string();
+    assert!(
+        err.contains("asset(path=\"nosuch.css\"): there is no static/nosuch.css in the theme or the portal's static/ folder"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -734,7 +769,7 @@ fn large_text_toggle_and_feed_link_on_every_page() {
         // textsize.js in the head, not deferred, before the first paint.
         let head = text.split("</head>").next().unwrap();
         assert!(
-            head.contains("<script src=\"/textsize.js\"></script>"),
+            head.contains(&format!("<script src=\"/{}\"></script>", hashed(&files, "textsize.js"))),
             "{}",
             f.path
         );
@@ -749,7 +784,7 @@ fn large_text_toggle_and_feed_link_on_every_page() {
     assert!(js.contains("localStorage") && js.contains("aria-pressed"));
     let sub = render_site(&site_with("https://city.example.jp/sub/"), &builtin()).unwrap();
     let top = page(&sub, "index.html");
-    assert!(top.contains("href=\"/sub/feed.xml\"") && top.contains("src=\"/sub/textsize.js\""));
+    assert!(top.contains("href=\"/sub/feed.xml\"") && top.contains(&format!("src=\"/sub/{}\"", hashed(&sub, "textsize.js"))));
 }
 
 #[test]
@@ -839,14 +874,14 @@ fn snapshot_entry_page() {
     let files = render();
     insta::assert_snapshot!(
         "entry_page",
-        page(&files, "centers/chubu-center/index.html")
+        unhashed(&files, page(&files, "centers/chubu-center/index.html"))
     );
 }
 
 #[test]
 fn snapshot_top_page() {
     let files = render();
-    insta::assert_snapshot!("top_page", page(&files, "index.html"));
+    insta::assert_snapshot!("top_page", unhashed(&files, page(&files, "index.html")));
 }
 
 /// 10,000 entries: run with `cargo test --release --lib render::tests::scale -- --ignored --nocapture`.
@@ -925,4 +960,30 @@ fn bench_entry() {
             bytes / n as usize
         );
     }
+}
+
+/// The content-hashed name pages load `path` by: from the bytes written
+/// under the plain name, so the test fails if the two ever disagree.
+fn hashed(files: &[OutputFile], path: &str) -> String {
+    let plain = files
+        .iter()
+        .find(|f| f.path == path)
+        .unwrap_or_else(|| panic!("{path} not in the output"));
+    let name = crate::output::fingerprint::hashed_path(path, &plain.bytes).expect("a hashed kind");
+    assert!(files.iter().any(|f| f.path == name && f.bytes == plain.bytes), "{name} written beside {path}");
+    name
+}
+
+/// `html` with every content-hashed asset name written as `name.HASH.ext`,
+/// so a snapshot of a page does not change with every stylesheet edit
+/// (the names themselves are tested in
+/// `a_changed_stylesheet_gets_a_new_name_on_every_page_and_the_rest_keep_theirs`).
+fn unhashed(files: &[OutputFile], html: &str) -> String {
+    let mut text = html.to_string();
+    for f in files.iter().filter(|f| crate::output::fingerprint::is_hashed_name(&f.path)) {
+        if let Some((stem, rest)) = f.path.rsplit_once('.').and_then(|(a, ext)| a.rsplit_once('.').map(|(s, _)| (s, ext))) {
+            text = text.replace(&f.path, &format!("{stem}.HASH.{rest}"));
+        }
+    }
+    text
 }

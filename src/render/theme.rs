@@ -1,6 +1,7 @@
 //! Themes: built-in ones embedded at compile time, layered with the
 //! portal's own files, compiled once into one [`tera::Tera`].
 
+use crate::output::fingerprint;
 use super::RenderError;
 use crate::load::inputs::PortalFolder;
 use include_dir::{include_dir, Dir};
@@ -51,6 +52,10 @@ pub struct Theme {
     /// `templates/…` and `static/…` paths → contents, after layering.
     pub(crate) files: BTreeMap<String, ThemeFile>,
     pub(crate) tera: tera::Tera,
+    /// Static file path → its content-hashed copy's path
+    /// (`style.css` → `style.0123456789.css`), for the kinds
+    /// [`crate::output::fingerprint`] hashes.
+    pub(crate) hashed: BTreeMap<String, String>,
     /// Card HTML remembered between renders (off unless
     /// [`Theme::remember_cards`]; see `render/memo.rs`).
     pub(crate) card_memo: super::memo::CardMemo,
@@ -213,11 +218,29 @@ impl Theme {
             &mut files,
         )?;
         collect_dir(&portal, &portal_root.join("static"), "static", &mut files)?;
-        let tera = build_tera(name, &files)?;
+        let mut tera = build_tera(name, &files)?;
+        let hashed: BTreeMap<String, String> = files
+            .iter()
+            .filter_map(|(k, f)| {
+                let path = k.strip_prefix("static/")?;
+                Some((path.to_string(), fingerprint::hashed_path(path, &f.bytes)?))
+            })
+            .collect();
+        let mut names = AssetNames::default();
+        for (path, _) in files.iter().filter_map(|(k, f)| k.strip_prefix("static/").map(|p| (p, f))) {
+            let url = hashed.get(path).cloned().unwrap_or_else(|| path.to_string());
+            names.0.insert(path.to_string(), url);
+        }
+        names.0.insert(
+            crate::search_assets::SEARCH_JS_PATH.to_string(),
+            crate::search_assets::search_js_hashed_path(),
+        );
+        tera.register_function("asset", names);
         Ok(Theme {
             name: name.to_string(),
             files,
             tera,
+            hashed,
             card_memo: Default::default(),
         })
     }
@@ -227,11 +250,17 @@ impl Theme {
         &self.name
     }
 
-    /// Static files: output path (relative to the output root) → contents.
+    /// Static files: output path (relative to the output root) → contents;
+    /// each under its own name and, for the kinds pages load, under its
+    /// content-hashed name too (see [`crate::output::fingerprint`]).
     pub(crate) fn static_files(&self) -> impl Iterator<Item = (&str, &[u8])> {
         self.files
             .iter()
             .filter_map(|(k, f)| k.strip_prefix("static/").map(|p| (p, f.bytes.as_slice())))
+            .flat_map(|(p, bytes)| {
+                let hashed = self.hashed.get(p).map(|h| (h.as_str(), bytes));
+                std::iter::once((p, bytes)).chain(hashed)
+            })
     }
 
     /// The file a template came from (for messages).
@@ -275,6 +304,35 @@ fn refused_call(text: &str) -> Option<(&'static str, usize)> {
         }
     }
     None
+}
+
+/// `asset(path="style.css")`: the name a page loads a static file by,
+/// relative to the site base (`{{ base }}{{ asset(path="style.css") }}`):
+/// the content-hashed copy where there is one, so hosts can cache it for
+/// a year and a changed file still reaches every visitor (the page naming
+/// it is always revalidated). Through this one function, a theme or a
+/// portal's `static/` override gets the right name without knowing it.
+#[derive(Default)]
+struct AssetNames(BTreeMap<String, String>);
+
+impl tera::Function for AssetNames {
+    fn call(
+        &self,
+        args: &std::collections::HashMap<String, tera::Value>,
+    ) -> tera::Result<tera::Value> {
+        let Some(path) = args.get("path").and_then(|v| v.as_str()) else {
+            return Err(tera::Error::msg(
+                "asset() needs the file's path under static/, e.g. asset(path=\"style.css\")",
+            ));
+        };
+        let path = path.trim_start_matches('/');
+        match self.0.get(path) {
+            Some(url) => Ok(tera::Value::String(url.clone())),
+            None => Err(tera::Error::msg(format!(
+                "asset(path=\"{path}\"): there is no static/{path} in the theme or the portal's static/ folder"
+            ))),
+        }
+    }
 }
 
 /// What a refused function does if it is called anyway.

@@ -205,8 +205,10 @@ fn background_job(
         }
         Ok(())
     };
+    let own_paths = crate::search_assets::paths();
+    let own_paths: Vec<&str> = own_paths.iter().map(String::as_str).collect();
     let assets = write(&files, &mut written)
-        .and_then(|()| read_non_html(out, &crate::search_assets::PATHS).map_err(|e| e.to_string()))
+        .and_then(|()| read_non_html(out, &own_paths).map_err(|e| e.to_string()))
         .map(|cached| pipeline::search_assets(&cached))
         .and_then(|assets| write(&assets, &mut written));
     Some(match assets {
