@@ -185,6 +185,7 @@ fn in_process(o: &Options, scratch: &Path, portal: &Path) -> Result<(), String> 
         out: scratch.join("out"),
         force_out: false,
         precompress: false,
+        minify: true,
         base_url: Some("http://127.0.0.1:1111/".into()),
         drafts: false,
         now: jiff::Timestamp::now(),

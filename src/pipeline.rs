@@ -50,6 +50,10 @@ pub struct BuildContext {
     /// for `--no-precompress` and for serve's preview (a local browser
     /// needs none). Default true.
     pub precompress: bool,
+    /// Minify the theme's CSS and JavaScript and the search glue
+    /// ([`crate::output::minify`]). False for `--no-minify`, to read them
+    /// in the browser's developer tools. Default true.
+    pub minify: bool,
     /// Overrides `base_url` from site.toml (e.g. a preview deployment).
     pub base_url: Option<String>,
     /// Build entries marked `draft: true` too.
@@ -145,8 +149,8 @@ pub fn data_files(site: &Site) -> Result<Vec<OutputFile>, Diagnostic> {
 /// The search module, its glue and the offline worker, versioned by
 /// `cached`: every other non-HTML output of the build (what the worker
 /// caches cache-first), so the full build and serve derive the same id.
-pub fn search_assets(cached: &[OutputFile]) -> Vec<OutputFile> {
-    crate::search_assets::files(&crate::search_assets::build_id(cached))
+pub fn search_assets(cached: &[OutputFile], minify: bool) -> Vec<OutputFile> {
+    crate::search_assets::files(&crate::search_assets::build_id(cached), minify)
 }
 
 /// Load and validate only (`tsunagu check`).
@@ -275,7 +279,11 @@ pub fn build(ctx: &BuildContext) -> Outcome {
             return outcome;
         }
     };
-    let theme = match Theme::resolve(&ctx.root, &site.config.theme) {
+    let theme = match Theme::resolve_with(
+        &ctx.root,
+        &site.config.theme,
+        crate::render::AssetOptions { minify: ctx.minify },
+    ) {
         Ok(t) => t,
         Err(e) => {
             outcome.diagnostics.push(e.diagnostic());
@@ -370,7 +378,7 @@ pub fn build(ctx: &BuildContext) -> Outcome {
     let t = Instant::now();
     let paths = std::mem::take(&mut *cached.lock().unwrap_or_else(|e| e.into_inner()));
     let result = cached_files(&staging, &paths)
-        .and_then(|files| put_all(search_assets(&files)))
+        .and_then(|files| put_all(search_assets(&files, ctx.minify)))
         .and_then(|n| {
             written += n;
             staging.commit()

@@ -21,10 +21,25 @@ pub const SEARCH_JS_PATH: &str = "search/search.js";
 pub const SEARCH_WASM_PATH: &str = "search/tsunagu_search.wasm";
 pub const SERVICE_WORKER_PATH: &str = "sw.js";
 
+/// The glue as the build writes it: minified unless `--no-minify`.
+fn search_js(minify: bool) -> Vec<u8> {
+    prepared(SEARCH_JS_PATH, SEARCH_JS.as_bytes(), minify)
+}
+
+/// `bytes`, minified when asked. The embedded files are tested to minify
+/// (`embedded_scripts_minify`), so the fallback to the bytes as written
+/// never happens in a released binary.
+fn prepared(path: &str, bytes: &[u8], minify: bool) -> Vec<u8> {
+    match minify.then(|| crate::output::minify::minify(path, bytes)) {
+        Some(Ok(Some(min))) => min,
+        _ => bytes.to_vec(),
+    }
+}
+
 /// `search/search.<hash>.js`: the name pages load the glue by (through
 /// the templates' `asset()`), so hosts may cache it for a long time.
-pub fn search_js_hashed_path() -> String {
-    crate::output::fingerprint::hashed_path(SEARCH_JS_PATH, SEARCH_JS.as_bytes())
+pub fn search_js_hashed_path(minify: bool) -> String {
+    crate::output::fingerprint::hashed_path(SEARCH_JS_PATH, &search_js(minify))
         .unwrap_or_else(|| SEARCH_JS_PATH.to_string())
 }
 
@@ -32,7 +47,8 @@ pub fn search_js_hashed_path() -> String {
 pub fn paths() -> Vec<String> {
     vec![
         SEARCH_JS_PATH.to_string(),
-        search_js_hashed_path(),
+        search_js_hashed_path(false),
+        search_js_hashed_path(true),
         SEARCH_WASM_PATH.to_string(),
         SERVICE_WORKER_PATH.to_string(),
     ]
@@ -58,15 +74,17 @@ pub fn build_id(files: &[OutputFile]) -> String {
 }
 
 /// The search files for one build.
-pub fn files(build_id: &str) -> Vec<OutputFile> {
+pub fn files(build_id: &str, minify: bool) -> Vec<OutputFile> {
+    let glue = search_js(minify);
+    let worker = SERVICE_WORKER.replace("__TSUNAGU_BUILD_ID__", build_id);
     vec![
         OutputFile {
             path: SEARCH_JS_PATH.into(),
-            bytes: SEARCH_JS.as_bytes().to_vec(),
+            bytes: glue.clone(),
         },
         OutputFile {
-            path: search_js_hashed_path(),
-            bytes: SEARCH_JS.as_bytes().to_vec(),
+            path: search_js_hashed_path(minify),
+            bytes: glue,
         },
         OutputFile {
             path: SEARCH_WASM_PATH.into(),
@@ -74,9 +92,26 @@ pub fn files(build_id: &str) -> Vec<OutputFile> {
         },
         OutputFile {
             path: SERVICE_WORKER_PATH.into(),
-            bytes: SERVICE_WORKER
-                .replace("__TSUNAGU_BUILD_ID__", build_id)
-                .into_bytes(),
+            bytes: prepared(SERVICE_WORKER_PATH, worker.as_bytes(), minify),
         },
     ]
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn embedded_scripts_minify() {
+        for (path, text) in [
+            (super::SEARCH_JS_PATH, super::SEARCH_JS),
+            (super::SERVICE_WORKER_PATH, super::SERVICE_WORKER),
+        ] {
+            let min = crate::output::minify::minify(path, text.as_bytes())
+                .unwrap_or_else(|e| panic!("{path}: {e}"))
+                .expect("a script");
+            assert!(min.len() < text.len(), "{path}");
+        }
+        let worker = super::files("0123456789abcdef", true);
+        let sw = worker.iter().find(|f| f.path == super::SERVICE_WORKER_PATH).unwrap();
+        assert!(String::from_utf8_lossy(&sw.bytes).contains("'0123456789abcdef'"), "the build id survives minifying");
+    }
 }

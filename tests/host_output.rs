@@ -104,3 +104,34 @@ fn no_copies_when_turned_off() {
     let files = tree(&out);
     assert!(files.contains_key("style.css.gz") && !files.contains_key("style.css.br"));
 }
+
+#[test]
+fn css_and_js_are_minified_unless_asked_not_to() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("portal");
+    copy_dir(&repo().join("tests/fixtures/portals/small"), &root);
+    // The portal's own stylesheet override is minified like the theme's.
+    std::fs::create_dir_all(root.join("static")).unwrap();
+    let css = "/* 注意: 色 */\nbody {\n  color : #222 ;\n}\n";
+    std::fs::write(root.join("static/extra.css"), css).unwrap();
+    let out = tmp.path().join("min");
+    assert_ok(&build(&root, &out));
+    let min = tree(&out);
+    assert_eq!(min["extra.css"], b"body{color:#222;}");
+    let theme_js = std::fs::read(repo().join("themes/hiroshima/static/site.js")).unwrap();
+    assert!(min["site.js"].len() < theme_js.len() * 3 / 4, "site.js is minified");
+    assert!(!String::from_utf8_lossy(&min["style.css"]).contains("/*"), "no comments left");
+
+    let out = tmp.path().join("plain");
+    assert_ok(&build_with(&root, &out, &["--no-minify"]));
+    let plain = tree(&out);
+    assert_eq!(plain["extra.css"], css.as_bytes());
+    assert_eq!(plain["site.js"], theme_js);
+    // The names follow the bytes.
+    let hashed = |files: &std::collections::BTreeMap<String, Vec<u8>>, p: &str| {
+        tsunagu::output::fingerprint::hashed_path(p, &files[p]).unwrap()
+    };
+    assert_ne!(hashed(&min, "style.css"), hashed(&plain, "style.css"));
+    let top = String::from_utf8_lossy(&plain["index.html"]).to_string();
+    assert!(top.contains(&hashed(&plain, "style.css")), "the page names the unminified copy");
+}

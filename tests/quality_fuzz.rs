@@ -92,6 +92,7 @@ impl Portal {
             out,
             force_out: false,
             precompress: false,
+            minify: true,
             base_url: None,
             drafts: false,
             now: jiff::Timestamp::from_second(NOW.parse().unwrap()).unwrap(),

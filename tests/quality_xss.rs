@@ -570,14 +570,19 @@ fn own_scripts() -> &'static BTreeSet<String> {
                     .replace('\\', "/");
                 if rel.ends_with(".js") {
                     // Pages load it by its content-hashed name.
+                    // (minified, as the build writes it, or as written).
                     let bytes = std::fs::read(f.path()).unwrap();
-                    own.insert(tsunagu::output::fingerprint::hashed_path(&rel, &bytes).unwrap());
+                    let min = tsunagu::output::minify::minify(&rel, &bytes).unwrap().unwrap();
+                    for b in [&bytes, &min] {
+                        own.insert(tsunagu::output::fingerprint::hashed_path(&rel, b).unwrap());
+                    }
                     own.insert(rel);
                 }
             }
         }
         own.insert(tsunagu::search_assets::SEARCH_JS_PATH.to_string());
-        own.insert(tsunagu::search_assets::search_js_hashed_path());
+        own.insert(tsunagu::search_assets::search_js_hashed_path(false));
+        own.insert(tsunagu::search_assets::search_js_hashed_path(true));
         own
     })
 }

@@ -230,6 +230,7 @@ mod round_trip {
             out: root.join("public"),
             force_out: false,
             precompress: false,
+            minify: true,
             base_url: None,
             drafts: false,
             now: jiff::Timestamp::from_second(1_795_219_200).unwrap(),

@@ -25,6 +25,10 @@ pub struct BuildArgs {
     /// `[build] precompress` says.
     #[arg(long)]
     pub no_precompress: bool,
+    /// Copy the theme's CSS and JavaScript as written instead of minified
+    /// (to read them in the browser's developer tools).
+    #[arg(long)]
+    pub no_minify: bool,
     /// Publish under this URL instead of site.toml's base_url.
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
@@ -48,6 +52,7 @@ pub fn run(args: BuildArgs) -> ExitCode {
         out: args.out.unwrap_or_else(|| args.portal.root.join("public")),
         force_out: args.force_out,
         precompress: !args.no_precompress,
+        minify: !args.no_minify,
         root: args.portal.root,
         base_url: args.base_url,
         drafts: args.portal.drafts,

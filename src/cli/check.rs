@@ -20,6 +20,7 @@ pub fn run(args: CheckArgs) -> ExitCode {
         out: args.portal.root.join("public"),
         force_out: false,
         precompress: false,
+        minify: true,
         root: args.portal.root,
         base_url: None,
         drafts: args.portal.drafts,

@@ -28,6 +28,10 @@ pub struct ServeArgs {
     /// Serve once without watching for changes.
     #[arg(long)]
     pub no_watch: bool,
+    /// Serve the theme's CSS and JavaScript as written instead of minified
+    /// (to read them in the browser's developer tools).
+    #[arg(long)]
+    pub no_minify: bool,
 }
 
 pub fn run(args: ServeArgs) -> ExitCode {
@@ -80,6 +84,7 @@ pub fn run(args: ServeArgs) -> ExitCode {
         out: preview.clone(),
         force_out: false,
         precompress: false,
+        minify: !args.no_minify,
         base_url: Some(url.clone()),
         drafts: args.portal.drafts,
         now,

@@ -43,6 +43,7 @@ pub fn run(args: StaleArgs) -> ExitCode {
         out: args.root.join("public"),
         force_out: false,
         precompress: false,
+        minify: true,
         root: args.root.clone(),
         base_url: None,
         drafts: true,

@@ -18,6 +18,8 @@
 //!   most, written by the staging folder beside each;
 //! - [`fingerprint`]: content-hashed names (`style.0123456789.css`) for
 //!   the assets pages load, so hosts can cache them for a year;
+//! - [`minify`]: the theme's CSS and JavaScript without comments and
+//!   whitespace (`--no-minify` to debug);
 //! - [`live`]: single-file replacement for `tsunagu serve`'s preview
 //!   folder (write when changed, remove), each atomic.
 //!
@@ -25,6 +27,7 @@
 
 pub mod fingerprint;
 pub mod live;
+pub mod minify;
 pub mod paths;
 pub mod precompress;
 pub mod staging;

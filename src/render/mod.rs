@@ -75,7 +75,7 @@ mod affected_tests;
 #[cfg(test)]
 mod tests;
 
-pub use theme::{builtin_names, Theme, REQUIRED_TEMPLATES};
+pub use theme::{builtin_names, AssetOptions, Theme, REQUIRED_TEMPLATES};
 
 use crate::site::Site;
 use std::path::PathBuf;
@@ -103,6 +103,9 @@ pub enum RenderError {
     Input {
         problem: crate::load::inputs::InputProblem,
     },
+    /// A static CSS or JavaScript file the minifier cannot read.
+    #[error("{file}: could not be minified ({message}); check the file for a syntax error, or build with --no-minify to publish it as it is")]
+    Minify { file: String, message: String },
     #[error("two outputs want the same file `{path}`: {first} and {second}")]
     Collision {
         path: String,

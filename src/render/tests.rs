@@ -408,7 +408,7 @@ fn base_path_prefixes_links() {
         }
     }
     let search = page(&files, "search/index.html");
-    assert!(search.contains(&format!("<script src=\"/sub/{}\" defer></script>", crate::search_assets::search_js_hashed_path())));
+    assert!(search.contains(&format!("<script src=\"/sub/{}\" defer></script>", crate::search_assets::search_js_hashed_path(false))));
     let sitemap = page(&files, "sitemap.xml");
     assert!(sitemap.contains("<loc>https://city.example.jp/sub/</loc>"));
     assert!(sitemap.contains(
@@ -489,7 +489,7 @@ fn top_page() {
 fn search_404_sitemap_static() {
     let files = render();
     let search = page(&files, "search/index.html");
-    assert!(search.contains(&format!("<script src=\"/{}\" defer></script>", crate::search_assets::search_js_hashed_path())));
+    assert!(search.contains(&format!("<script src=\"/{}\" defer></script>", crate::search_assets::search_js_hashed_path(false))));
     assert!(search.contains("name=\"q\""), "search-app.html included");
     let nf = page(&files, "404.html");
     assert!(

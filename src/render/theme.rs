@@ -1,7 +1,7 @@
 //! Themes: built-in ones embedded at compile time, layered with the
 //! portal's own files, compiled once into one [`tera::Tera`].
 
-use crate::output::fingerprint;
+use crate::output::{fingerprint, minify};
 use super::RenderError;
 use crate::load::inputs::PortalFolder;
 use include_dir::{include_dir, Dir};
@@ -152,6 +152,15 @@ fn collect_dir(
     Ok(())
 }
 
+/// How the theme's static files are prepared for the output.
+#[derive(Debug, Clone, Copy)]
+pub struct AssetOptions {
+    /// CSS and JavaScript without comments and whitespace
+    /// ([`crate::output::minify`]). True for builds and the preview unless
+    /// `--no-minify`.
+    pub minify: bool,
+}
+
 impl Theme {
     /// From now on, remember each card's HTML by its inputs, so later
     /// renders with this theme render only the cards that changed: for
@@ -166,7 +175,18 @@ impl Theme {
     /// `static/` at the portal root overriding files of the same name. An
     /// unknown name (no portal `themes/NAME` and no built-in) is an error
     /// listing the known ones.
+    /// The static files are kept exactly as written (tests, and
+    /// `--no-minify`); the build uses [`Theme::resolve_with`].
     pub fn resolve(portal_root: &Path, name: &str) -> Result<Theme, RenderError> {
+        Theme::resolve_with(portal_root, name, AssetOptions { minify: false })
+    }
+
+    /// [`Theme::resolve`], with the static files prepared as `options` says.
+    pub fn resolve_with(
+        portal_root: &Path,
+        name: &str,
+        options: AssetOptions,
+    ) -> Result<Theme, RenderError> {
         let plain_name = !name.is_empty()
             && !name.starts_with('.')
             && name
@@ -218,6 +238,23 @@ impl Theme {
             &mut files,
         )?;
         collect_dir(&portal, &portal_root.join("static"), "static", &mut files)?;
+        if options.minify {
+            for (key, file) in files.iter_mut() {
+                let Some(path) = key.strip_prefix("static/") else {
+                    continue;
+                };
+                match minify::minify(path, &file.bytes) {
+                    Ok(Some(bytes)) => file.bytes = bytes,
+                    Ok(None) => {}
+                    Err(message) => {
+                        return Err(RenderError::Minify {
+                            file: file.origin.to_string(),
+                            message,
+                        })
+                    }
+                }
+            }
+        }
         let mut tera = build_tera(name, &files)?;
         let hashed: BTreeMap<String, String> = files
             .iter()
@@ -233,7 +270,7 @@ impl Theme {
         }
         names.0.insert(
             crate::search_assets::SEARCH_JS_PATH.to_string(),
-            crate::search_assets::search_js_hashed_path(),
+            crate::search_assets::search_js_hashed_path(options.minify),
         );
         tera.register_function("asset", names);
         Ok(Theme {

@@ -40,7 +40,7 @@ pub(super) struct Background {
 }
 
 impl Background {
-    pub(super) fn start(out: PathBuf, notices: Sender<Notice>) -> Background {
+    pub(super) fn start(out: PathBuf, notices: Sender<Notice>, minify: bool) -> Background {
         let generation = Arc::new(AtomicU64::new(0));
         let write_lock = Arc::new(Mutex::new(()));
         let (tx, rx) = channel::<(u64, Job)>();
@@ -53,7 +53,7 @@ impl Background {
         let n = notices.clone();
         let spawned = std::thread::Builder::new()
             .name("tsunagu-serve-index".into())
-            .spawn(move || background_loop(rx, out, g, l, q, n));
+            .spawn(move || background_loop(rx, (out, minify), g, l, q, n));
         let tx = match spawned {
             Ok(_) => Some(tx),
             Err(e) => {
@@ -130,9 +130,11 @@ fn apply_changes(site: Site, changes: &[EntryChange]) -> Site {
     Site::new(config, timezone, entries, now)
 }
 
+/// `target`: the preview folder, and whether the build minifies (the
+/// search glue must match what the pages name).
 fn background_loop(
     rx: Receiver<(u64, Job)>,
-    out: PathBuf,
+    (out, minify): (PathBuf, bool),
     generation: Arc<AtomicU64>,
     write_lock: Arc<Mutex<()>>,
     queued: Arc<AtomicU64>,
@@ -163,7 +165,7 @@ fn background_loop(
             }
         }
         if let (true, Some(s)) = (build, &site) {
-            if let Some(notice) = background_job(s, wanted, &out, &generation, &write_lock) {
+            if let Some(notice) = background_job(s, wanted, (&out, minify), &generation, &write_lock) {
                 send(&notices, notice);
             }
         }
@@ -178,7 +180,7 @@ fn background_loop(
 fn background_job(
     site: &Site,
     wanted: u64,
-    out: &Path,
+    (out, minify): (&Path, bool),
     generation: &AtomicU64,
     write_lock: &Mutex<()>,
 ) -> Option<Notice> {
@@ -209,7 +211,7 @@ fn background_job(
     let own_paths: Vec<&str> = own_paths.iter().map(String::as_str).collect();
     let assets = write(&files, &mut written)
         .and_then(|()| read_non_html(out, &own_paths).map_err(|e| e.to_string()))
-        .map(|cached| pipeline::search_assets(&cached))
+        .map(|cached| pipeline::search_assets(&cached, minify))
         .and_then(|assets| write(&assets, &mut written));
     Some(match assets {
         Ok(()) => Notice::DataUpdated {

@@ -161,7 +161,7 @@ impl Preview {
     pub fn new(ctx: BuildContext) -> Preview {
         let (notices, receiver) = channel();
         Preview {
-            background: Background::start(ctx.out.clone(), notices.clone()),
+            background: Background::start(ctx.out.clone(), notices.clone(), ctx.minify),
             ctx,
             good: None,
             pending: BTreeMap::new(),
@@ -225,7 +225,11 @@ impl Preview {
         };
         match (outcome.failed(), outcome.site) {
             (false, Some(site)) => {
-                let theme = Theme::resolve(&ctx.root, &site.config.theme);
+                let theme = Theme::resolve_with(
+                    &ctx.root,
+                    &site.config.theme,
+                    crate::render::AssetOptions { minify: ctx.minify },
+                );
                 match theme {
                     Ok(mut theme) => {
                         // The same cards are rendered after every save.
