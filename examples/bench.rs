@@ -234,7 +234,9 @@ fn run(opts: &Options) -> Res<()> {
     let bin = opts.work.join("tsunagu-under-test");
     std::fs::copy(&built_bin, &bin).map_err(io(format!("copying {}", built_bin.display())))?;
     let tsunagu_version = capture(&bin, &["--version"]).unwrap_or_else(|| "?".into());
-    let timings_flag = capture(&bin, &["build", "--help"]).is_some_and(|h| h.contains("--timings"));
+    let build_help = capture(&bin, &["build", "--help"]);
+    let timings_flag = build_help.as_deref().is_some_and(|h| h.contains("--timings"));
+    let precompress_flag = build_help.as_deref().is_some_and(|h| h.contains("--no-precompress"));
 
     if opts.install_competitors {
         install_competitors(&opts.work);
@@ -403,6 +405,64 @@ fn run(opts: &Options) -> Res<()> {
             });
         }
 
+        // What the precompressed copies cost: the same build with
+        // --no-precompress, and a build into the previous output (whose
+        // copies are reused when the bytes did not change), on the first
+        // target only.
+        let precompress = match (targets.first(), precompress_flag) {
+            (Some(t), true) => {
+                let series = |extra: &[&str], into_previous: bool| -> Result<Stat, String> {
+                    let mut samples = Vec::new();
+                    let started = Instant::now();
+                    let previous = t.output_dir(&format!("out-{n}-previous"), 0)?;
+                    for r in 0..opts.runs {
+                        if r > 0 && started.elapsed() > opts.budget {
+                            break;
+                        }
+                        let out = if into_previous {
+                            previous.clone()
+                        } else {
+                            t.output_dir(&format!("out-{n}-plain"), r)?
+                        };
+                        if into_previous && r == 0 {
+                            let mut args = os_args(&["build", "--quiet", "--root"], &[&portal]);
+                            args.push("--out".into());
+                            args.push(out.clone().into());
+                            let first = runner.run(&bin, &args, &env, None).map_err(io("tsunagu build"))?;
+                            if !first.success {
+                                return Err(format!("`tsunagu build` failed:\n{}", tail(&first.stderr, 60)));
+                            }
+                        }
+                        sync();
+                        let mut args = os_args(&["build", "--root"], &[&portal]);
+                        args.push("--out".into());
+                        args.push(out.clone().into());
+                        args.extend(extra.iter().map(OsString::from));
+                        let s = runner.run(&bin, &args, &env, None).map_err(io("tsunagu build"))?;
+                        if !s.success {
+                            return Err(format!("`tsunagu build {}` failed:\n{}", extra.join(" "), tail(&s.stderr, 60)));
+                        }
+                        samples.push(s);
+                        if !into_previous && !opts.keep_output && !t.fresh_dirs {
+                            remove_dir(&out).map_err(io(out.display()))?;
+                        }
+                    }
+                    if !opts.keep_output && !t.fresh_dirs {
+                        remove_dir(&previous).map_err(io(previous.display()))?;
+                    }
+                    Ok(Stat::of(&samples))
+                };
+                let without = series(&["--no-precompress"], false)?;
+                let reused = series(&[], true)?;
+                eprintln!(
+                    "   without precompressed copies: median {:.0} ms; into the previous output (copies reused): median {:.0} ms",
+                    without.median_ms, reused.median_ms
+                );
+                Some(PrecompressCost { without, reused })
+            }
+            _ => None,
+        };
+
         let mut hugo_runs = Vec::new();
         if let (Some(hugo_bin), Some(site)) = (&hugo, &hugo_site) {
             for t in &targets {
@@ -481,6 +541,7 @@ fn run(opts: &Options) -> Res<()> {
             check,
             check_summary,
             tsunagu: tsunagu_runs,
+            precompress,
             hugo: hugo_runs,
         });
     }

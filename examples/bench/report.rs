@@ -143,7 +143,15 @@ pub struct SizeResult {
     pub check: Stat,
     pub check_summary: String,
     pub tsunagu: Vec<TsunaguRun>,
+    /// The same build without the `.br`/`.gz` copies, and into the
+    /// previous output (copies reused), on the first target.
+    pub precompress: Option<PrecompressCost>,
     pub hugo: Vec<HugoRun>,
+}
+
+pub struct PrecompressCost {
+    pub without: Stat,
+    pub reused: Stat,
 }
 
 pub struct Machine {
@@ -399,6 +407,32 @@ pub fn render_markdown(ctx: &ReportContext, results: &[SizeResult]) -> String {
         );
     }
     s.push('\n');
+
+    // ---- precompressed copies
+    if results.iter().any(|r| r.precompress.is_some()) {
+        let _ = writeln!(s, "### What the precompressed copies cost
+");
+        s.push_str("The default build writes `.br` and `.gz` copies of the assets, the search module and the index (`[build] precompress`); `--no-precompress` writes none. A build into the previous output reuses each copy whose file did not change (the usual CI or editor rebuild). Output on the first target above; medians.
+
+");
+        s.push_str("| entries | default build | `--no-precompress` | cost of the copies | into the previous output (copies reused) |
+");
+        s.push_str("|---:|---:|---:|---:|---:|
+");
+        for r in results {
+            let (Some(p), Some(t)) = (&r.precompress, r.tsunagu.first()) else { continue };
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} | {} |",
+                thousands(r.n as u64),
+                ms(t.stat.median_ms),
+                with_runs(ms(p.without.median_ms), p.without.runs, ctx.runs),
+                ms(t.stat.median_ms - p.without.median_ms),
+                with_runs(ms(p.reused.median_ms), p.reused.runs, ctx.runs),
+            );
+        }
+        s.push('\n');
+    }
 
     // ---- validate vs the rest
     let _ = writeln!(s, "### Where the time goes: `check` vs. `build`\n");
