@@ -245,7 +245,10 @@ pub fn build(ctx: &BuildContext) -> Outcome {
     {
         Ok(mut s) => {
             if ctx.precompress {
-                s.precompress(&site.config.build.precompress);
+                s.precompress(
+                    &site.config.build.precompress,
+                    &crate::search_assets::prepared_copies(),
+                );
             }
             for stuck in s.leftovers() {
                 outcome.diagnostics.push(

@@ -12,6 +12,12 @@ pub const SEARCH_APP_TEMPLATE: &str = include_str!("../search-index/wasm/dist/se
 pub const SEARCH_JS: &str = include_str!("../search-index/wasm/dist/search.js");
 /// tantivy and the shared query code, compiled to wasm32.
 pub const SEARCH_WASM: &[u8] = include_bytes!("../search-index/wasm/dist/tsunagu_search.wasm");
+/// The module's compressed copies, made once at the strongest levels
+/// (`cargo run --example compress-search-module` after
+/// `scripts/build-wasm.sh`; the test `prepared_copies_are_of_this_module`
+/// fails when they are stale).
+pub const SEARCH_WASM_BR: &[u8] = include_bytes!("../search-index/wasm/dist/tsunagu_search.wasm.br");
+pub const SEARCH_WASM_GZ: &[u8] = include_bytes!("../search-index/wasm/dist/tsunagu_search.wasm.gz");
 /// Offline support; `__TSUNAGU_BUILD_ID__` is replaced per build.
 pub const SERVICE_WORKER: &str = include_str!("../search-index/wasm/dist/sw.js");
 
@@ -73,6 +79,24 @@ pub fn build_id(files: &[OutputFile]) -> String {
     format!("{:016x}", h.finish())
 }
 
+/// The copies of the module the output's staging uses instead of
+/// compressing it again on every build.
+pub fn prepared_copies() -> [crate::output::precompress::PreparedCopy; 2] {
+    use crate::output::precompress::{Encoding, PreparedCopy};
+    [
+        PreparedCopy {
+            original: SEARCH_WASM,
+            encoding: Encoding::Brotli,
+            bytes: SEARCH_WASM_BR,
+        },
+        PreparedCopy {
+            original: SEARCH_WASM,
+            encoding: Encoding::Gzip,
+            bytes: SEARCH_WASM_GZ,
+        },
+    ]
+}
+
 /// The search files for one build.
 pub fn files(build_id: &str, minify: bool) -> Vec<OutputFile> {
     let glue = search_js(minify);
@@ -99,6 +123,25 @@ pub fn files(build_id: &str, minify: bool) -> Vec<OutputFile> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn prepared_copies_are_of_this_module() {
+        use std::io::Read;
+        let mut br = Vec::new();
+        let mut gz = Vec::new();
+        let fresh = brotli::Decompressor::new(super::SEARCH_WASM_BR, 4096)
+            .read_to_end(&mut br)
+            .is_ok()
+            && flate2::read::GzDecoder::new(super::SEARCH_WASM_GZ)
+                .read_to_end(&mut gz)
+                .is_ok()
+            && br == super::SEARCH_WASM
+            && gz == super::SEARCH_WASM;
+        assert!(
+            fresh,
+            "search-index/wasm/dist/tsunagu_search.wasm.br/.gz are not copies of tsunagu_search.wasm: run `cargo run --release --example compress-search-module`"
+        );
+    }
+
     #[test]
     fn embedded_scripts_minify() {
         for (path, text) in [

@@ -4,7 +4,14 @@
 //! failed or killed build never damages the last good output. Leftovers
 //! of a killed build are removed by the next build to the same folder.
 
-use super::precompress::{self, Encoding};
+use super::fingerprint::Fnv1a;
+use super::precompress::{self, Encoding, PreparedCopy};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// Files up to this size have their compressed copies remembered for the
+/// rest of the build (see `Staging::made`).
+const MEMO_BYTES: usize = 256 * 1024;
 use super::target::{marker_text, OutputTarget, MARKER};
 use super::{io_err, is_safe_relative, OutputFile, WriteError};
 use rayon::prelude::*;
@@ -24,6 +31,13 @@ pub struct Staging {
     stuck: Vec<PathBuf>,
     /// The compressed copies written beside assets (none by default).
     encodings: Vec<Encoding>,
+    /// Copies made ahead of time (the search module's).
+    prepared: Vec<PreparedCopy>,
+    /// Copies made in this build, by content, so a file written under two
+    /// names (`style.css` and its hashed name) is compressed once. Only
+    /// files up to [`MEMO_BYTES`] (the theme's assets), so the index does
+    /// not sit in memory twice.
+    made: Mutex<HashMap<(Encoding, u64, usize), Arc<Vec<u8>>>>,
     /// The previous output was written by this same tsunagu (its marker
     /// says so), so its compressed copies are what this build would make.
     same_tool: bool,
@@ -63,6 +77,8 @@ impl Staging {
             committed: false,
             stuck,
             encodings: Vec::new(),
+            prepared: Vec::new(),
+            made: Mutex::default(),
             same_tool: std::fs::read_to_string(out.join(MARKER)).is_ok_and(|m| m == marker_text()),
         })
     }
@@ -75,8 +91,11 @@ impl Staging {
 
     /// From now on, write `encodings` copies beside every file
     /// [`precompress::wanted`] names.
-    pub fn precompress(&mut self, encodings: &[Encoding]) {
+    /// `prepared` are copies made ahead of time, used for a file with
+    /// exactly their original's bytes.
+    pub fn precompress(&mut self, encodings: &[Encoding], prepared: &[PreparedCopy]) {
         self.encodings = encodings.to_vec();
+        self.prepared = prepared.to_vec();
     }
 
     /// Writes one file into the staging folder. Safe to call from many
@@ -111,12 +130,40 @@ impl Staging {
             old_copy.push(encoding.suffix());
             let reused = unchanged && std::fs::copy(PathBuf::from(old_copy), &target).is_ok();
             if !reused {
-                let bytes =
-                    precompress::compress(&file.bytes, encoding).map_err(io_err(&target))?;
-                std::fs::write(&target, bytes).map_err(io_err(&target))?;
+                let bytes = self.copy_of(&file.bytes, encoding).map_err(io_err(&target))?;
+                std::fs::write(&target, &*bytes).map_err(io_err(&target))?;
             }
         }
         Ok(())
+    }
+
+    /// The `encoding` copy of `bytes`: prepared ahead of time, made earlier
+    /// in this build for the same bytes, or made now.
+    fn copy_of(&self, bytes: &[u8], encoding: Encoding) -> std::io::Result<Arc<Vec<u8>>> {
+        if let Some(p) = self
+            .prepared
+            .iter()
+            .find(|p| p.encoding == encoding && p.original == bytes)
+        {
+            return Ok(Arc::new(p.bytes.to_vec()));
+        }
+        if bytes.len() > MEMO_BYTES {
+            return precompress::compress(bytes, encoding).map(Arc::new);
+        }
+        let key = (encoding, Fnv1a::default().part(bytes).finish(), bytes.len());
+        let memo = |m: &Mutex<_>| -> Option<Arc<Vec<u8>>> {
+            let m: &Mutex<HashMap<_, Arc<Vec<u8>>>> = m;
+            m.lock().unwrap_or_else(|e| e.into_inner()).get(&key).cloned()
+        };
+        if let Some(made) = memo(&self.made) {
+            return Ok(made);
+        }
+        let made = Arc::new(precompress::compress(bytes, encoding)?);
+        self.made
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(key, Arc::clone(&made));
+        Ok(made)
     }
 
     /// Reads back a file written with [`Staging::put`] (`path` relative to
