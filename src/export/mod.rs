@@ -346,11 +346,12 @@ fn facilities_csv(site: &Site) -> Vec<u8> {
                 ),
                 (
                     "備考",
-                    if e.status() == Status::Paused {
-                        "休止中".into()
-                    } else {
-                        String::new()
-                    },
+                    (e.status() == Status::Paused)
+                        .then(|| "休止中".to_string())
+                        .into_iter()
+                        .chain(f.notes.iter().cloned())
+                        .collect::<Vec<_>>()
+                        .join("\n"),
                 ),
                 ("種別", e.kind.label().to_string()),
             ];
@@ -395,6 +396,7 @@ fn events_csv(site: &Site) -> Result<Vec<u8>, FeedError> {
             Some(Online::Flag(true)) => notes.push("オンライン参加あり".into()),
             _ => {}
         }
+        notes.extend(f.notes.iter().cloned());
         let phone = if f.phone.is_some() {
             phones(e)
         } else {

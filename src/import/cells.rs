@@ -22,8 +22,35 @@ impl Converter<'_> {
                 );
             }
         };
+        if t.event_only() && self.kind() != crate::model::Kind::Event {
+            return self.msg(
+                Level::Warning,
+                Some(col),
+                format!(
+                    "「{v}」 not imported: `{}` is only for events, and this row is a {} (map the column to another field, or to `ignore`)",
+                    t.name(),
+                    self.kind()
+                ),
+            );
+        }
         match t {
             Ignore => {}
+            Alias => {
+                for a in v.lines().map(str::trim).filter(|a| !a.is_empty()) {
+                    if !self.d.aliases.iter().any(|x| x == a) {
+                        self.d.aliases.push(a.to_string());
+                    }
+                }
+            }
+            AddressDetail => {
+                let ok = Self::set_text(&mut self.d.address_detail, v);
+                dup(self, ok)
+            }
+            MunicipalityCode => {
+                let ok = Self::set_text(&mut self.d.municipality_code, &half_width_digits(v));
+                dup(self, ok)
+            }
+            Municipality => self.d.municipality.push(v.to_string()),
             Name => {
                 let ok = Self::set_text(&mut self.d.name, v);
                 dup(self, ok)
@@ -166,9 +193,18 @@ impl Converter<'_> {
                     }
                 }
             }
-            HoursDays => self.d.hours_days = Some((v.to_string(), col.to_string())),
-            HoursOpen => self.d.hours_open = Some((v.to_string(), col.to_string())),
-            HoursClose => self.d.hours_close = Some((v.to_string(), col.to_string())),
+            HoursDays | HoursOpen | HoursClose => {
+                let slot = match t {
+                    HoursDays => &mut self.d.hours_days,
+                    HoursOpen => &mut self.d.hours_open,
+                    _ => &mut self.d.hours_close,
+                };
+                let ok = slot.is_none();
+                if ok {
+                    *slot = Some((v.to_string(), col.to_string()));
+                }
+                dup(self, ok)
+            }
             HoursText => self.d.hours_text.push((v.to_string(), col.to_string())),
             Languages => self.d.languages.extend(split_list(v)),
             Keywords => self.d.keywords.extend(split_list(v)),
@@ -224,7 +260,7 @@ impl Converter<'_> {
             },
             Notes => {
                 for line in v.lines().map(str::trim).filter(|l| !l.is_empty()) {
-                    self.note_line(col, line);
+                    self.note_line(line);
                 }
             }
             Operator => self.d.operator = self.organization(col, v, "operator"),
@@ -265,8 +301,9 @@ impl Converter<'_> {
         }
     }
 
-    /// One line of 備考.
-    pub(super) fn note_line(&mut self, col: &str, line: &str) {
+    /// One line of 備考: a status or an online link is understood, every
+    /// other line goes to `notes` (line breaks kept).
+    pub(super) fn note_line(&mut self, line: &str) {
         if let Some(s) = status_word(line).filter(|s| *s != "open") {
             self.d.status = Some(s);
             return;
@@ -286,12 +323,6 @@ impl Converter<'_> {
                 }
             }
         }
-        self.msg(
-            Level::Warning,
-            Some(col),
-            format!(
-                "「{line}」 not imported (備考 is read only for 休止中・中止・閉鎖 and オンライン)"
-            ),
-        );
+        self.d.notes.push(line.to_string());
     }
 }

@@ -12,9 +12,13 @@ pub enum Target {
     Slug,
     Kind,
     Name,
+    Alias,
     Kana,
     Summary,
     Address,
+    AddressDetail,
+    MunicipalityCode,
+    Municipality,
     Lat,
     Lon,
     Access,
@@ -66,12 +70,32 @@ pub const TARGETS: &[(&str, Target, &str)] = &[
     ),
     ("name", Target::Name, "name"),
     (
+        "aliases",
+        Target::Alias,
+        "another name search finds (名称_通称, 名称_英語)",
+    ),
+    (
         "kana",
         Target::Kana,
         "reading; katakana (also half-width) becomes hiragana",
     ),
     ("summary", Target::Summary, "summary"),
     ("address", Target::Address, "address"),
+    (
+        "address_detail",
+        Target::AddressDetail,
+        "building and floor (方書), joined to the address",
+    ),
+    (
+        "municipality_code",
+        Target::MunicipalityCode,
+        "全国地方公共団体コード: the row key is this code and the ID",
+    ),
+    (
+        "municipality",
+        Target::Municipality,
+        "市区町村名 / 地方公共団体名: where the area is looked up",
+    ),
     ("lat", Target::Lat, "geo.lat (緯度)"),
     ("lon", Target::Lon, "geo.lon (経度)"),
     ("access", Target::Access, "access"),
@@ -197,12 +221,19 @@ pub(super) fn default_target(header: &str, kind: Kind) -> Option<Target> {
         "説明" => Some(Summary),
         "URL" => Some(Website),
         "備考" => Some(Notes),
+        "NO" | "No" | "no" => Some(Slug),
+        "方書" => Some(AddressDetail),
+        "全国地方公共団体コード" | "都道府県コード又は市区町村コード" | "市区町村コード" => {
+            Some(MunicipalityCode)
+        }
+        "地方公共団体名" | "市区町村名" | "都道府県名" => Some(Municipality),
         _ => None,
     };
     let specific = if kind == crate::model::Kind::Event {
         match header {
             "イベント名" | "名称" => Some(Name),
             "イベント名_カナ" | "名称_カナ" => Some(Kana),
+            "イベント名_英語" | "イベント名_通称" => Some(Alias),
             "開始日" => Some(StartDate),
             "終了日" => Some(EndDate),
             "開始時間" => Some(StartTime),
@@ -221,6 +252,7 @@ pub(super) fn default_target(header: &str, kind: Kind) -> Option<Target> {
         match header {
             "名称" => Some(Name),
             "名称_カナ" => Some(Kana),
+            "名称_通称" | "名称_英語" | "名称_英字" => Some(Alias),
             "電話番号" => Some(Phone),
             "団体名" => Some(Operator),
             "利用可能曜日" => Some(HoursDays),
@@ -241,15 +273,80 @@ pub(super) fn default_target(header: &str, kind: Kind) -> Option<Target> {
     })
 }
 
+impl Target {
+    /// Only events have this field: a center's 定員 has nowhere to go.
+    pub fn event_only(self) -> bool {
+        use Target::*;
+        matches!(
+            self,
+            StartDate
+                | StartTime
+                | EndDate
+                | EndTime
+                | Venue
+                | Place
+                | Online
+                | Registration
+                | Capacity
+                | Organizer
+        )
+    }
+
+    /// Several columns may add to this field (a list, or lines of text).
+    pub fn accumulates(self) -> bool {
+        use Target::*;
+        matches!(
+            self,
+            Ignore
+                | Alias
+                | Phone
+                | HoursText
+                | HoursNote
+                | Notes
+                | Languages
+                | Keywords
+                | Categories
+                | Audience
+                | Methods
+                | Municipality
+        )
+    }
+
+    /// The name `mapping.toml` uses for it.
+    pub fn name(self) -> &'static str {
+        TARGETS
+            .iter()
+            .find(|(_, t, _)| *t == self)
+            .map(|(n, _, _)| *n)
+            .unwrap_or("?")
+    }
+}
+
 #[derive(serde::Deserialize)]
 #[serde(deny_unknown_fields)]
 struct MapFile {
+    /// The list's name recorded in each entry's `source`.
+    dataset: Option<String>,
     #[serde(default)]
     columns: BTreeMap<String, String>,
+    /// Keyword (in the name, or a cell of a `categories` column) → category.
+    #[serde(default)]
+    categories: BTreeMap<String, String>,
 }
 
-/// Reads `mapping.toml`: `[columns]` with `"列名" = "field"`.
-pub fn read_mapping(path: &Path) -> Result<BTreeMap<String, Target>, String> {
+/// What `mapping.toml` says.
+#[derive(Debug, Default, Clone)]
+pub struct Mapping {
+    pub dataset: Option<String>,
+    /// Normalized column name → field.
+    pub columns: BTreeMap<String, Target>,
+    /// Keyword → category, longest keyword first.
+    pub categories: Vec<(String, String)>,
+}
+
+/// Reads `mapping.toml`: `dataset = "..."`, `[columns]` with
+/// `"列名" = "field"`, `[categories]` with `"キーワード" = "分野"`.
+pub fn read_mapping(path: &Path) -> Result<Mapping, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let file: MapFile =
@@ -269,5 +366,24 @@ pub fn read_mapping(path: &Path) -> Result<BTreeMap<String, Target>, String> {
             })?;
         out.insert(normalize_header(&column), target);
     }
-    Ok(out)
+    let mut categories: Vec<(String, String)> = file
+        .categories
+        .into_iter()
+        .map(|(k, v)| (k.trim().to_string(), v.trim().to_string()))
+        .filter(|(k, _)| !k.is_empty())
+        .collect();
+    categories.sort_by(|a, b| {
+        b.0.chars()
+            .count()
+            .cmp(&a.0.chars().count())
+            .then(a.0.cmp(&b.0))
+    });
+    Ok(Mapping {
+        dataset: file
+            .dataset
+            .map(|d| d.trim().to_string())
+            .filter(|d| !d.is_empty()),
+        columns: out,
+        categories,
+    })
 }

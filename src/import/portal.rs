@@ -45,7 +45,11 @@ pub(super) fn read_portal(root: &Path) -> Result<Portal, String> {
 
 /// Never overwrite without `force`; never reuse another kind's slug.
 pub(super) fn existing_files(portal: &Portal, report: &mut Report, force: bool) {
-    for p in &mut report.files {
+    for p in report
+        .files
+        .iter_mut()
+        .filter(|p| p.action == Action::Create)
+    {
         let stem = p
             .path
             .file_stem()
@@ -110,13 +114,14 @@ pub(super) fn validate_in_memory(portal: &Portal, report: &mut Report, now: jiff
             Action::Overwrite { replaced } => {
                 Some(replaced.clone().unwrap_or_else(|| p.path.clone()))
             }
+            Action::Update => Some(p.path.clone()),
             _ => None,
         })
         .collect();
     let new: BTreeMap<PathBuf, usize> = report
         .files
         .iter()
-        .filter(|p| !matches!(p.action, Action::Skip(_)))
+        .filter(|p| !matches!(p.action, Action::Skip(_) | Action::Unchanged))
         .map(|p| (p.path.clone(), p.row))
         .collect();
     if new.is_empty() {

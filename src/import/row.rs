@@ -2,6 +2,7 @@
 //! a row (name, dates, slug, geo, fee) that turns them into a [`Planned`]
 //! file.
 
+use super::columns::Mapping;
 use super::portal::Portal;
 use super::{Action, Level, Message, Planned};
 use crate::model::{Kind, Slug, TimeOfDay};
@@ -55,11 +56,25 @@ pub(super) struct Draft {
     pub(super) registration: Option<String>,
     pub(super) capacity: Option<u32>,
     pub(super) organizer: Option<String>,
+    pub(super) aliases: Vec<String>,
+    /// 方書: building and floor, joined to the address.
+    pub(super) address_detail: Option<String>,
+    pub(super) municipality_code: Option<String>,
+    /// 市区町村名 and the like, where the area is looked up.
+    pub(super) municipality: Vec<String>,
+    pub(super) notes: Vec<String>,
+    /// Cells of a `categories` column that are not in the vocabulary, for
+    /// the `[categories]` keywords of mapping.toml.
+    pub(super) category_words: Vec<(String, String)>,
+    /// Organizations this row names that the portal does not have yet:
+    /// (name, slug); the import creates them.
+    pub(super) new_organizations: Vec<(String, String)>,
 }
 
 pub(super) struct Converter<'a> {
     pub(super) row: usize,
     pub(super) portal: &'a Portal,
+    pub(super) mapping: &'a Mapping,
     pub(super) kind: Kind,
     pub(super) messages: Vec<Message>,
     pub(super) d: Draft,
@@ -154,12 +169,15 @@ impl Converter<'_> {
         if self.portal.organizations.values().any(|s| s == v.trim()) {
             return Some(v.trim().to_string());
         }
+        let name = v.trim().to_string();
+        let slug = generated_slug(Kind::Organization, &name, None);
         self.msg(
-            Level::Warning,
+            Level::Info,
             Some(col),
-            format!("「{v}」 not imported: no organization with this name or slug in content/organizations/ (add it there first to link it as `{what}`)"),
+            format!("「{name}」 is not in content/organizations/: content/organizations/{slug}.md is created for it and linked as `{what}` (rename or fill it in later)"),
         );
-        None
+        self.d.new_organizations.push((name, slug.clone()));
+        Some(slug)
     }
 
     pub(super) fn vocab(
@@ -173,6 +191,10 @@ impl Converter<'_> {
         for item in split_list(v) {
             if allowed.contains(&item) {
                 into(&mut self.d).push(item);
+            } else if field == "categories"
+                && self.mapping.categories.iter().any(|(k, _)| *k == item)
+            {
+                self.d.category_words.push((item, col.to_string()));
             } else {
                 self.msg(
                     Level::Error,
@@ -226,6 +248,17 @@ impl Converter<'_> {
             }
             (None, None)
         };
+        if let Some(detail) = self.d.address_detail.take() {
+            self.d.address = Some(match self.d.address.take() {
+                Some(a) if a.contains(detail.as_str()) => a,
+                Some(a) => format!("{a} {detail}"),
+                None => detail,
+            });
+        }
+        self.categorise(&name);
+        if self.d.area.is_none() {
+            self.d.area = self.find_area();
+        }
         let slug = self.slug(kind, &name);
         if let Some(first) = planned.get(&slug) {
             self.msg(
@@ -264,13 +297,71 @@ impl Converter<'_> {
                 .join(format!("{slug}.md")),
             text,
             action: Action::Create,
+            key: self.row_key().unwrap_or(slug),
+            changes: Vec::new(),
         })
     }
 
+    /// `[categories]` of mapping.toml: a keyword in the name, or a cell of
+    /// a `categories` column, gives a category.
+    fn categorise(&mut self, name: &str) {
+        let words = std::mem::take(&mut self.d.category_words);
+        for (keyword, category) in &self.mapping.categories {
+            let hit = name.contains(keyword.as_str()) || words.iter().any(|(w, _)| w == keyword);
+            if hit && !self.d.categories.contains(category) {
+                self.d.categories.push(category.clone());
+            }
+        }
+    }
+
+    /// The longest area of site.toml whose parts (「広島市/中区」 →
+    /// 広島市中区) appear in the municipality columns or the address.
+    fn find_area(&self) -> Option<String> {
+        let mut places: Vec<String> = self.d.municipality.clone();
+        places.extend(self.d.address.clone());
+        let joined = places.concat();
+        self.portal
+            .config
+            .vocabulary
+            .areas
+            .iter()
+            .filter(|a| {
+                let plain: String = a.split('/').collect();
+                !plain.is_empty() && places.iter().chain([&joined]).any(|p| p.contains(&plain))
+            })
+            .max_by_key(|a| a.chars().count())
+            .cloned()
+    }
+
+    /// The row's stable key in its list: the municipality code and the ID
+    /// (`341002-0001`), the ID alone, or none (then the slug is the key).
+    pub(super) fn row_key(&self) -> Option<String> {
+        let id = self.d.slug.as_ref().map(|(v, _)| half_width_digits(v))?;
+        Some(match &self.d.municipality_code {
+            Some(code) if !id.starts_with(code.as_str()) => format!("{code}-{id}"),
+            _ => id,
+        })
+    }
+
+    /// The file name: from the list's ID. With a municipality code the
+    /// slug is `<kind>-<code>-<ID>` (IDs repeat across cities); an ID of
+    /// digits alone becomes `<kind>-<ID>`; another ID is the slug itself.
+    /// Without an ID, a stable hash of name and address.
     pub(super) fn slug(&mut self, kind: Kind, name: &str) -> String {
         if let Some((raw, col)) = self.d.slug.clone() {
             let raw = half_width_digits(&raw);
-            let candidate = match Slug::parse(&raw) {
+            let code = self
+                .d
+                .municipality_code
+                .as_deref()
+                .map(half_width_digits)
+                .filter(|c| Slug::parse(c).is_ok());
+            let lower = if code.is_some() {
+                raw.to_lowercase()
+            } else {
+                raw.clone()
+            };
+            let candidate = match Slug::parse(&lower) {
                 Ok(s) => Some(s.to_string()),
                 Err(_) => {
                     let s = Slug::suggest(&raw);
@@ -285,10 +376,11 @@ impl Converter<'_> {
                 }
             };
             if let Some(c) = candidate {
-                return if c.chars().all(|ch| ch.is_ascii_digit() || ch == '-') {
-                    format!("{}-{c}", kind.as_str())
-                } else {
-                    c
+                let digits = c.chars().all(|ch| ch.is_ascii_digit() || ch == '-');
+                return match code {
+                    Some(code) if !c.starts_with(&code) => format!("{}-{code}-{c}", kind.as_str()),
+                    _ if digits => format!("{}-{c}", kind.as_str()),
+                    _ => c,
                 };
             }
             self.msg(

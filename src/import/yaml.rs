@@ -32,6 +32,9 @@ impl Converter<'_> {
             )
         };
         kv("name", scalar(name));
+        if !d.aliases.is_empty() {
+            kv("aliases", list(&d.aliases))
+        }
         if let Some(v) = s(&d.kana) {
             kv("kana", v)
         }
@@ -114,6 +117,10 @@ impl Converter<'_> {
         }
         if let Some(v) = &d.verified {
             kv("verified", v.clone())
+        }
+        let notes = d.notes.join("\n");
+        if !notes.trim().is_empty() {
+            kv("notes", scalar(notes.trim()))
         }
         if kind == Kind::Event {
             if let Some(v) = starts {
