@@ -362,3 +362,47 @@ fn the_event_list_imports_as_events_and_syncs_the_same_way() {
     let c = check(&root);
     assert!(c.status.success(), "{}", stderr(&c));
 }
+
+/// The non-standard list of docs/open-data.md, with its mapping file: the
+/// days column and a times-only hours column make one rule, the building
+/// joins the address, the operator is created, notes keep their lines.
+#[test]
+fn the_documented_non_standard_list_imports_with_its_mapping() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = empty_portal(dir.path());
+    let map = fixture("mapping-houkago.toml");
+    let o = import(
+        &root,
+        &fixture("houkago-day.csv"),
+        "center",
+        &["--map", s(&map)],
+    );
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(!err.contains("warning"), "{err}");
+    let f = read(&root, "content/centers/center-3450100011.md");
+    assert!(
+        f.contains("hours:\n  - {days: [mon, tue, wed, thu, fri, sat], open: \"10:00\", close: \"18:00\"}\n"),
+        "{f}"
+    );
+    assert!(f.contains("address: 広島市東区光町2-1 光ビル２階\n"), "{f}");
+    assert!(
+        f.contains("categories: [子育て]\n") && f.contains("area: 広島市/東区\n"),
+        "{f}"
+    );
+    assert!(f.contains("notes: \"送迎あり\\n見学は要予約\"\n"), "{f}");
+    assert!(
+        f.contains("  dataset: 放課後等デイサービス事業所一覧\n"),
+        "{f}"
+    );
+    let docs = std::fs::read_to_string(repo().join("docs/open-data.md")).unwrap();
+    let mapping = std::fs::read_to_string(&map).unwrap();
+    for line in mapping.lines().filter(|l| l.starts_with('"')) {
+        assert!(
+            docs.contains(line),
+            "docs/open-data.md shows the mapping: {line}"
+        );
+    }
+    let c = check(&root);
+    assert!(c.status.success(), "{}", stderr(&c));
+}

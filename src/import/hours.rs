@@ -12,6 +12,14 @@ impl Converter<'_> {
     pub(super) fn hours(&mut self) -> Vec<HoursRule> {
         let mut rules: Vec<HoursRule> = Vec::new();
         let mut unread: Vec<String> = Vec::new();
+        // A days column with a times-only text (営業日「月〜土」, 営業時間
+        // 「10:00〜18:00」): the days go in front of each line of the text.
+        let days_for_text = match (&self.d.hours_days, &self.d.hours_open, &self.d.hours_close) {
+            (Some((d, _)), None, None) if !self.d.hours_text.is_empty() && !d.contains('\n') => {
+                self.d.hours_days.take().map(|(d, _)| d)
+            }
+            _ => None,
+        };
         for (text, col) in std::mem::take(&mut self.d.hours_text) {
             for line in text
                 .lines()
@@ -19,6 +27,11 @@ impl Converter<'_> {
                 .map(str::trim)
                 .filter(|l| !l.is_empty())
             {
+                let line = match &days_for_text {
+                    Some(d) => format!("{} {line}", d.trim()),
+                    None => line.to_string(),
+                };
+                let line = line.as_str();
                 match schedule::parse_rule_text(line) {
                     Ok(r) => rules.extend(r),
                     Err(e) => {
