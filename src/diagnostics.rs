@@ -53,6 +53,8 @@ pub enum Code {
     DanglingReference,
     WrongReferenceKind,
     DuplicateSlug,
+    /// Two entries from one list row, or with the same name and address.
+    DuplicateEntry,
     EndBeforeStart,
     InvalidRange,
     // site.toml
@@ -107,6 +109,7 @@ impl Code {
             DanglingReference => "dangling-reference",
             WrongReferenceKind => "wrong-reference-kind",
             DuplicateSlug => "duplicate-slug",
+            DuplicateEntry => "duplicate-entry",
             EndBeforeStart => "end-before-start",
             InvalidRange => "invalid-range",
             ConfigSyntax => "config-syntax",

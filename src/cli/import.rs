@@ -1,7 +1,7 @@
 //! `tsunagu import csv FILE --kind KIND`: a spreadsheet → entry files.
 
+use crate::import::{self, Action, Level, Options};
 use crate::model::Kind;
-use crate::opendata::import::{self, Action, Level, Options};
 use crate::pipeline::BuildContext;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -24,8 +24,12 @@ Columns of the standard open-data sets (公共施設一覧 / イベント一覧)
   tsunagu import csv shisetsu.csv --kind center --dry-run
   # 列名の対応表を使う / with a column mapping
   tsunagu import csv shokudo.csv --kind cafeteria --map mapping.toml
-  # 既存の情報を置き換える / replace entries that already exist
-  tsunagu import csv public/data/public-facilities.csv --kind center --force"
+  # 取り込み直し(同期): 一覧の変更だけを反映し、編集した欄は残す
+  # re-import (sync): apply the list's changes, keep editors' changes
+  tsunagu import csv shisetsu.csv --kind center --dry-run
+  tsunagu import csv shisetsu.csv --kind center
+  # 編集した電話番号も一覧の値に戻す / let the list's phone replace an edited one
+  tsunagu import csv shisetsu.csv --kind center --overwrite phone"
     )]
     Csv(CsvArgs),
 }
@@ -44,9 +48,19 @@ pub struct CsvArgs {
     /// Print what would be written; write nothing.
     #[arg(long)]
     pub dry_run: bool,
-    /// Replace entries that already exist (the whole file is replaced).
+    /// Replace a file with the same name that did not come from this list
+    /// (the whole file is replaced). Entries imported before are synced
+    /// instead, field by field, without this flag.
     #[arg(long)]
     pub force: bool,
+    /// The list's name recorded in each entry's `source` (default: the
+    /// mapping's `dataset`, else 公共施設一覧 / イベント一覧).
+    #[arg(long, value_name = "NAME")]
+    pub dataset: Option<String>,
+    /// Fields where the list's new value replaces an editor's change
+    /// (e.g. `--overwrite phone,address`). Without it, editors' changes stay.
+    #[arg(long, value_name = "FIELD,...", value_delimiter = ',')]
+    pub overwrite: Vec<String>,
     /// The portal folder.
     #[arg(long, default_value = ".", value_name = "DIR")]
     pub root: PathBuf,
@@ -79,6 +93,8 @@ pub fn run(args: ImportArgs) -> ExitCode {
         map: args.map.clone(),
         dry_run: args.dry_run,
         force: args.force,
+        dataset: args.dataset.clone(),
+        overwrite: args.overwrite.clone(),
         now,
     };
     let report = match import::run(&opts) {
@@ -115,6 +131,36 @@ pub fn run(args: ImportArgs) -> ExitCode {
         let path = p.path.display();
         match &p.action {
             Action::Skip(why) => eprintln!("skip: {path}: {why}"),
+            Action::Unchanged => {}
+            Action::Update => {
+                writes += 1;
+                let verb = if args.dry_run {
+                    "would update"
+                } else {
+                    "updated"
+                };
+                let fields: Vec<&str> = p.changes.iter().map(|c| c.field.as_str()).collect();
+                eprintln!(
+                    "{verb}: {path} ({})",
+                    if fields.is_empty() {
+                        "source only".to_string()
+                    } else {
+                        fields.join(", ")
+                    }
+                );
+                if args.dry_run {
+                    out.push_str(&format!("# {path} (row {})\n", p.row));
+                    for c in &p.changes {
+                        for l in c.old.iter().flat_map(|t| t.lines()) {
+                            out.push_str(&format!("- {l}\n"));
+                        }
+                        for l in c.new.iter().flat_map(|t| t.lines()) {
+                            out.push_str(&format!("+ {l}\n"));
+                        }
+                    }
+                    out.push('\n');
+                }
+            }
             Action::Create | Action::Overwrite { .. } => {
                 writes += 1;
                 let verb = match (&p.action, args.dry_run) {
@@ -137,6 +183,24 @@ pub fn run(args: ImportArgs) -> ExitCode {
             }
         }
     }
+    for g in &report.gone {
+        if args.dry_run {
+            out.push_str(&format!(
+                "# gone: {} (row {} of {})\n",
+                g.path.display(),
+                g.key,
+                report.dataset
+            ));
+        }
+    }
+    eprintln!(
+        "{}: 追加 {} / 変更 {} / 変更なし {} / 一覧から消えた {} (added / changed / unchanged / gone)",
+        report.dataset,
+        report.count(|a| matches!(a, Action::Create | Action::Overwrite { .. })),
+        report.count(|a| *a == Action::Update),
+        report.count(|a| *a == Action::Unchanged),
+        report.gone.len()
+    );
     if args.dry_run {
         eprintln!("dry run: {writes} file(s) would be written; nothing was written");
     } else {

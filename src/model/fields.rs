@@ -15,6 +15,8 @@ pub struct EntryFields {
     // -- every kind except page
     /// Display name (required for every kind except page).
     pub name: Option<String>,
+    /// Other names people search for (a list's 名称_通称, an English name).
+    pub aliases: Option<Vec<String>>,
     /// Reading in hiragana, for 五十音 order and search.
     pub kana: Option<String>,
     /// One line shown in lists (over 140 characters: warning).
@@ -46,6 +48,12 @@ pub struct EntryFields {
     pub verified: Option<Date>,
     /// `true`: left out of the build (unless `--drafts`).
     pub draft: Option<bool>,
+    /// Remarks shown on the page (a list's 備考); line breaks are kept.
+    pub notes: Option<String>,
+    /// Written by `tsunagu import`: which list and row this entry came from,
+    /// so a re-import finds it after a rename and updates only what the
+    /// list gave and no editor changed since.
+    pub source: Option<ImportSource>,
 
     // -- events
     pub starts: Option<EventTime>,
@@ -70,6 +78,7 @@ pub struct EntryFields {
 /// All field names, for "did you mean" suggestions and kind checks.
 pub const FIELD_NAMES: &[&str] = &[
     "name",
+    "aliases",
     "kana",
     "summary",
     "categories",
@@ -96,6 +105,8 @@ pub const FIELD_NAMES: &[&str] = &[
     "keywords",
     "verified",
     "draft",
+    "notes",
+    "source",
     "starts",
     "ends",
     "venue",
@@ -123,6 +134,20 @@ pub const EVENT_ONLY: &[&str] = &[
 
 /// Fields a page may use.
 pub const PAGE_FIELDS: &[&str] = &["title", "summary", "order", "draft", "body", "keywords"];
+
+/// Where an imported entry came from (`source:`), written by the import.
+#[derive(Debug, Clone, Deserialize, PartialEq, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ImportSource {
+    /// The list's name (`公共施設一覧`, or `--dataset`).
+    pub dataset: String,
+    /// The row's stable key: the list's ID, after the municipality code.
+    pub key: String,
+    /// Field → hash of the value as last imported; a field whose value no
+    /// longer has this hash was changed by an editor and is left alone.
+    #[serde(default)]
+    pub imported: std::collections::BTreeMap<String, String>,
+}
 
 /// WGS84 coordinates in degrees.
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, schemars::JsonSchema)]

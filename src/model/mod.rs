@@ -11,7 +11,8 @@ mod time;
 
 pub use contact::{Email, HttpUrl, PhoneNumber};
 pub use fields::{
-    EntryFields, Geo, OneOrMany, Online, Registration, EVENT_ONLY, FIELD_NAMES, PAGE_FIELDS,
+    EntryFields, Geo, ImportSource, OneOrMany, Online, Registration, EVENT_ONLY, FIELD_NAMES,
+    PAGE_FIELDS,
 };
 pub use hours::{Day, HoursRule, TimeOfDay, Weekday};
 pub use time::{Date, EventTime};

@@ -282,7 +282,12 @@ pub struct EntryView {
     pub fee: Option<String>,
     pub anonymous: Option<bool>,
     pub hours: Vec<HoursLine>,
+    /// Shown with its line breaks (the theme's CSS keeps them).
     pub hours_note: Option<String>,
+    /// Other names (`aliases`), shown under the name so search finds them.
+    pub aliases: Vec<String>,
+    /// `notes` (備考), shown with its line breaks.
+    pub notes: Option<String>,
     /// The `data-hours` JSON `opening.js` reads for 「受付中」 (see
     /// docs/open-data.md); missing without hours.
     pub hours_json: Option<String>,
@@ -490,6 +495,8 @@ pub fn entry_view(
             })
             .collect(),
         hours_note: f.hours_note.clone(),
+        aliases: f.aliases.clone().unwrap_or_default(),
+        notes: f.notes.clone(),
         hours_json: crate::opendata::schedule::data_hours(entry, &site.config.timezone),
         accessibility: f.accessibility.clone(),
         languages: f.languages.clone().unwrap_or_default(),

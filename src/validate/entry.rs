@@ -727,6 +727,7 @@ fn not_in_vocabulary(name: &str, value: &str, allowed: &[String], path: &Path) -
 fn present_fields(f: &EntryFields) -> Vec<&'static str> {
     let flags = [
         f.name.is_some(),
+        f.aliases.is_some(),
         f.kana.is_some(),
         f.summary.is_some(),
         f.categories.is_some(),
@@ -753,6 +754,8 @@ fn present_fields(f: &EntryFields) -> Vec<&'static str> {
         f.keywords.is_some(),
         f.verified.is_some(),
         f.draft.is_some(),
+        f.notes.is_some(),
+        f.source.is_some(),
         f.starts.is_some(),
         f.ends.is_some(),
         f.venue.is_some(),

@@ -101,6 +101,7 @@ pub fn validate(loaded: &Loaded, options: &ValidateOptions) -> Validated {
         .filter(|p| options.drafts || p.entry.fields.draft != Some(true) || p.partial)
         .collect();
     check_references(&built, &parsed, &mut diagnostics);
+    check_same_entry(&parsed, &mut diagnostics);
 
     let site = if diagnostics.has_errors() || failed_files > 0 {
         None
@@ -260,6 +261,60 @@ fn check_duplicates(loaded: &Loaded, diagnostics: &mut Diagnostics) {
             );
         } else {
             seen.insert(&file.stem, file);
+        }
+    }
+}
+
+/// Two files for one place: the same `source` (one row of an imported
+/// list, e.g. an entry copied before a rename), or the same name at the
+/// same address. A warning: a center and its branch may share both.
+fn check_same_entry(parsed: &[Parsed], diagnostics: &mut Diagnostics) {
+    let mut by_source: BTreeMap<(&str, &str), &Parsed> = BTreeMap::new();
+    let mut by_place: BTreeMap<(Kind, String, String), &Parsed> = BTreeMap::new();
+    for p in parsed.iter().filter(|p| p.entry.kind != Kind::Page) {
+        let f = &p.entry.fields;
+        if let Some(src) = &f.source {
+            match by_source.get(&(src.dataset.as_str(), src.key.as_str())) {
+                Some(first) => diagnostics.push(
+                    Diagnostic::warning(
+                        Code::DuplicateEntry,
+                        format!(
+                            "this entry and {} are both row 「{}」 of the list {}",
+                            first.file.path.display(),
+                            src.key,
+                            src.dataset
+                        ),
+                    )
+                    .in_file(&p.file.path)
+                    .field("source")
+                    .help("keep one of them (merge what the editors wrote into it) and delete the other; a re-import updates only the first"),
+                ),
+                None => {
+                    by_source.insert((src.dataset.as_str(), src.key.as_str()), p);
+                }
+            }
+        }
+        let squeeze = |s: &str| -> String { s.chars().filter(|c| !c.is_whitespace()).collect() };
+        if let (Some(name), Some(address)) = (&f.name, &f.address) {
+            let key = (p.entry.kind, squeeze(name), squeeze(address));
+            match by_place.get(&key) {
+                Some(first) => diagnostics.push(
+                    Diagnostic::warning(
+                        Code::DuplicateEntry,
+                        format!(
+                            "{} has the same name and address: 「{}」, {}",
+                            first.file.path.display(),
+                            name.trim(),
+                            address.trim()
+                        ),
+                    )
+                    .in_file(&p.file.path)
+                    .help("if they are the same place, keep one file and delete the other; if not, make the names tell them apart"),
+                ),
+                None => {
+                    by_place.insert(key, p);
+                }
+            }
         }
     }
 }
