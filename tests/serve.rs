@@ -635,14 +635,6 @@ fn a_broken_site_toml_keeps_the_last_good_site_until_it_is_fixed() {
     assert!(page.contains("みんな食堂(修正中)"));
 }
 
-/// Every page and the sitemap of `dir`, by path.
-/// The pages and the sitemap under `dir` (what an entry change can alter).
-fn pages(dir: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
-    let mut files = common::tree(dir);
-    files.retain(|rel, _| rel.ends_with(".html") || rel.ends_with("sitemap.xml"));
-    files
-}
-
 #[test]
 fn after_incremental_edits_the_preview_equals_a_full_build() {
     let (tmp, root) = portal();

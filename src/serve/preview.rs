@@ -25,17 +25,19 @@
 //! renames) rebuild everything, as `tsunagu build` does.
 
 use super::background::{copy_site, send, Background, Job};
+use super::affected::{render_changes, scan_entry_files, View, MAX_AFFECTED_RENDERS};
 use super::changes::PathClass;
+use super::report::{describe, page_url};
+use super::report::{Report, Written};
 use super::Notice;
 use crate::diagnostics::{Code, Diagnostic, Diagnostics, SourceMap};
 use crate::load::SourceFile;
-use crate::model::{Entry, Kind, Slug};
+use crate::model::{Entry, Slug};
 use crate::output::live::{remove_file, write_if_changed};
-use crate::output::OutputFile;
 use crate::pipeline::{self, BuildContext};
 use crate::render::{RenderError, Theme};
 use crate::site::Site;
-use crate::validate::incremental::{self as one, Targets};
+use crate::validate::incremental as one;
 use crate::validate::ValidateOptions;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -52,71 +54,6 @@ pub struct EntryChange {
     pub new: Option<Entry>,
 }
 
-/// The result of one rebuild, for the terminal line and the browser.
-#[derive(Debug)]
-pub struct Report {
-    /// What changed, e.g. `content/centers/x.yaml`, or `site.toml` for a full rebuild.
-    pub what: String,
-    /// Whether everything was rebuilt.
-    pub full: bool,
-    /// Files written (pages, and for a full rebuild every output file).
-    pub written: usize,
-    pub elapsed: Duration,
-    /// This run's diagnostics (errors and warnings), for the terminal.
-    pub diagnostics: Diagnostics,
-    pub sources: SourceMap,
-    /// The errors still standing (this run's and earlier unfixed ones);
-    /// empty when the preview shows the current files.
-    pub banner: Option<(Diagnostics, SourceMap)>,
-    /// Whether the served files changed (the tabs should reload).
-    pub changed: bool,
-    /// Where the time went (`check`, `render`, `write`), for developers.
-    pub timings: Vec<(&'static str, Duration)>,
-}
-
-impl Report {
-    /// The terminal line: `更新: content/centers/x.yaml → 12 ページ (34 ms)`.
-    pub fn line(&self) -> String {
-        let ms = self.elapsed.as_millis();
-        if self.banner.is_some() && !self.changed {
-            return format!(
-                "エラー: {} → 前回の正常な版を表示中 (ブラウザにも表示) ({ms} ms)",
-                self.what
-            );
-        }
-        let head = if self.full {
-            "全体を再ビルド"
-        } else {
-            "更新"
-        };
-        let still = if self.banner.is_some() {
-            " (ほかのファイルのエラーが残っています)"
-        } else {
-            ""
-        };
-        format!(
-            "{head}: {} → {} ページ ({ms} ms){still}",
-            self.what, self.written
-        )
-    }
-}
-
-/// Files an incremental rebuild has just put in place, handed to the
-/// caller as soon as they are on disk (the edited entry's own page first,
-/// then the lists and other pages), so the tabs showing them can reload.
-#[derive(Debug)]
-pub struct Written {
-    /// Site-relative URL paths of the pages written or removed, raw UTF-8
-    /// (`/centers/x/`, `/categories/食/`, `/404.html`).
-    pub pages: Vec<String>,
-    /// The errors still standing (see [`Report::banner`]).
-    pub banner: Option<(Diagnostics, SourceMap)>,
-}
-
-/// The URL path of an output file: `centers/x/index.html` → `/centers/x/`.
-fn page_url(file: &str) -> String {
-    format!("/{}", file.strip_suffix("index.html").unwrap_or(file))
-}
 
 /// An unfixed problem with one entry file: its diagnostics and the text
 /// of the files they point into.
@@ -748,116 +685,9 @@ fn warm_up(site: Arc<Site>, theme: Arc<Theme>, notices: Sender<Notice>) {
     }
 }
 
-/// Beyond this many changed entries in one batch (a `git checkout`, a
-/// search-and-replace over many files), one full render is cheaper than
-/// one affected-pages render per entry.
-const MAX_AFFECTED_RENDERS: usize = 8;
-
-/// The pages the changes touch, rendered from `site` (after the changes),
-/// and the output files of entry pages that went away.
-fn render_changes(
-    site: &Site,
-    theme: &Theme,
-    changes: &[EntryChange],
-) -> Result<(Vec<OutputFile>, BTreeSet<String>), RenderError> {
-    if changes.len() > MAX_AFFECTED_RENDERS {
-        // Everything, of which only what differs is written.
-        return Ok((crate::render::render_site(site, theme)?, BTreeSet::new()));
-    }
-    let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-    let mut removed = BTreeSet::new();
-    for c in changes {
-        let affected = crate::render::render_affected(site, theme, c.old.as_ref(), c.new.as_ref())?;
-        removed.extend(affected.removed);
-        for f in affected.files {
-            files.insert(f.path, f.bytes);
-        }
-    }
-    // A page one change removed and another brought back stays.
-    removed.retain(|p| !files.contains_key(p));
-    let files = files
-        .into_iter()
-        .map(|(path, bytes)| OutputFile { path, bytes })
-        .collect();
-    Ok((files, removed))
-}
-
-/// The site as it would be after the change, for the reference checks.
-struct View<'a> {
-    site: &'a Site,
-    files: &'a BTreeMap<String, BTreeSet<PathBuf>>,
-    removed: Option<&'a Slug>,
-    added: Option<&'a Entry>,
-}
-
-impl Targets for View<'_> {
-    fn built_kind(&self, slug: &str) -> Option<Kind> {
-        if let Some(e) = self.added.filter(|e| e.slug.as_str() == slug) {
-            return Some(e.kind);
-        }
-        if self.removed.is_some_and(|r| r.as_str() == slug) {
-            return None;
-        }
-        let slug = Slug::parse(slug).ok()?;
-        self.site.get(&slug).map(|e| e.kind)
-    }
-
-    fn has_file(&self, slug: &str) -> bool {
-        self.files.get(slug).is_some_and(|s| !s.is_empty())
-    }
-
-    fn slugs_of(&self, kinds: &[Kind]) -> Vec<String> {
-        self.files
-            .iter()
-            .filter(|(_, paths)| {
-                paths
-                    .iter()
-                    .any(|p| crate::load::classify(p).is_some_and(|(k, _)| kinds.contains(&k)))
-            })
-            .map(|(s, _)| s.clone())
-            .collect()
-    }
-}
-
-/// Every entry file under `root/content`, by stem: what [`crate::load`]
-/// would read (the same walk and input rule).
-fn scan_entry_files(root: &Path) -> BTreeMap<String, BTreeSet<PathBuf>> {
-    let mut files: BTreeMap<String, BTreeSet<PathBuf>> = BTreeMap::new();
-    let portal = crate::load::inputs::PortalFolder::new(root);
-    for item in portal.walk(&root.join("content")).into_iter().flatten() {
-        let rel = item.relative;
-        if crate::load::classify(&rel).is_none() {
-            continue;
-        }
-        let stem = rel
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        files.entry(stem).or_default().insert(rel);
-    }
-    files
-}
 
 fn slash(p: &Path) -> String {
     p.to_string_lossy().replace('\\', "/")
 }
 
-/// `a`, or `a ほか2件` for several.
-fn describe(names: &[String]) -> String {
-    match names {
-        [] => String::new(),
-        [one] => one.clone(),
-        [first, rest @ ..] => format!("{first} ほか{}件", rest.len()),
-    }
-}
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn describes_batches() {
-        assert_eq!(describe(&["a".into()]), "a");
-        assert_eq!(describe(&["a".into(), "b".into(), "c".into()]), "a ほか2件");
-    }
-}
