@@ -3,6 +3,9 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+pub mod closure;
+pub mod wire;
+
 /// A day of the week.
 #[derive(
     Debug,
