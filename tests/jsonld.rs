@@ -90,7 +90,14 @@ const VOCAB: &[(&str, &str, &[&str])] = &[
     (
         "Place",
         "https://schema.org/Place",
-        &["name", "url", "address", "geo", "openingHoursSpecification"],
+        &[
+            "name",
+            "url",
+            "address",
+            "geo",
+            "openingHoursSpecification",
+            "specialOpeningHoursSpecification",
+        ],
     ),
     (
         "PostalAddress",
@@ -272,7 +279,16 @@ fn check_node(page: &str, path: &str, v: &Value, bad: &mut Vec<String>, seen: &m
         }
     }
     if let Some((_, req)) = REQUIRED.iter().find(|(t, _)| *t == ty) {
+        // A closed-days specification (validFrom/validThrough, opens =
+        // closes = 00:00:00, Google's form for special hours) has no days
+        // of the week: it applies to those dates whatever the weekday.
+        let dated_closure = ty == "OpeningHoursSpecification"
+            && obj.contains_key("validFrom")
+            && obj.get("opens") == obj.get("closes");
         for r in *req {
+            if dated_closure && *r == "dayOfWeek" {
+                continue;
+            }
             let present = obj.get(*r).is_some_and(|x| match x {
                 Value::String(s) => !s.trim().is_empty(),
                 Value::Array(a) => !a.is_empty(),
