@@ -11,8 +11,10 @@
 pub mod cli;
 pub mod config;
 pub mod diagnostics;
+pub mod export;
 pub mod feeds;
 pub mod holidays;
+pub mod import;
 pub mod index;
 pub mod load;
 pub mod memory;

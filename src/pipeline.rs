@@ -128,7 +128,7 @@ pub const DATA_STAGES: &[DataStage] = &[
     DataStage {
         name: "open data",
         code: Code::RenderFailed,
-        run: |site| crate::opendata::export(site).map_err(|e| e.to_string()),
+        run: |site| crate::export::export(site).map_err(|e| e.to_string()),
     },
 ];
 

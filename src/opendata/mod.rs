@@ -1,22 +1,13 @@
-//! Open data: what the build publishes for other systems, and the import
-//! of spreadsheets back into entries.
-//!
-//! | file | what |
-//! |---|---|
-//! | `data/entries.json` | every entry (closed ones too, with their status; never drafts), close to Open Referral HSDS |
-//! | `data/public-facilities.csv` | centers and cafeterias in the columns of 自治体標準オープンデータセット「公共施設一覧」 |
-//! | `data/events.csv` | events in the columns of 「イベント一覧」 |
-//! | `data/holidays.json` | the national holidays of this year and the next two (for `opening.js`) |
-//!
-//! The shapes are documented field by field in `docs/open-data.md`.
+//! The open-data format both directions share: the columns of the
+//! 自治体標準オープンデータセット, the CSV codec (formula guard, encodings)
+//! and kana conversion. The output stage that writes `data/*` is
+//! [`crate::export`]; the CSV authoring tool that reads a list back into
+//! entries is [`crate::import`]. This module writes nothing and reads no
+//! files.
 
 pub mod csv;
-pub mod export;
-pub mod import;
 pub mod kana;
 pub mod schedule;
-
-pub use export::export;
 
 /// The columns of `data/public-facilities.csv`: the 公共施設一覧 of the
 /// 自治体標準オープンデータセット (デジタル庁), in its order, then `種別`
@@ -84,12 +75,6 @@ pub const EVENT_COLUMNS: &[&str] = &[
     "URL",
     "備考",
 ];
-
-/// Where the files go, relative to the output root.
-pub const ENTRIES_JSON: &str = "data/entries.json";
-pub const FACILITIES_CSV: &str = "data/public-facilities.csv";
-pub const EVENTS_CSV: &str = "data/events.csv";
-pub const HOLIDAYS_JSON: &str = "data/holidays.json";
 
 /// A column name as the import compares it: trimmed, full-width ASCII
 /// (Ａ-Ｚ, （）) made half-width, spaces removed.

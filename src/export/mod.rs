@@ -1,34 +1,49 @@
-//! The open-data files of a build: `data/entries.json`, the two CSVs in the
-//! 自治体標準オープンデータセット columns, and `data/holidays.json`.
+//! The open-data output stage: what the build publishes for other systems.
+//! It produces [`OutputFile`]s and never writes to disk (only `output` does).
+//!
+//! | file | what |
+//! |---|---|
+//! | `data/entries.json` | every entry (closed ones too, with their status; never drafts), close to Open Referral HSDS |
+//! | `data/public-facilities.csv` | centers and cafeterias in the columns of 自治体標準オープンデータセット「公共施設一覧」 |
+//! | `data/events.csv` | events in the columns of 「イベント一覧」 |
+//! | `data/holidays.json` | the national holidays of this year and the next two (for `opening.js`) |
+//!
 //! Deterministic: entries in (kind, slug) order, dates from the content
-//! and from the build's `today`.
+//! and from the build's `today`. The shapes are documented field by field
+//! in `docs/open-data.md`.
 
-use super::schedule::{self, hhmm};
-use super::{csv, kana, EVENT_COLUMNS, FACILITY_COLUMNS};
+use crate::opendata::schedule::{self, hhmm};
+use crate::opendata::{csv, kana, EVENT_COLUMNS, FACILITY_COLUMNS};
 use crate::feeds::{self, absolute_url, published, FeedError};
 use crate::model::{Day, Entry, EventTime, HoursRule, Kind, Online, Registration, Status, Weekday};
 use crate::output::OutputFile;
 use crate::site::Site;
 use serde::Serialize;
 
+/// Where the files go, relative to the output root.
+pub const ENTRIES_JSON: &str = "data/entries.json";
+pub const FACILITIES_CSV: &str = "data/public-facilities.csv";
+pub const EVENTS_CSV: &str = "data/events.csv";
+pub const HOLIDAYS_JSON: &str = "data/holidays.json";
+
 /// Every open-data file, sorted by path.
 pub fn export(site: &Site) -> Result<Vec<OutputFile>, FeedError> {
     let year = site.today.year();
     let mut files = vec![
         OutputFile {
-            path: super::ENTRIES_JSON.to_string(),
+            path: ENTRIES_JSON.to_string(),
             bytes: entries_json(site)?,
         },
         OutputFile {
-            path: super::FACILITIES_CSV.to_string(),
+            path: FACILITIES_CSV.to_string(),
             bytes: facilities_csv(site),
         },
         OutputFile {
-            path: super::EVENTS_CSV.to_string(),
+            path: EVENTS_CSV.to_string(),
             bytes: events_csv(site)?,
         },
         OutputFile {
-            path: super::HOLIDAYS_JSON.to_string(),
+            path: HOLIDAYS_JSON.to_string(),
             bytes: crate::holidays::to_json(year..=year.saturating_add(2)).into_bytes(),
         },
     ];
