@@ -12,10 +12,10 @@
 //! and from the build's `today`. The shapes are documented field by field
 //! in `docs/open-data.md`.
 
-use crate::opendata::schedule::{self, hhmm};
-use crate::opendata::{csv, kana, EVENT_COLUMNS, FACILITY_COLUMNS};
 use crate::feeds::{self, absolute_url, published, FeedError};
 use crate::model::{Day, Entry, EventTime, HoursRule, Kind, Online, Registration, Status, Weekday};
+use crate::opendata::schedule::{self, hhmm};
+use crate::opendata::{csv, kana, EVENT_COLUMNS, FACILITY_COLUMNS};
 use crate::output::OutputFile;
 use crate::site::Site;
 use serde::Serialize;
