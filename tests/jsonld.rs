@@ -318,8 +318,18 @@ fn check_node(page: &str, path: &str, v: &Value, bad: &mut Vec<String>, seen: &m
                 obj.get("opens").and_then(Value::as_str).unwrap_or(""),
                 obj.get("closes").and_then(Value::as_str).unwrap_or(""),
             );
-            if !is_time(o) || !is_time(c) || o >= c {
+            // Closed all day: 00:00:00 to 00:00:00 on dated specifications
+            // without days, under specialOpeningHoursSpecification or in
+            // hoursAvailable beside the regular hours.
+            let closed_all_day = o == "00:00:00"
+                && c == "00:00:00"
+                && obj.contains_key("validFrom")
+                && !obj.contains_key("dayOfWeek");
+            if !is_time(o) || !is_time(c) || (o >= c && !closed_all_day) {
                 bad.push(format!("{page}: {path}: opens {o:?} / closes {c:?}"));
+            }
+            if path.contains("specialOpeningHoursSpecification") && !closed_all_day {
+                bad.push(format!("{page}: {path}: special hours that are not a closed day"));
             }
             for k in ["validFrom", "validThrough"] {
                 if let Some(d) = obj.get(k) {

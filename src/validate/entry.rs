@@ -665,6 +665,21 @@ pub fn check_fields(
     }
 
     // Warnings.
+    out.extend(super::closures::check(
+        fields,
+        split.body,
+        &config.closures.spans,
+        path,
+        loc.value(&[Step::Key("hours_note")]),
+        |sentence| {
+            // The body's line: after the front matter, where the sentence is.
+            let start = split
+                .body
+                .map_or(0, |b| file.text.len().saturating_sub(b.len()));
+            let at = start + file.text.get(start..)?.find(sentence)?;
+            Some(file.text[..at].matches('\n').count() + 1)
+        },
+    ));
     if let Some(summary) = &fields.summary {
         let n = summary.chars().count();
         if n > SUMMARY_MAX_CHARS {
