@@ -15,6 +15,12 @@ use common::{assert_ok, repo};
 /// Builds the closures fixture with the build's today at `date` 10:00 JST
 /// and returns the center's page.
 fn page_at(date: &str) -> String {
+    std::fs::read_to_string(build_at(date, "page").join("centers/madoguchi/index.html")).unwrap()
+}
+
+/// Builds the closures fixture with the build's today at `date` 10:00 JST
+/// (into a folder of its own per `tag`: the tests run in parallel).
+fn build_at(date: &str, tag: &str) -> PathBuf {
     let day: jiff::civil::Date = date.parse().unwrap();
     let epoch = day
         .at(10, 0, 0, 0)
@@ -23,7 +29,7 @@ fn page_at(date: &str) -> String {
         .timestamp()
         .as_second();
     let root = repo().join("tests/fixtures/portals/closures");
-    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("closures-{date}"));
+    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("closures-{tag}-{date}"));
     let o = Command::new(env!("CARGO_BIN_EXE_tsunagu"))
         .args([
             "build",
@@ -39,7 +45,7 @@ fn page_at(date: &str) -> String {
         .output()
         .unwrap();
     assert_ok(&o);
-    std::fs::read_to_string(out.join("centers/madoguchi/index.html")).unwrap()
+    out
 }
 
 fn jsonld(html: &str) -> Value {
@@ -147,4 +153,30 @@ fn the_new_year_and_a_one_off_closure_at_fixed_clocks() {
     let regular = specs(&jsonld(&after));
     assert_eq!(regular.len(), 1, "{regular:?}");
     assert_eq!(regular[0]["opens"], "09:00:00");
+}
+
+#[test]
+fn the_open_data_carries_the_closed_days() {
+    let out = build_at("2026-12-28", "data");
+    let json: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("data/entries.json")).unwrap())
+            .unwrap();
+    let entry = json["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == "madoguchi")
+        .expect("the center in entries.json");
+    assert_eq!(
+        entry["closed"],
+        serde_json::json!([
+            {"yearly": "12-29", "to": "01-03", "label": "年末年始", "text": "年末年始(12月29日〜1月3日)"},
+            {"date": "2027-01-15", "to": "2027-01-15", "label": "臨時休館", "text": "2027年1月15日", "note": "臨時休館"}
+        ])
+    );
+    let csv = std::fs::read_to_string(out.join("data/public-facilities.csv")).unwrap();
+    assert!(
+        csv.contains("【休館日】年末年始(12月29日〜1月3日)、2027年1月15日(臨時休館)"),
+        "the 利用可能日時特記事項 cell names the closed days: {csv}"
+    );
 }

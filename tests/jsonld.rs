@@ -329,7 +329,9 @@ fn check_node(page: &str, path: &str, v: &Value, bad: &mut Vec<String>, seen: &m
                 bad.push(format!("{page}: {path}: opens {o:?} / closes {c:?}"));
             }
             if path.contains("specialOpeningHoursSpecification") && !closed_all_day {
-                bad.push(format!("{page}: {path}: special hours that are not a closed day"));
+                bad.push(format!(
+                    "{page}: {path}: special hours that are not a closed day"
+                ));
             }
             for k in ["validFrom", "validThrough"] {
                 if let Some(d) = obj.get(k) {
