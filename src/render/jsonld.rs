@@ -25,6 +25,14 @@
 //! `validThrough`), the form schema.org and Google use for dated hours.
 //! A portal rebuilt regularly (every commit, or a scheduled CI run) keeps
 //! these dates current; the page's own text keeps saying 「毎月第3木曜」.
+//!
+//! Closed days (`closed:`, see `model::hours::closure`) in the same
+//! horizon become one `OpeningHoursSpecification` per run of days with
+//! `opens` = `closes` = `00:00:00` and `validFrom`/`validThrough` (Google's
+//! form for "closed on these dates"): under the `Place`'s
+//! `specialOpeningHoursSpecification`, or after the regular hours in
+//! `hoursAvailable` (ContactPoint, GovernmentService), which has no
+//! separate list. Monthly dates that fall on a closed day are left out.
 
 use super::view::EventTimes;
 use crate::model::{Day, Entry, HoursRule, Kind, Online, Registration, Status, Weekday};
