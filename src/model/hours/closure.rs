@@ -18,6 +18,7 @@
 //!   - {yearly: "08-13", to: "08-16"}               # a span every year (may cross the new year)
 //!   - {date: 2027-01-15, note: 臨時休館(設備点検)} # one day
 //!   - {date: 2027-02-01, to: 2027-02-05, note: 臨時休館}  # a run of days
+//!   - {name: 年末年始, note: 12月28日は午前のみ}  # a named closure with a note
 //! ```
 
 use super::Weekday;
@@ -491,8 +492,10 @@ impl Closure {
             Closure::YearEnd { .. } => "年末年始".into(),
             Closure::Obon { .. } => "お盆".into(),
             Closure::MonthEnd { .. } => "月末日".into(),
-            Closure::Dates { .. } => "休館日".into(),
-            _ => "休館日".into(),
+            Closure::Monthly { .. }
+            | Closure::HolidayMoves { .. }
+            | Closure::Yearly { .. }
+            | Closure::Dates { .. } => "休館日".into(),
         }
     }
 
