@@ -269,5 +269,8 @@ test('closures: every form closes the right days', () => {
   assert.ok(!is({ holiday_moves: 'mon' }, '2026-09-22'));
   assert.ok(is({ holiday_moves: 'mon' }, '2027-01-12'));
   assert.ok(!is({ holiday_moves: 'mon' }, '2027-01-19'));
+  assert.ok(is({ after_holiday: true }, '2026-09-24'), 'the day after 秋分の日');
+  assert.ok(!is({ after_holiday: true }, '2026-09-22'), 'a holiday itself is not');
+  assert.ok(!is({ after_holiday: true }, '2026-09-25'));
   assert.ok(!is({ someday: 'soon' }, '2027-01-19'), 'an unknown form closes nothing');
 });

@@ -12,6 +12,7 @@
 //!   - 年末年始                 # or year_end: site.toml [closures] year_end (default 12-29..01-03)
 //!   - お盆                     # or obon: site.toml [closures] obon (default 08-13..08-16)
 //!   - 月末日                   # or month_end: the last day of every month
+//!   - 祝日の翌日               # or day_after_holiday: a day after a holiday that is not one itself
 //!   - {weekday: tue, nth: 3}   # 第3火曜 (nth -1: the last one of the month)
 //!   - {holiday_moves: mon}     # 月曜が祝日なら開いて、翌平日(次の祝日でない日)が休み
 //!   - {yearly: "06-01", note: 創立記念日}          # a named date, every year
@@ -201,6 +202,8 @@ pub enum Closure {
     Obon { note: Option<String> },
     /// 月末日: the last day of every month.
     MonthEnd { note: Option<String> },
+    /// 祝日の翌日: a day that follows a national holiday and is not one.
+    DayAfterHoliday { note: Option<String> },
     /// 第N曜日 (nth -1: the last one of the month).
     Monthly {
         weekday: Weekday,
@@ -233,12 +236,14 @@ enum Named {
     YearEnd,
     Obon,
     MonthEnd,
+    DayAfterHoliday,
 }
 
-const NAMES: [(&str, &str, Named); 3] = [
+const NAMES: [(&str, &str, Named); 4] = [
     ("year_end", "年末年始", Named::YearEnd),
     ("obon", "お盆", Named::Obon),
     ("month_end", "月末日", Named::MonthEnd),
+    ("day_after_holiday", "祝日の翌日", Named::DayAfterHoliday),
 ];
 
 /// A closure written as a mapping, before we know its shape.
@@ -271,7 +276,7 @@ impl schemars::JsonSchema for Closure {
         schemars::json_schema!({
             "description": "年末年始 / お盆 / 月末日 (or year_end, obon, month_end), {weekday: tue, nth: 3}, {holiday_moves: mon}, {yearly: \"06-01\"}, {yearly: \"08-13\", to: \"08-16\"}, {date: 2027-01-15, note: 臨時休館}, {date: 2027-02-01, to: 2027-02-05}",
             "anyOf": [
-                { "type": "string", "enum": ["年末年始", "お盆", "月末日", "year_end", "obon", "month_end"] },
+                { "type": "string", "enum": ["年末年始", "お盆", "月末日", "祝日の翌日", "year_end", "obon", "month_end", "day_after_holiday"] },
                 raw
             ]
         })
@@ -286,7 +291,7 @@ fn named(s: &str) -> Result<Named, String> {
         .map(|(_, _, n)| *n)
         .ok_or_else(|| {
             format!(
-                "`{s}` is not a closure: write 年末年始, お盆 or 月末日, or a mapping such as {{date: 2027-01-15, note: 臨時休館}}, {{yearly: \"06-01\"}}, {{weekday: tue, nth: 3}} or {{holiday_moves: mon}}"
+                "`{s}` is not a closure: write 年末年始, お盆, 月末日 or 祝日の翌日, or a mapping such as {{date: 2027-01-15, note: 臨時休館}}, {{yearly: \"06-01\"}}, {{weekday: tue, nth: 3}} or {{holiday_moves: mon}}"
             )
         })
 }
@@ -296,6 +301,7 @@ fn from_named(n: Named, note: Option<String>) -> Closure {
         Named::YearEnd => Closure::YearEnd { note },
         Named::Obon => Closure::Obon { note },
         Named::MonthEnd => Closure::MonthEnd { note },
+        Named::DayAfterHoliday => Closure::DayAfterHoliday { note },
     }
 }
 
@@ -405,6 +411,7 @@ impl Closure {
             Closure::YearEnd { note }
             | Closure::Obon { note }
             | Closure::MonthEnd { note }
+            | Closure::DayAfterHoliday { note }
             | Closure::Monthly { note, .. }
             | Closure::HolidayMoves { note, .. }
             | Closure::Yearly { note, .. }
@@ -418,6 +425,9 @@ impl Closure {
             Closure::YearEnd { .. } => spans.year_end.contains(d),
             Closure::Obon { .. } => spans.obon.contains(d),
             Closure::MonthEnd { .. } => d.day() == d.days_in_month(),
+            Closure::DayAfterHoliday { .. } => {
+                !is_holiday(d) && d.yesterday().is_ok_and(is_holiday)
+            }
             Closure::Monthly { weekday, nth, .. } => nth_matches(d, *weekday, *nth),
             Closure::Yearly { span, .. } => span.contains(d),
             Closure::Dates { from, to, .. } => from.0 <= d && d <= to.0,
@@ -458,6 +468,7 @@ impl Closure {
             Closure::YearEnd { .. } => format!("年末年始({})", spans.year_end.japanese()),
             Closure::Obon { .. } => format!("お盆({})", spans.obon.japanese()),
             Closure::MonthEnd { .. } => "月末日".into(),
+            Closure::DayAfterHoliday { .. } => "祝日の翌日".into(),
             Closure::Monthly { weekday, nth, .. } => {
                 if *nth == -1 {
                     format!("最終{}曜", weekday.japanese())
@@ -492,6 +503,7 @@ impl Closure {
             Closure::YearEnd { .. } => "年末年始".into(),
             Closure::Obon { .. } => "お盆".into(),
             Closure::MonthEnd { .. } => "月末日".into(),
+            Closure::DayAfterHoliday { .. } => "祝日の翌日".into(),
             Closure::Monthly { .. }
             | Closure::HolidayMoves { .. }
             | Closure::Yearly { .. }
@@ -510,6 +522,7 @@ impl Closure {
             Closure::Obon { .. } => yearly(&spans.obon),
             Closure::Yearly { span, .. } => yearly(span),
             Closure::MonthEnd { .. } => json!({"month_end": true}),
+            Closure::DayAfterHoliday { .. } => json!({"after_holiday": true}),
             Closure::Monthly { weekday, nth, .. } => {
                 json!({"weekday": KEYS[weekday.index()], "nth": nth})
             }
@@ -593,7 +606,7 @@ mod tests {
     #[test]
     fn refuses_nonsense_with_a_way_out() {
         let e = parse("- 年末").unwrap_err();
-        assert!(e.contains("年末年始, お盆 or 月末日"), "{e}");
+        assert!(e.contains("年末年始, お盆, 月末日 or 祝日の翌日"), "{e}");
         let e = parse("- {date: 2027-02-05, to: 2027-02-01}").unwrap_err();
         assert!(e.contains("is before"), "{e}");
         let e = parse("- {weekday: tue}").unwrap_err();
@@ -626,6 +639,10 @@ mod tests {
         assert!(!third_tue.covers(&spans, day("2026-12-08")));
         // 2026-09-21 (Mon) 敬老の日, 9-22 国民の休日, 9-23 秋分の日: a Monday
         // closure moves to Thursday 9-24.
+        let after = Closure::DayAfterHoliday { note: None };
+        assert!(after.covers(&spans, day("2026-09-24")), "after 秋分の日");
+        assert!(!after.covers(&spans, day("2026-09-22")), "a holiday itself");
+        assert!(!after.covers(&spans, day("2026-09-25")));
         let moves = Closure::HolidayMoves {
             weekday: Weekday::Mon,
             note: None,

@@ -612,6 +612,11 @@ fn closed_item(item: &str, out: &mut ParsedHours) -> bool {
             out.closed_days.push(Day::Hol);
             return paren.is_none();
         }
+        "祝日の翌日" | "祝休日の翌日" | "休日の翌日" | "国民の祝日の翌日" =>
+        {
+            out.closures.push(Closure::DayAfterHoliday { note: None });
+            return paren.is_none();
+        }
         "なし" | "無休" | "年中無休" => return paren.is_none(),
         _ => {}
     }

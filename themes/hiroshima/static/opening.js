@@ -24,6 +24,8 @@
      {"date":"2027-01-15","to":"2027-01-15","label":"臨時休館"}  one-off days
      {"weekday":"tue","nth":3,"label":"休館日"}   第3火曜 (nth -1: the last)
      {"month_end":true,"label":"月末日"}          the last day of each month
+     {"after_holiday":true,"label":"祝日の翌日"}  a day after a holiday that
+                                   is not a holiday itself
      {"holiday_moves":"mon","label":"休館日"}     when a Monday is a holiday,
                                    the next day that is not a holiday
    The build resolves 年末年始 and お盆 to dates from site.toml [closures],
@@ -105,6 +107,9 @@
       return c.date <= d && d <= (typeof c.to === 'string' ? c.to : c.date);
     }
     if (c.month_end === true) { return day.day === daysInMonth(day.year, day.month); }
+    if (c.after_holiday === true) {
+      return !isHoliday(holidays, day) && isHoliday(holidays, civilDay(day.year, day.month, day.day, -1));
+    }
     if (typeof c.weekday === 'string' && typeof c.nth === 'number') {
       if (DAY_KEYS[day.weekday] !== c.weekday) { return false; }
       if (c.nth === -1) { return day.day + 7 > daysInMonth(day.year, day.month); }
