@@ -17,7 +17,7 @@
 //!   code when there is one (`center-341002-0001`); an ID made only of
 //!   digits becomes `<kind>-<ID>`; without one, `<kind>-<8 hex digits>`
 //!   from a stable hash (FNV-1a) of the name and address.
-//! - Re-import is a sync ([`sync`]): entries are found by their `source`
+//! - Re-import is a sync (`sync.rs`): entries are found by their `source`
 //!   key, and only fields the list changed and no editor changed since
 //!   are updated.
 //! - Every value is checked as `tsunagu check` would (phone numbers, URLs,
