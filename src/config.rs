@@ -52,6 +52,40 @@ pub struct SiteConfig {
     /// How the output is prepared for a static host (`[build]`).
     #[serde(default)]
     pub build: BuildSettings,
+    /// What the named closures 年末年始 and お盆 mean here (`[closures]`).
+    #[serde(default)]
+    pub closures: ClosureSettings,
+}
+
+/// `[closures]`: the spans entries mean by `closed: [年末年始]` and
+/// `closed: [お盆]`, because not every municipality closes the same days.
+/// Default: 年末年始 12-29..01-03 (the national government's 年末年始の休日),
+/// お盆 08-13..08-16.
+#[derive(Debug, Clone, Copy, Deserialize, Default)]
+#[serde(from = "RawClosureSettings")]
+pub struct ClosureSettings {
+    pub spans: crate::model::NamedSpans,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawClosureSettings {
+    /// e.g. `year_end = "12-28..01-04"`.
+    year_end: Option<crate::model::YearlySpan>,
+    /// e.g. `obon = "08-13..08-15"`.
+    obon: Option<crate::model::YearlySpan>,
+}
+
+impl From<RawClosureSettings> for ClosureSettings {
+    fn from(r: RawClosureSettings) -> ClosureSettings {
+        let d = crate::model::NamedSpans::default();
+        ClosureSettings {
+            spans: crate::model::NamedSpans {
+                year_end: r.year_end.unwrap_or(d.year_end),
+                obon: r.obon.unwrap_or(d.obon),
+            },
+        }
+    }
 }
 
 /// `[build]`: how the output is prepared for the host that serves it.

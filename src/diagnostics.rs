@@ -69,6 +69,7 @@ pub enum Code {
     MissingKana,
     NoHotlines,
     NoDescription,
+    ClosureInWords,
     // output
     UnsafeOutput,
     WriteFailed,
@@ -122,6 +123,7 @@ impl Code {
             MissingKana => "missing-kana",
             NoHotlines => "no-hotlines",
             NoDescription => "no-description",
+            ClosureInWords => "closure-in-words",
             UnsafeOutput => "unsafe-output",
             WriteFailed => "write-failed",
             RenderFailed => "render-failed",

@@ -406,3 +406,51 @@ fn the_documented_non_standard_list_imports_with_its_mapping() {
     let c = check(&root);
     assert!(c.status.success(), "{}", stderr(&c));
 }
+
+/// Real lists leave 利用可能曜日・開始時間・終了時間 empty and write the hours
+/// in 利用可能日時特記事項: the hours model's text parser turns them into
+/// rules and closed days; what it cannot read stays in hours_note and is
+/// reported for its row.
+#[test]
+fn hours_written_as_text_become_structured_hours() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = empty_portal(dir.path());
+    let o = import(&root, &fixture("facilities-text-hours.csv"), "center", &[]);
+    let err = stderr(&o);
+    assert!(o.status.success(), "{err}");
+    let lib = read(&root, "content/centers/center-341002-0101.md");
+    assert!(
+        lib.contains("hours:\n  - {days: [mon, wed, thu, fri, sat, sun, hol], open: \"09:00\", close: \"17:00\"}\n"),
+        "{lib}"
+    );
+    assert!(
+        lib.contains("closed:\n  - {holiday_moves: tue}\n  - 年末年始\n"),
+        "{lib}"
+    );
+    assert!(!lib.contains("hours_note"), "{lib}");
+    let kids = read(&root, "content/centers/center-341002-0102.md");
+    assert!(
+        kids.contains("  - {days: [sat], open: \"07:30\", close: \"16:30\"}\n"),
+        "{kids}"
+    );
+    assert!(
+        kids.contains("hours_note: \"長期休暇: 07:30〜18:30\"\n"),
+        "{kids}"
+    );
+    let hall = read(&root, "content/centers/center-341002-0103.md");
+    assert!(
+        hall.contains("open: \"08:30\", close: \"17:15\"}"),
+        "{hall}"
+    );
+    let other = read(&root, "content/centers/center-341002-0104.md");
+    assert!(
+        other.contains("hours_note: 随時(管理人にお問い合わせください)\n"),
+        "{other}"
+    );
+    assert!(
+        err.contains("5行目「利用可能日時特記事項」") && err.contains("not understood"),
+        "{err}"
+    );
+    let c = check(&root);
+    assert!(c.status.success(), "{}", stderr(&c));
+}

@@ -90,7 +90,14 @@ const VOCAB: &[(&str, &str, &[&str])] = &[
     (
         "Place",
         "https://schema.org/Place",
-        &["name", "url", "address", "geo", "openingHoursSpecification"],
+        &[
+            "name",
+            "url",
+            "address",
+            "geo",
+            "openingHoursSpecification",
+            "specialOpeningHoursSpecification",
+        ],
     ),
     (
         "PostalAddress",
@@ -272,7 +279,16 @@ fn check_node(page: &str, path: &str, v: &Value, bad: &mut Vec<String>, seen: &m
         }
     }
     if let Some((_, req)) = REQUIRED.iter().find(|(t, _)| *t == ty) {
+        // A closed-days specification (validFrom/validThrough, opens =
+        // closes = 00:00:00, Google's form for special hours) has no days
+        // of the week: it applies to those dates whatever the weekday.
+        let dated_closure = ty == "OpeningHoursSpecification"
+            && obj.contains_key("validFrom")
+            && obj.get("opens") == obj.get("closes");
         for r in *req {
+            if dated_closure && *r == "dayOfWeek" {
+                continue;
+            }
             let present = obj.get(*r).is_some_and(|x| match x {
                 Value::String(s) => !s.trim().is_empty(),
                 Value::Array(a) => !a.is_empty(),
@@ -302,8 +318,20 @@ fn check_node(page: &str, path: &str, v: &Value, bad: &mut Vec<String>, seen: &m
                 obj.get("opens").and_then(Value::as_str).unwrap_or(""),
                 obj.get("closes").and_then(Value::as_str).unwrap_or(""),
             );
-            if !is_time(o) || !is_time(c) || o >= c {
+            // Closed all day: 00:00:00 to 00:00:00 on dated specifications
+            // without days, under specialOpeningHoursSpecification or in
+            // hoursAvailable beside the regular hours.
+            let closed_all_day = o == "00:00:00"
+                && c == "00:00:00"
+                && obj.contains_key("validFrom")
+                && !obj.contains_key("dayOfWeek");
+            if !is_time(o) || !is_time(c) || (o >= c && !closed_all_day) {
                 bad.push(format!("{page}: {path}: opens {o:?} / closes {c:?}"));
+            }
+            if path.contains("specialOpeningHoursSpecification") && !closed_all_day {
+                bad.push(format!(
+                    "{page}: {path}: special hours that are not a closed day"
+                ));
             }
             for k in ["validFrom", "validThrough"] {
                 if let Some(d) = obj.get(k) {

@@ -85,6 +85,9 @@ struct JsonEntry<'a> {
     organization: Option<&'a str>,
     location: Option<Location<'a>>,
     schedules: Vec<Schedule<'a>>,
+    /// Closed days, as `data-hours` writes them (named spans resolved to
+    /// dates) plus `text` in plain Japanese; past one-off dates left out.
+    closed: Vec<serde_json::Value>,
     hours_note: Option<&'a str>,
     categories: &'a [String],
     audience: &'a [String],
@@ -248,6 +251,21 @@ fn json_entry<'a>(site: &Site, e: &'a Entry) -> JsonEntry<'a> {
         organization: f.operator.as_ref().map(|s| s.as_str()),
         location: has_location.then_some(location),
         schedules: f.hours.iter().flatten().map(schedule).collect(),
+        closed: f
+            .closed
+            .iter()
+            .flatten()
+            .filter(|c| !c.is_past(site.today))
+            .map(|c| {
+                let spans = &site.config.closures.spans;
+                let mut v = c.to_json(spans);
+                v["text"] = c.japanese(spans).into();
+                if let Some(n) = c.note() {
+                    v["note"] = n.into();
+                }
+                v
+            })
+            .collect(),
         hours_note: f.hours_note.as_deref(),
         categories: slice(&f.categories),
         audience: slice(&f.audience),
@@ -318,6 +336,26 @@ fn facilities_csv(site: &Site) -> Vec<u8> {
             let f = &e.fields;
             let hours = schedule::to_cells(f.hours.as_deref().unwrap_or(&[]));
             let mut special: Vec<String> = f.hours_note.iter().cloned().collect();
+            // Closed days as municipal lists write them (and as
+            // model::hours::text::parse reads them back).
+            let closed: Vec<String> = f
+                .closed
+                .iter()
+                .flatten()
+                .filter(|c| !c.is_past(site.today))
+                .map(|c| {
+                    let text = c.japanese(&site.config.closures.spans);
+                    match c.note() {
+                        Some(n) => format!("{text}({n})"),
+                        None => text,
+                    }
+                })
+                .collect();
+            if !closed.is_empty() {
+                special.push(format!("【休館日】{}", closed.join("、")));
+            }
+            // The rule notes last: the import puts 「【rule】note」 lines back
+            // on their rules and keeps the lines before them as they are.
             special.extend(hours.notes);
             let row: Vec<(&str, String)> = vec![
                 ("ID", e.slug.to_string()),

@@ -3,6 +3,7 @@
 
 use super::row::Converter;
 use super::Level;
+use crate::model::hours::text;
 use crate::model::HoursRule;
 use crate::opendata::schedule::{self, parse_days, parse_time, rules_for};
 
@@ -115,8 +116,61 @@ impl Converter<'_> {
         let mut note = schedule::attach_notes(&mut rules, &note_text)
             .map(|n| vec![n])
             .unwrap_or_default();
+        if let Some(rest) = note.pop() {
+            note.extend(self.read_hours_text(&rest, &mut rules));
+        }
         note.extend(unread);
         self.d.hours_note = note;
         rules
+    }
+
+    /// 利用可能日時特記事項 in words (「【開館時間】9:00～17:00 【休館日】火曜日、
+    /// 年末年始」), read with the hours model's text parser when the columns
+    /// gave no rules: its hours become the rules, its closed days `closed`.
+    /// Returns what stays in `hours_note`: the seasons in words and every
+    /// part not understood, each reported for the row.
+    fn read_hours_text(&mut self, rest: &str, rules: &mut Vec<HoursRule>) -> Vec<String> {
+        let col = Some("利用可能日時特記事項");
+        let parsed = text::parse(rest);
+        // Beside rules from the columns the text is an editor's remark (or
+        // the export's own 【休館日】 line): kept as written, so export →
+        // import → export stays lossless.
+        let usable = rules.is_empty() && (!parsed.hours.is_empty() || !parsed.closures.is_empty());
+        if !usable {
+            if !parsed.not_understood.is_empty() && rules.is_empty() {
+                self.msg(
+                    Level::Warning,
+                    col,
+                    format!(
+                        "the hours text was not understood (「{}」); kept in hours_note",
+                        parsed.not_understood.join("」「")
+                    ),
+                );
+            }
+            return vec![rest.to_string()];
+        }
+        rules.extend(parsed.hours.iter().cloned());
+        self.d.closed.extend(parsed.closures.iter().cloned());
+        let mut kept: Vec<String> = parsed
+            .seasons
+            .iter()
+            .map(|s| {
+                let ranges: Vec<String> = s
+                    .ranges
+                    .iter()
+                    .map(|(o, c)| format!("{}〜{}", schedule::hhmm(*o), schedule::hhmm(*c)))
+                    .collect();
+                format!("{}: {}", s.name, ranges.join("、"))
+            })
+            .collect();
+        for part in &parsed.not_understood {
+            self.msg(
+                Level::Warning,
+                col,
+                format!("「{part}」 in the hours text was not understood; kept in hours_note"),
+            );
+            kept.push(part.clone());
+        }
+        kept
     }
 }

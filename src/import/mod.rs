@@ -5,20 +5,28 @@
 //!   and tab-separated text are read too.
 //! - Columns: the 自治体標準オープンデータセット names map to fields by default
 //!   (公共施設一覧 for centers, organizations and cafeterias; イベント一覧 for
-//!   events) — the inverse of `data/*.csv`. A header that is a field name
+//!   events) — the inverse of `data/*.csv` — and the older 推奨データセット
+//!   names (NO, 市区町村名, 名称_英字…). A header that is a field name
 //!   (`name`, `phone`, …) maps to that field. `mapping.toml` maps other
-//!   names (see [`TARGETS`]).
-//! - Slugs: from the `ID` (or `slug`) column; an ID made only of digits
-//!   becomes `<kind>-<ID>`; without one, `<kind>-<8 hex digits>` from a
-//!   stable hash (FNV-1a) of the name and address, so importing the same
-//!   sheet again gives the same slugs.
+//!   names (see [`TARGETS`]) and keywords to categories.
+//! - Every value has a place or is reported by row and column: 方書 joins
+//!   the address, 名称_通称 is an alias, 備考 the notes, 団体名 links (or
+//!   creates) the organization; two columns on one field and an event-only
+//!   field on another kind are warned.
+//! - Slugs: from the `ID` (or `NO`, `slug`) column, after the municipality
+//!   code when there is one (`center-341002-0001`); an ID made only of
+//!   digits becomes `<kind>-<ID>`; without one, `<kind>-<8 hex digits>`
+//!   from a stable hash (FNV-1a) of the name and address.
+//! - Re-import is a sync (`sync.rs`): entries are found by their `source`
+//!   key, and only fields the list changed and no editor changed since
+//!   are updated.
 //! - Every value is checked as `tsunagu check` would (phone numbers, URLs,
 //!   e-mail, vocabulary, coordinates, times); a bad value is reported with
 //!   its row and column and left out. Every file is then validated in
 //!   memory with the rest of the portal before anything is written, so a
 //!   written file always passes `tsunagu check`.
-//! - Nothing existing is overwritten without `force`; `dry_run` writes
-//!   nothing.
+//! - A file that did not come from this list is not overwritten without
+//!   `force`; `dry_run` writes nothing.
 
 //!
 //! | file | job |

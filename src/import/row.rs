@@ -57,6 +57,8 @@ pub(super) struct Draft {
     pub(super) capacity: Option<u32>,
     pub(super) organizer: Option<String>,
     pub(super) aliases: Vec<String>,
+    /// Closed days read from the hours text (年末年始, 第3日曜…).
+    pub(super) closed: Vec<crate::model::hours::closure::Closure>,
     /// 方書: building and floor, joined to the address.
     pub(super) address_detail: Option<String>,
     pub(super) municipality_code: Option<String>,

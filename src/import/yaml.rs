@@ -2,6 +2,7 @@
 //! contract, values as YAML scalars that read back as the same string.
 
 use super::row::Converter;
+use crate::model::hours::closure::Closure;
 use crate::model::{HoursRule, Kind};
 use crate::opendata::schedule;
 use std::collections::BTreeMap;
@@ -89,6 +90,14 @@ impl Converter<'_> {
                 block.push_str(&rule_yaml(r));
             }
             kv("hours", block);
+        }
+        if !d.closed.is_empty() {
+            let mut block = String::new();
+            for c in &d.closed {
+                block.push_str("\n  - ");
+                block.push_str(&closure_yaml(c));
+            }
+            kv("closed", block);
         }
         let note = d.hours_note.join("\n");
         if !note.trim().is_empty() {
@@ -181,6 +190,41 @@ fn rule_yaml(r: &HoursRule) -> String {
                 DAY_NAMES[weekday.index()]
             )
         }
+    }
+}
+
+/// One `closed:` item as the hours model reads it back.
+fn closure_yaml(c: &Closure) -> String {
+    let with_note = |base: String, note: &Option<String>| match note {
+        Some(n) => format!("{{{base}, note: {}}}", scalar(n)),
+        None => format!("{{{base}}}"),
+    };
+    let named = |name: &str, note: &Option<String>| match note {
+        Some(n) => format!("{{name: {name}, note: {}}}", scalar(n)),
+        None => name.to_string(),
+    };
+    match c {
+        Closure::YearEnd { note } => named("年末年始", note),
+        Closure::Obon { note } => named("お盆", note),
+        Closure::MonthEnd { note } => named("月末日", note),
+        Closure::DayAfterHoliday { note } => named("祝日の翌日", note),
+        Closure::Monthly { weekday, nth, note } => with_note(
+            format!("weekday: {}, nth: {nth}", DAY_NAMES[weekday.index()]),
+            note,
+        ),
+        Closure::HolidayMoves { weekday, note } => with_note(
+            format!("holiday_moves: {}", DAY_NAMES[weekday.index()]),
+            note,
+        ),
+        Closure::Yearly { span, note } if span.from == span.to => {
+            with_note(format!("yearly: \"{}\"", span.from), note)
+        }
+        Closure::Yearly { span, note } => with_note(
+            format!("yearly: \"{}\", to: \"{}\"", span.from, span.to),
+            note,
+        ),
+        Closure::Dates { from, to, note } if from == to => with_note(format!("date: {from}"), note),
+        Closure::Dates { from, to, note } => with_note(format!("date: {from}, to: {to}"), note),
     }
 }
 

@@ -4,7 +4,7 @@
 //! precise message ("`starts` is only for events") instead of a bare
 //! "unknown field"; `validate` enforces which kind may use which field.
 
-use super::{Date, Email, EventTime, HoursRule, HttpUrl, PhoneNumber, Slug, Status};
+use super::{Closure, Date, Email, EventTime, HoursRule, HttpUrl, PhoneNumber, Slug, Status};
 use serde::Deserialize;
 
 /// Every field an entry may have, in the order the docs list them.
@@ -35,6 +35,9 @@ pub struct EntryFields {
     pub free: Option<bool>,
     pub anonymous: Option<bool>,
     pub hours: Option<Vec<HoursRule>>,
+    /// Closed days that override `hours`: 年末年始, お盆, 月末日, 第N曜日,
+    /// 臨時休館 dates (see `model::hours::closure`).
+    pub closed: Option<Vec<Closure>>,
     pub hours_note: Option<String>,
     pub accessibility: Option<String>,
     pub languages: Option<Vec<String>>,
@@ -95,6 +98,7 @@ pub const FIELD_NAMES: &[&str] = &[
     "free",
     "anonymous",
     "hours",
+    "closed",
     "hours_note",
     "accessibility",
     "languages",

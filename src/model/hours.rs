@@ -3,6 +3,10 @@
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+pub mod closure;
+pub mod text;
+pub mod wire;
+
 /// A day of the week.
 #[derive(
     Debug,

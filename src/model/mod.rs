@@ -6,7 +6,7 @@
 
 mod contact;
 mod fields;
-mod hours;
+pub mod hours;
 mod time;
 
 pub use contact::{Email, HttpUrl, PhoneNumber};
@@ -14,6 +14,7 @@ pub use fields::{
     EntryFields, Geo, ImportSource, OneOrMany, Online, Registration, EVENT_ONLY, FIELD_NAMES,
     PAGE_FIELDS,
 };
+pub use hours::closure::{Closure, MonthDay, NamedSpans, YearlySpan};
 pub use hours::{Day, HoursRule, TimeOfDay, Weekday};
 pub use time::{Date, EventTime};
 

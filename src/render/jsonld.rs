@@ -25,6 +25,14 @@
 //! `validThrough`), the form schema.org and Google use for dated hours.
 //! A portal rebuilt regularly (every commit, or a scheduled CI run) keeps
 //! these dates current; the page's own text keeps saying 「毎月第3木曜」.
+//!
+//! Closed days (`closed:`, see `model::hours::closure`) in the same
+//! horizon become one `OpeningHoursSpecification` per run of days with
+//! `opens` = `closes` = `00:00:00` and `validFrom`/`validThrough` (Google's
+//! form for "closed on these dates"): under the `Place`'s
+//! `specialOpeningHoursSpecification`, or after the regular hours in
+//! `hoursAvailable` (ContactPoint, GovernmentService), which has no
+//! separate list. Monthly dates that fall on a closed day are left out.
 
 use super::view::EventTimes;
 use crate::model::{Day, Entry, HoursRule, Kind, Online, Registration, Status, Weekday};
@@ -143,8 +151,77 @@ fn time(t: crate::model::TimeOfDay) -> String {
     }
 }
 
-/// `OpeningHoursSpecification`s of an entry's hours (see the module docs).
-pub fn opening_hours(site: &Site, rules: &[HoursRule]) -> Vec<Value> {
+/// The hours of an entry in JSON-LD: the regular
+/// `OpeningHoursSpecification`s, and the closed days in the horizon as
+/// special ones (see the module docs).
+struct Hours {
+    regular: Vec<Value>,
+    special: Vec<Value>,
+}
+
+impl Hours {
+    fn of(site: &Site, entry: &Entry) -> Hours {
+        let f = &entry.fields;
+        let closures = f.closed.as_deref().unwrap_or(&[]);
+        let has_hours = f.hours.as_ref().is_some_and(|h| !h.is_empty());
+        Hours {
+            regular: opening_hours(site, f.hours.as_deref().unwrap_or(&[]), closures),
+            // Closed days mean nothing without hours to be closed from.
+            special: if has_hours {
+                special_hours(site, closures)
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
+    /// Both, for `hoursAvailable`, which has no separate special list.
+    fn all(&self) -> Vec<Value> {
+        self.regular.iter().chain(&self.special).cloned().collect()
+    }
+}
+
+/// The closed days from the build's today to [`MONTHLY_HORIZON_DAYS`]
+/// after it, one `OpeningHoursSpecification` per run of days, with
+/// `opens` = `closes` = `00:00:00` and `validFrom`/`validThrough`: the form
+/// Google documents for "closed on these dates".
+pub fn special_hours(site: &Site, closures: &[crate::model::Closure]) -> Vec<Value> {
+    if closures.is_empty() {
+        return Vec::new();
+    }
+    let Ok(end) = site
+        .today
+        .checked_add(jiff::Span::new().days(MONTHLY_HORIZON_DAYS))
+    else {
+        return Vec::new();
+    };
+    crate::model::hours::closure::closed_runs(
+        closures,
+        &site.config.closures.spans,
+        site.today,
+        end,
+    )
+    .into_iter()
+    .map(|(from, to)| {
+        json!({
+            "@type": "OpeningHoursSpecification",
+            "opens": "00:00:00",
+            "closes": "00:00:00",
+            "validFrom": from.to_string(),
+            "validThrough": to.to_string(),
+        })
+    })
+    .collect()
+}
+
+/// `OpeningHoursSpecification`s of an entry's hours (see the module docs);
+/// monthly dates that fall on a closed day are left out.
+pub fn opening_hours(
+    site: &Site,
+    rules: &[HoursRule],
+    closures: &[crate::model::Closure],
+) -> Vec<Value> {
+    let spans = &site.config.closures.spans;
     let mut out = Vec::new();
     for rule in rules {
         match rule {
@@ -179,6 +256,9 @@ pub fn opening_hours(site: &Site, rules: &[HoursRule]) -> Vec<Value> {
                 ..
             } => {
                 for date in monthly_dates(site.today, *weekday, *nth) {
+                    if crate::model::hours::closure::closing(closures, spans, date).is_some() {
+                        continue;
+                    }
                     let d = date.to_string();
                     out.push(json!({
                         "@type": "OpeningHoursSpecification",
@@ -328,7 +408,7 @@ fn phones(entry: &Entry) -> Vec<String> {
         .unwrap_or_default()
 }
 
-fn place(entry: &Entry, hours: &[Value]) -> Option<Value> {
+fn place(entry: &Entry, hours: &[Value], special: &[Value]) -> Option<Value> {
     let f = &entry.fields;
     if f.address.is_none() && f.geo.is_none() {
         return None;
@@ -340,6 +420,12 @@ fn place(entry: &Entry, hours: &[Value]) -> Option<Value> {
     insert_opt(&mut m, "geo", f.geo.map(geo));
     if !hours.is_empty() {
         m.insert("openingHoursSpecification".into(), hours.to_vec().into());
+    }
+    if !special.is_empty() {
+        m.insert(
+            "specialOpeningHoursSpecification".into(),
+            special.to_vec().into(),
+        );
     }
     Some(Value::Object(m))
 }
@@ -377,7 +463,7 @@ fn operator(site: &Site, entry: &Entry) -> Option<Value> {
 
 fn organization(site: &Site, entry: &Entry, permalink: &str) -> Value {
     let f = &entry.fields;
-    let hours = opening_hours(site, f.hours.as_deref().unwrap_or(&[]));
+    let hours = Hours::of(site, entry);
     let mut m = base("Organization", entry, permalink);
     if let Some(w) = &f.website {
         m.insert("sameAs".into(), w.as_str().into());
@@ -396,10 +482,14 @@ fn organization(site: &Site, entry: &Entry, permalink: &str) -> Value {
     insert_opt(&mut m, "address", f.address.as_deref().map(postal_address));
     // The hours once: on the place where people go when there is one,
     // else on the contact point (a phone line, an online group).
-    let at_place = place(entry, &hours);
-    let cp_hours: &[Value] = if at_place.is_some() { &[] } else { &hours };
+    let at_place = place(entry, &hours.regular, &hours.special);
+    let cp_hours: Vec<Value> = if at_place.is_some() {
+        Vec::new()
+    } else {
+        hours.all()
+    };
     insert_opt(&mut m, "location", at_place);
-    insert_opt(&mut m, "contactPoint", contact_point(entry, cp_hours));
+    insert_opt(&mut m, "contactPoint", contact_point(entry, &cp_hours));
     insert_opt(&mut m, "areaServed", area_text(entry).map(Value::from));
     insert_opt(&mut m, "parentOrganization", operator(site, entry));
     Value::Object(m)
@@ -407,7 +497,7 @@ fn organization(site: &Site, entry: &Entry, permalink: &str) -> Value {
 
 fn government_service(site: &Site, entry: &Entry, permalink: &str) -> Value {
     let f = &entry.fields;
-    let hours = opening_hours(site, f.hours.as_deref().unwrap_or(&[]));
+    let hours = Hours::of(site, entry).all();
     let mut m = base("GovernmentService", entry, permalink);
     if let Some(c) = f.categories.as_ref().filter(|c| !c.is_empty()) {
         m.insert("serviceType".into(), c.join("、").into());
@@ -421,7 +511,7 @@ fn government_service(site: &Site, entry: &Entry, permalink: &str) -> Value {
     let mut channel = Map::new();
     channel.insert("@type".into(), "ServiceChannel".into());
     insert_opt(&mut channel, "servicePhone", contact_point(entry, &[]));
-    insert_opt(&mut channel, "serviceLocation", place(entry, &[]));
+    insert_opt(&mut channel, "serviceLocation", place(entry, &[], &[]));
     insert_opt(
         &mut channel,
         "serviceUrl",

@@ -121,10 +121,30 @@ fn item(site: &Site, e: &Entry, card: &Card) -> PrintItem {
                 Some(n) => format!("{}({n})", h.japanese()),
                 None => h.japanese(),
             })
+            // The closed days as one more line, as the entry page shows them.
+            .chain(closed_line(site, e))
             .collect(),
         hours_note: f.hours_note.clone(),
         url: format!("{}{}", site.config.base_url(), encode_path(&e.url_path())),
     }
+}
+
+/// 「休み: 年末年始(12月29日〜1月3日)、2027年1月15日(臨時休館)」, or
+/// nothing without closed days (past one-off dates are left out).
+fn closed_line(site: &Site, e: &crate::model::Entry) -> Option<String> {
+    let spans = &site.config.closures.spans;
+    let parts: Vec<String> = e
+        .fields
+        .closed
+        .iter()
+        .flatten()
+        .filter(|c| !c.is_past(site.today))
+        .map(|c| match c.note() {
+            Some(n) => format!("{}({n})", c.japanese(spans)),
+            None => c.japanese(spans),
+        })
+        .collect();
+    (!parts.is_empty()).then(|| format!("休み: {}", parts.join("、")))
 }
 
 /// The print page of one area node (`None` when the theme has no print

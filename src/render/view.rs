@@ -233,6 +233,13 @@ pub struct HoursLine {
     pub note: Option<String>,
 }
 
+/// One closure rule in plain Japanese, with its note.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClosedLine {
+    pub text: String,
+    pub note: Option<String>,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct Geo {
     pub lat: f64,
@@ -291,6 +298,9 @@ pub struct EntryView {
     /// The `data-hours` JSON `opening.js` reads for 「受付中」 (see
     /// docs/open-data.md); missing without hours.
     pub hours_json: Option<String>,
+    /// The closed days in plain Japanese (年末年始(12月29日〜1月3日), 第3火曜,
+    /// 2027年1月15日 with its note 臨時休館); past one-off dates are left out.
+    pub closed: Vec<ClosedLine>,
     pub accessibility: Option<String>,
     pub languages: Vec<String>,
     pub min_age: Option<u16>,
@@ -497,7 +507,24 @@ pub fn entry_view(
         hours_note: f.hours_note.clone(),
         aliases: f.aliases.clone().unwrap_or_default(),
         notes: f.notes.clone(),
-        hours_json: crate::opendata::schedule::data_hours(entry, &site.config.timezone),
+        hours_json: crate::model::hours::wire::data_hours(
+            f.hours.as_deref().unwrap_or(&[]),
+            f.closed.as_deref().unwrap_or(&[]),
+            entry.status(),
+            &site.config.timezone,
+            &site.config.closures.spans,
+            site.today,
+        ),
+        closed: f
+            .closed
+            .iter()
+            .flatten()
+            .filter(|c| !c.is_past(site.today))
+            .map(|c| ClosedLine {
+                text: c.japanese(&site.config.closures.spans),
+                note: c.note().map(str::to_string),
+            })
+            .collect(),
         accessibility: f.accessibility.clone(),
         languages: f.languages.clone().unwrap_or_default(),
         min_age: f.min_age,

@@ -386,6 +386,19 @@ fn field_error(
                 format!("unknown field `{unknown}` in an hours rule"),
                 vec!["days", "weekday", "nth", "open", "close", "note"],
             ),
+            Some(p) if p.starts_with("closed") => (
+                format!("unknown field `{unknown}` in a closure"),
+                vec![
+                    "date",
+                    "to",
+                    "yearly",
+                    "weekday",
+                    "nth",
+                    "holiday_moves",
+                    "name",
+                    "note",
+                ],
+            ),
             Some(p) if p.starts_with("geo") => (
                 format!("unknown field `{unknown}` in geo"),
                 vec!["lat", "lon"],
@@ -423,7 +436,7 @@ fn field_error(
         "email" | "report_email" => Code::InvalidEmail,
         "verified" => Code::InvalidDate,
         "starts" | "ends" => Code::InvalidDateTime,
-        "hours" => Code::InvalidHours,
+        "hours" | "closed" => Code::InvalidHours,
         "operator" | "place" | "organizer" => Code::InvalidSlug,
         _ => Code::InvalidValue,
     };
@@ -443,6 +456,7 @@ fn plain_words(detail: &str) -> String {
     let mut s = detail.to_string();
     for (from, to) in [
         ("struct RawRule", "an hours rule"),
+        ("struct RawClosure", "a closure"),
         ("struct Geo", "{lat: …, lon: …}"),
         ("expected u16", "expected a whole number"),
         ("expected u32", "expected a whole number"),
@@ -469,6 +483,7 @@ fn field_help(field: &str) -> Option<&'static str> {
         "keywords" => "write a list, e.g. `keywords: [8050, 居場所]`",
         "email" => "write one address, e.g. `email: info@example.jp` (half-width @)",
         "hours" => "write a list of rules, e.g.\nhours:\n  - {days: [mon, fri], open: \"15:00\", close: \"21:00\"}\n  - {weekday: thu, nth: 3, open: \"13:30\", close: \"16:30\"}",
+        "closed" => "write a list of closed days, e.g.\nclosed:\n  - 年末年始\n  - {weekday: tue, nth: 3}\n  - {date: 2027-01-15, note: 臨時休館}",
         "geo" => "write `geo: {lat: 34.39, lon: 132.45}` (degrees)",
         "phone" => "write a Japanese number with hyphens, e.g. `phone: 054-221-1582`, or a list of them",
         "website" | "registration" => "links must start with https:// or http://",
@@ -650,6 +665,21 @@ pub fn check_fields(
     }
 
     // Warnings.
+    out.extend(super::closures::check(
+        fields,
+        split.body,
+        &config.closures.spans,
+        path,
+        loc.value(&[Step::Key("hours_note")]),
+        |sentence| {
+            // The body's line: after the front matter, where the sentence is.
+            let start = split
+                .body
+                .map_or(0, |b| file.text.len().saturating_sub(b.len()));
+            let at = start + file.text.get(start..)?.find(sentence)?;
+            Some(file.text[..at].matches('\n').count() + 1)
+        },
+    ));
     if let Some(summary) = &fields.summary {
         let n = summary.chars().count();
         if n > SUMMARY_MAX_CHARS {
@@ -744,6 +774,7 @@ fn present_fields(f: &EntryFields) -> Vec<&'static str> {
         f.free.is_some(),
         f.anonymous.is_some(),
         f.hours.is_some(),
+        f.closed.is_some(),
         f.hours_note.is_some(),
         f.accessibility.is_some(),
         f.languages.is_some(),

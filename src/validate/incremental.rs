@@ -204,7 +204,10 @@ mod tests {
     fn cross_file(code: Code) -> bool {
         matches!(
             code,
-            Code::DuplicateSlug | Code::DanglingReference | Code::WrongReferenceKind
+            Code::DuplicateSlug
+                | Code::DuplicateEntry
+                | Code::DanglingReference
+                | Code::WrongReferenceKind
         )
     }
 

@@ -5,6 +5,7 @@
 //! slugs and references (`operator`, `organizer`, `place`). The result
 //! is a [`Site`] only when there is no error.
 
+mod closures;
 mod config;
 mod entry;
 mod guard;

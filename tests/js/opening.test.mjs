@@ -221,3 +221,56 @@ test('a page without [data-hours] fetches nothing', async () => {
   assert.equal(await start(doc, () => { fetched = true; return Promise.resolve({}); }, () => new Date()), false);
   assert.equal(fetched, false);
 });
+
+// Closed days (#13): a 窓口 open Monday to Friday 9:00–17:00, closed over
+// the New Year (site.toml's default 12-29..01-03, as the build writes it)
+// and on a one-off 臨時休館 day. 2026-12-28 is a Monday.
+const NEW_YEAR_HOLIDAYS = { ...HOLIDAYS, '2027-01-01': '元日' };
+const WEEKDAYS = [{ days: ['mon', 'tue', 'wed', 'thu', 'fri'], open: '9:00', close: '17:00' }];
+const CLOSED = [
+  { yearly: '12-29', to: '01-03', label: '年末年始' },
+  { date: '2027-01-15', to: '2027-01-15', label: '臨時休館' },
+];
+const center = (date, time, closed = CLOSED) =>
+  textFor({ tz: 'Asia/Tokyo', status: 'open', rules: WEEKDAYS, closed }, NEW_YEAR_HOLIDAYS, at(date, time));
+
+test('closures: the fixed clocks of the New Year and a 臨時休館 day', () => {
+  assert.equal(center('2026-12-28', '16:59'), '受付中(17:00まで)', 'the last working day, before closing');
+  assert.equal(center('2026-12-28', '17:00'), '次の受付:1月4日(月)9:00から', '12/28 17:00: not 12/29');
+  assert.equal(center('2026-12-29', '10:00'), '本日は休み(年末年始)。次の受付:1月4日(月)9:00から');
+  assert.equal(center('2027-01-03', '12:00'), '本日は休み(年末年始)。次の受付:1月4日(月)9:00から');
+  assert.equal(center('2027-01-04', '08:59'), '次の受付:1月4日(月)9:00から');
+  assert.equal(center('2027-01-04', '09:00'), '受付中(17:00まで)', '1/4 09:00 open again');
+  assert.equal(center('2027-01-14', '17:30'), '次の受付:1月18日(月)9:00から', 'skips the 臨時休館 Friday');
+  assert.equal(center('2027-01-15', '10:00'), '本日は休み(臨時休館)。次の受付:1月18日(月)9:00から');
+  // The same page without closures (what the badge said before #13).
+  assert.equal(center('2026-12-29', '10:00', null), '受付中(17:00まで)');
+});
+
+test('closures: every form closes the right days', () => {
+  const { closedBy } = opening;
+  const day = (s) => {
+    const [year, month, d] = s.split('-').map(Number);
+    const t = new Date(Date.UTC(year, month - 1, d));
+    return { year, month, day: d, weekday: t.getUTCDay() };
+  };
+  const hol = { '2026-09-21': '敬老の日', '2026-09-22': '国民の休日', '2026-09-23': '秋分の日', '2027-01-11': '成人の日' };
+  const is = (c, s) => closedBy([c], day(s), hol) !== null;
+  assert.ok(is({ weekday: 'tue', nth: 3 }, '2026-12-15'));
+  assert.ok(!is({ weekday: 'tue', nth: 3 }, '2026-12-08'));
+  assert.ok(is({ weekday: 'fri', nth: -1 }, '2026-12-25'));
+  assert.ok(is({ month_end: true }, '2028-02-29'));
+  assert.ok(!is({ month_end: true }, '2028-02-28'));
+  assert.ok(is({ yearly: '08-13', to: '08-16' }, '2027-08-16'));
+  assert.ok(!is({ yearly: '08-13', to: '08-16' }, '2027-08-17'));
+  assert.ok(is({ yearly: '06-01' }, '2027-06-01'));
+  // Monday 9/21 to Wednesday 9/23 are holidays: a Monday closure lands on Thursday.
+  assert.ok(is({ holiday_moves: 'mon' }, '2026-09-24'));
+  assert.ok(!is({ holiday_moves: 'mon' }, '2026-09-22'));
+  assert.ok(is({ holiday_moves: 'mon' }, '2027-01-12'));
+  assert.ok(!is({ holiday_moves: 'mon' }, '2027-01-19'));
+  assert.ok(is({ after_holiday: true }, '2026-09-24'), 'the day after 秋分の日');
+  assert.ok(!is({ after_holiday: true }, '2026-09-22'), 'a holiday itself is not');
+  assert.ok(!is({ after_holiday: true }, '2026-09-25'));
+  assert.ok(!is({ someday: 'soon' }, '2027-01-19'), 'an unknown form closes nothing');
+});

@@ -16,9 +16,26 @@
    loaded, or data-hours is not valid, the element is left as it was.
    The element also gets data-open="true" | "false" | "paused" for styling.
 
+   Closed days (optional "closed" list, since the closures of issue #13;
+   pages without it work as before). Each entry closes whole days, whatever
+   the rules say, and carries a "label" shown as 「本日は休み(label)」:
+     {"yearly":"12-29","to":"01-03","label":"年末年始"}   every year, MM-DD,
+                                   inclusive; may cross the new year
+     {"date":"2027-01-15","to":"2027-01-15","label":"臨時休館"}  one-off days
+     {"weekday":"tue","nth":3,"label":"休館日"}   第3火曜 (nth -1: the last)
+     {"month_end":true,"label":"月末日"}          the last day of each month
+     {"after_holiday":true,"label":"祝日の翌日"}  a day after a holiday that
+                                   is not a holiday itself
+     {"holiday_moves":"mon","label":"休館日"}     when a Monday is a holiday,
+                                   the next day that is not a holiday
+   The build resolves 年末年始 and お盆 to dates from site.toml [closures],
+   so the script needs no settings. A form it does not know closes nothing.
+
    Plain ES2017, no dependencies, nothing inline (CSP script-src 'self').
    The computation is pure and exported for tests:
-     nextOpening(rules, holidays, now) → {open: true, until} | {open: false, next} | {open: false}
+     nextOpening(rules, holidays, now, closed) → {open: true, until} | {open: false, next} | {open: false}
+       (with closedToday: the label, when a closure closes today)
+     closedBy(closed, day, holidays) → the closure closing that day, or null
      textFor(data, holidays, now) → the text, or null to leave the element alone
      wallClock(date, tz) → {year, month, day, hour, minute} in tz */
 (function (root) {
@@ -70,6 +87,55 @@
     return false;
   }
 
+  function isHoliday(holidays, day) {
+    return Object.prototype.hasOwnProperty.call(holidays, isoDate(day));
+  }
+
+  /* "MM-DD" of a day, to compare as strings. */
+  function monthDay(day) { return pad2(day.month) + '-' + pad2(day.day); }
+
+  /* Whether one closure closes `day` (see the header for the forms). */
+  function closes(c, day, holidays) {
+    if (!c || typeof c !== 'object') { return false; }
+    if (typeof c.yearly === 'string') {
+      var md = monthDay(day);
+      var to = typeof c.to === 'string' ? c.to : c.yearly;
+      return c.yearly <= to ? (c.yearly <= md && md <= to) : (md >= c.yearly || md <= to);
+    }
+    if (typeof c.date === 'string') {
+      var d = isoDate(day);
+      return c.date <= d && d <= (typeof c.to === 'string' ? c.to : c.date);
+    }
+    if (c.month_end === true) { return day.day === daysInMonth(day.year, day.month); }
+    if (c.after_holiday === true) {
+      return !isHoliday(holidays, day) && isHoliday(holidays, civilDay(day.year, day.month, day.day, -1));
+    }
+    if (typeof c.weekday === 'string' && typeof c.nth === 'number') {
+      if (DAY_KEYS[day.weekday] !== c.weekday) { return false; }
+      if (c.nth === -1) { return day.day + 7 > daysInMonth(day.year, day.month); }
+      return Math.ceil(day.day / 7) === c.nth;
+    }
+    if (typeof c.holiday_moves === 'string') {
+      if (isHoliday(holidays, day)) { return false; }
+      /* Walk back over the holidays just before the day. */
+      for (var k = -1; k >= -10; k -= 1) {
+        var p = civilDay(day.year, day.month, day.day, k);
+        if (!isHoliday(holidays, p)) { return false; }
+        if (DAY_KEYS[p.weekday] === c.holiday_moves) { return true; }
+      }
+    }
+    return false;
+  }
+
+  /* The first closure in `closed` that closes `day`, or null. */
+  function closedBy(closed, day, holidays) {
+    if (!Array.isArray(closed)) { return null; }
+    for (var i = 0; i < closed.length; i += 1) {
+      if (closes(closed[i], day, holidays || {})) { return closed[i]; }
+    }
+    return null;
+  }
+
   /* The point `minutes` after the start of `today`, as a day and a time. */
   function at(now, minutes, isEnd) {
     var offset = Math.floor(minutes / MINUTES_PER_DAY);
@@ -88,13 +154,15 @@
   /* Open now (and until when), or the next opening within 62 days.
      now: {year, month, day, hour, minute}, the wall clock in the site's zone.
      holidays: {"2026-01-01": "元日", ...}. */
-  function nextOpening(rules, holidays, now) {
+  function nextOpening(rules, holidays, now, closed) {
     holidays = holidays || {};
     var nowMinutes = now.hour * 60 + now.minute;
     var spans = [];
+    var today = closedBy(closed, civilDay(now.year, now.month, now.day, 0), holidays);
     for (var k = 0; k <= LOOKAHEAD_DAYS; k += 1) {
       var day = civilDay(now.year, now.month, now.day, k);
-      var holiday = Object.prototype.hasOwnProperty.call(holidays, isoDate(day));
+      if (closedBy(closed, day, holidays)) { continue; }
+      var holiday = isHoliday(holidays, day);
       for (var i = 0; i < rules.length; i += 1) {
         var rule = rules[i];
         if (!rule || !applies(rule, day, holiday)) { continue; }
@@ -116,15 +184,18 @@
         merged.push([s[0], s[1]]);
       }
     });
+    var closedToday = today ? String(today.label || '休館日') : null;
     for (var j = 0; j < merged.length; j += 1) {
       if (merged[j][0] <= nowMinutes && nowMinutes < merged[j][1]) {
         return { open: true, until: at(now, merged[j][1], true) };
       }
       if (merged[j][0] > nowMinutes) {
-        return { open: false, next: at(now, merged[j][0], false) };
+        var r = { open: false, next: at(now, merged[j][0], false) };
+        if (closedToday) { r.closedToday = closedToday; }
+        return r;
       }
     }
-    return { open: false };
+    return closedToday ? { open: false, closedToday: closedToday } : { open: false };
   }
 
   function dayJa(d) { return d.month + '月' + d.day + '日(' + DAY_JA[d.weekday] + ')'; }
@@ -135,15 +206,16 @@
     if (data.status === 'paused') { return '休止中'; }
     if (data.status === 'closed') { return null; }
     if (!Array.isArray(data.rules) || data.rules.length === 0) { return null; }
-    var r = nextOpening(data.rules, holidays, now);
+    var r = nextOpening(data.rules, holidays, now, data.closed);
+    var prefix = r.closedToday ? '本日は休み(' + r.closedToday + ')。' : '';
     if (r.open) {
       var until = r.until.offset === 0 ? r.until.time
         : r.until.offset === 1 ? '翌' + r.until.time
           : dayJa(r.until) + r.until.time;
       return '受付中(' + until + 'まで)';
     }
-    if (r.next) { return '次の受付:' + dayJa(r.next) + r.next.time + 'から'; }
-    return '受付時間外';
+    if (r.next) { return prefix + '次の受付:' + dayJa(r.next) + r.next.time + 'から'; }
+    return prefix + '受付時間外';
   }
 
   /* The wall clock in `tz` at `date`. */
@@ -209,6 +281,7 @@
     textFor: textFor,
     wallClock: wallClock,
     applies: applies,
+    closedBy: closedBy,
     fill: fill,
     start: start,
     LOOKAHEAD_DAYS: LOOKAHEAD_DAYS
