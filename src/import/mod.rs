@@ -20,10 +20,10 @@
 //! - Nothing existing is overwritten without `force`; `dry_run` writes
 //!   nothing.
 
-use crate::load::{self, FileFormat, Loaded, SourceFile};
-use crate::model::{HoursRule, HttpUrl, Kind, PhoneNumber, Slug, TimeOfDay};
 use crate::opendata::schedule::{self, parse_days, parse_time, rules_for};
 use crate::opendata::{csv, kana, normalize_header};
+use crate::load::{self, FileFormat, Loaded, SourceFile};
+use crate::model::{HoursRule, HttpUrl, Kind, PhoneNumber, Slug, TimeOfDay};
 use crate::validate::{self, ValidateOptions};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
