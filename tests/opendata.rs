@@ -119,6 +119,7 @@ fn entries_json_has_every_published_entry_in_the_documented_shape() {
         "organization",
         "location",
         "schedules",
+        "closed",
         "hours_note",
         "categories",
         "audience",
@@ -228,7 +229,7 @@ fn public_facilities_csv_is_the_standard_dataset() {
     assert_eq!(col(&header, tobu, "終了時間"), "17:00\n16:00");
     assert_eq!(
         col(&header, tobu, "利用可能日時特記事項"),
-        "土日祝・年末年始は休み\n【毎月第2木曜 14:00〜16:00】家族教室(予約制)"
+        "土日祝は休み\n【休館日】年末年始(12月29日〜1月3日)\n【毎月第2木曜 14:00〜16:00】家族教室(予約制)"
     );
     assert_eq!(col(&header, tobu, "種別"), "相談窓口");
 
