@@ -119,6 +119,7 @@ fn entries_json_has_every_published_entry_in_the_documented_shape() {
         "organization",
         "location",
         "schedules",
+        "closed",
         "hours_note",
         "closed",
         "categories",
