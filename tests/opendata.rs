@@ -121,7 +121,6 @@ fn entries_json_has_every_published_entry_in_the_documented_shape() {
         "schedules",
         "closed",
         "hours_note",
-        "closed",
         "categories",
         "audience",
         "methods",
