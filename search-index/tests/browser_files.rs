@@ -38,7 +38,7 @@ fn template_renders_form_results_status_and_noscript() {
     // tera escapes `/` as `&#x2F;`, which attributes decode back.
     let html = render("/sub/path/").replace("&#x2F;", "/");
     for needle in [
-        r#"<form class="ts-search-form" method="get" action="""#,
+        r#"<form class="ts-search-form" method="get" action="/sub/path/search/""#,
         r#"<input type="search" id="ts-q" name="q""#,
         r#"<select id="ts-kind" name="kind">"#,
         r#"<option value="center">相談窓口</option>"#,
