@@ -8,7 +8,7 @@
 //! * `search-index/index-body.bin` (tier 2): the body text, which the
 //!   search page fetches once the first results are shown.
 
-use crate::model::{Entry, EventTime, Status};
+use crate::model::{Entry, EventTime, PhoneNumber, Registration, Status};
 use crate::output::OutputFile;
 use crate::render::markdown;
 use crate::site::Site;
@@ -78,9 +78,57 @@ fn unix_seconds(site: &Site, t: Option<EventTime>) -> Option<i64> {
         .map(|z| z.timestamp().as_second())
 }
 
-/// One entry as the search index sees it.
+/// One entry as the search index sees it: everything a family can read
+/// on its page is searchable (the body; access, venue, notes, fees,
+/// audience, registration, accessibility and the organisation's name as
+/// `details`, with the kind's label; area and address as `places`), and a hit carries the phone
+/// and hours the result list shows.
 pub fn search_doc(site: &Site, e: &Entry) -> SearchDoc {
     let f = &e.fields;
+    // An event held at a place is found by that place's name and address.
+    let place = f.place.as_ref().and_then(|slug| site.get(slug));
+    let mut places: Vec<String> = f.address.iter().cloned().collect();
+    if let Some(place) = place {
+        places.extend(place.fields.area.iter().map(|a| a.replace('/', " ")));
+        places.extend(place.fields.address.iter().cloned());
+    }
+    let organisation = [f.operator.as_ref(), f.organizer.as_ref()]
+        .into_iter()
+        .flatten()
+        .filter_map(|slug| site.get(slug))
+        .map(|org| org.name().to_string());
+    let registration = match &f.registration {
+        Some(Registration::Text(text)) => Some(text.clone()),
+        _ => None,
+    };
+    let rule_notes = f
+        .hours
+        .iter()
+        .flatten()
+        .filter_map(|rule| rule.note().map(str::to_owned));
+    let details: Vec<String> = [
+        // The kind as the page labels it: 「名張市 食堂」 finds the
+        // 食堂・居場所 entries of 名張市 even when 食堂 is not in their names.
+        Some(e.kind.label().to_string()),
+        f.access.clone(),
+        f.venue.clone(),
+        place.map(|p| p.name().to_string()),
+        place.and_then(|p| p.fields.access.clone()),
+        f.hours_note.clone(),
+        f.fee.clone(),
+        f.accessibility.clone(),
+        registration,
+    ]
+    .into_iter()
+    .flatten()
+    .chain(rule_notes)
+    .chain(f.audience.iter().flatten().cloned())
+    .chain(f.methods.iter().flatten().cloned())
+    .chain(f.languages.iter().flatten().cloned())
+    .chain(organisation)
+    .filter(|text| !text.trim().is_empty())
+    .collect();
+    let phone = f.phone.as_ref().and_then(|p| p.as_slice().first());
     SearchDoc {
         slug: e.slug.to_string(),
         kind: e.kind.as_str().to_string(),
@@ -98,5 +146,10 @@ pub fn search_doc(site: &Site, e: &Entry) -> SearchDoc {
         url: e.url_path(),
         starts: unix_seconds(site, f.starts),
         ends: unix_seconds(site, f.ends),
+        places,
+        details,
+        phone: phone.map(|p| p.display().to_string()),
+        tel: phone.map(PhoneNumber::tel_href),
+        hours: crate::opendata::schedule::data_hours(e, &site.config.timezone),
     }
 }

@@ -38,6 +38,11 @@ const JS_NETWORK_ALLOWED: &[(&str, &str, &str)] = &[
         "fetches the search module and index at base + 'search/…' and base + 'search-index/index.bin': same-site paths from <meta name=tsunagu-base>, which the build writes as a path",
     ),
     (
+        "search/search.js",
+        ".src =",
+        "loads the theme's opening.js (for the hits' opening hours) from base + 'opening.js', or the data-opening URL the search page's own markup sets: a same-site path; CSP script-src 'self' refuses anything else",
+    ),
+    (
         "opening.js",
         "fetch(",
         "loads base + 'data/holidays.json' (the build's own holiday list, same-site path from <meta name=tsunagu-base>) with credentials: 'same-origin'",

@@ -196,5 +196,6 @@ fn generated(i: usize) -> SearchDoc {
         url: format!("generated/{i}/"),
         starts: (kind == "event").then_some(1_700_000_000 + (i as i64) * 86_400),
         ends: None,
+        ..SearchDoc::default()
     }
 }

@@ -161,6 +161,62 @@ pub(crate) fn is_cjk(c: char) -> bool {
         | '\u{20000}'..='\u{3FFFF}') // CJK extensions B and later
 }
 
+/// Marks that join the parts of one name rather than separate words:
+/// tildes and wave dashes (`～` is `~` after NFKC, the IME's `〜`, `〰`),
+/// hyphens, dashes and the minus sign, the middle dot `・` (`･` after
+/// NFKC), the prolonged sound mark `ー` and spaces. A family types
+/// 「ひきこもり〜家族会」, 「ひきこもりー家族会」 or 「ひきこもり家族会」 for a name
+/// written 「ひきこもり～家族会」; the long vowel mark is also often left
+/// out (「コンピュータ」 for 「コンピューター」).
+fn is_joiner(c: char) -> bool {
+    matches!(
+        c,
+        '~' | '\u{301C}' | '\u{3030}' | '-' | '\u{2010}'
+            ..='\u{2015}' | '\u{2212}' | '\u{30FB}' | '\u{30FC}'
+    ) || c.is_whitespace()
+}
+
+/// Drops every run of [joiners](is_joiner) that sits between two CJK
+/// characters, so that both sides are one CJK run: 「ひきこもり～家族会」,
+/// 「ひきこもり 家族会」 and 「ひきこもり家族会」 analyse alike, in documents and
+/// in queries, and every spelling finds the others. The characters
+/// around keep their source ranges, so a highlighted bigram spans the
+/// dropped mark. A `ー` after a CJK character is dropped even at the end
+/// of a word (`センター` analyses as `せんた`), so the long vowel may be
+/// written or left out. Between Latin words or digits the marks still
+/// separate (`10-12`, `web-site` stay two words).
+pub(crate) fn fold_joiners(chars: Vec<NormChar>) -> Vec<NormChar> {
+    if !chars.iter().any(|c| is_joiner(c.ch)) {
+        return chars;
+    }
+    let mut out: Vec<NormChar> = Vec::with_capacity(chars.len());
+    let mut i = 0;
+    while i < chars.len() {
+        let c = &chars[i];
+        if is_joiner(c.ch)
+            && out
+                .last()
+                .is_some_and(|prev| is_cjk(prev.ch) && !is_joiner(prev.ch))
+        {
+            let mut j = i;
+            while j < chars.len() && is_joiner(chars[j].ch) {
+                j += 1;
+            }
+            let next_is_cjk = chars.get(j).is_some_and(|n| is_cjk(n.ch));
+            // A long vowel mark after kana or kanji goes even at the end of
+            // a word: 「ワーカー」 typed or written 「ワーカ」 then agree.
+            let only_long_vowels = chars[i..j].iter().all(|c| c.ch == '\u{30FC}');
+            if next_is_cjk || only_long_vowels {
+                i = j;
+                continue;
+            }
+        }
+        out.push(c.clone());
+        i += 1;
+    }
+    out
+}
+
 /// What a character is, for tokenisation.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Class {
@@ -231,7 +287,7 @@ impl Span {
 /// A lone CJK character and a Latin/digit word each occupy one position.
 /// Spaces, punctuation and script changes end a run: no token spans them.
 pub(crate) fn analyze(text: &str, mode: Mode) -> Vec<Tok> {
-    let chars = normalize_mapped(text);
+    let chars = fold_joiners(normalize_mapped(text));
     let mut toks = Vec::new();
     spans(&chars, mode, |t| {
         let run = t.chars(&chars);
@@ -334,7 +390,7 @@ impl Tokenizer for JaTokenizer {
     type TokenStream<'a> = JaTokenStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> JaTokenStream {
-        let chars = normalize_mapped(text);
+        let chars = fold_joiners(normalize_mapped(text));
         let mut spans_of_text = Vec::new();
         spans(&chars, Mode::Index, |t| spans_of_text.push(t));
         JaTokenStream {
@@ -472,7 +528,7 @@ mod tests {
 
     #[test]
     fn never_crosses_spaces_punctuation_or_scripts() {
-        let toks = texts("相談 支援・居場所NPO法人 Hello, World!", Mode::Query);
+        let toks = texts("相談、支援。居場所NPO法人 Hello, World!", Mode::Query);
         let words: Vec<&str> = toks.iter().map(|(t, _)| t.as_str()).collect();
         assert_eq!(
             words,
@@ -493,9 +549,50 @@ mod tests {
     }
 
     #[test]
+    fn joining_marks_between_cjk_characters_fold_away() {
+        let plain = texts("ひきこもり家族会", Mode::Query);
+        for written in [
+            "ひきこもり～家族会",
+            "ひきこもり〜家族会",
+            "ひきこもり~家族会",
+            "ひきこもりー家族会",
+            "ひきこもり‐家族会",
+            "ひきこもり−家族会",
+            "ひきこもり・家族会",
+            "ひきこもり　家族会",
+            "ひきこもり ～ 家族会",
+            "ﾋｷｺﾓﾘ･家族会",
+        ] {
+            assert_eq!(texts(written, Mode::Query), plain, "{written}");
+        }
+        // The long vowel mark folds inside a word and at its end.
+        assert_eq!(
+            texts("コンピューター相談", Mode::Query),
+            texts("コンピュータ相談", Mode::Query)
+        );
+        assert_eq!(texts("センター", Mode::Index), texts("センタ", Mode::Index));
+        // Alone it is still a character.
+        assert_eq!(texts("ー", Mode::Query), [("ー".to_owned(), 0)]);
+        // Between Latin words and digits the marks still separate.
+        let words: Vec<String> = texts("10-12 web-site", Mode::Query)
+            .into_iter()
+            .map(|t| t.0)
+            .collect();
+        assert_eq!(words, ["10", "12", "web", "site"]);
+    }
+
+    #[test]
+    fn a_folded_bigram_covers_the_mark_in_the_original() {
+        let text = "家～族";
+        let toks = analyze(text, Mode::Query);
+        assert_eq!(toks.len(), 1);
+        assert_eq!(&text[toks[0].src.clone()], "家～族");
+    }
+
+    #[test]
     fn lone_cjk_character_is_a_unigram() {
         assert_eq!(
-            texts("子 の", Mode::Query),
+            texts("子、の", Mode::Query),
             vec![("子".into(), 0), ("の".into(), 1)]
         );
         assert!(analyze("子", Mode::Query)[0].single_char);

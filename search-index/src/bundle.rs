@@ -36,7 +36,7 @@ use crate::SearchError;
 pub(crate) const MAGIC: &[u8; 8] = b"TSNGIDX\0";
 /// Bumped whenever the layout, the schema or the analysis changes, so an
 /// old `index.bin` cached by a browser is refused instead of misread.
-pub(crate) const FORMAT_VERSION: u32 = 3;
+pub(crate) const FORMAT_VERSION: u32 = 4;
 /// Name of the entry holding [`crate::Settings`] as JSON (tier 1).
 pub(crate) const SETTINGS_ENTRY: &str = "tsunagu.json";
 /// Every entry of the body tier (`index-body.bin`) is named with this

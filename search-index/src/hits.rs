@@ -37,6 +37,9 @@ pub(crate) fn encode(hits: &[StoredHit]) -> Vec<u8> {
             &hit.summary,
             &starts,
             &ends,
+            hit.phone.as_deref().unwrap_or(""),
+            hit.tel.as_deref().unwrap_or(""),
+            hit.hours.as_deref().unwrap_or(""),
         ] {
             put_varint(&mut record, field.len());
             record.extend_from_slice(field.as_bytes());
@@ -100,6 +103,9 @@ impl Hits {
         let summary = fields.text()?;
         let starts = fields.number()?;
         let ends = fields.number()?;
+        let phone = fields.text()?;
+        let tel = fields.text()?;
+        let hours = fields.text()?;
         let some = |s: String| (!s.is_empty()).then_some(s);
         Ok(StoredHit {
             slug,
@@ -111,14 +117,18 @@ impl Hits {
             summary,
             starts,
             ends,
+            phone: some(phone),
+            tel: some(tel),
+            hours: some(hours),
         })
     }
 }
 
 impl Hits {
-    /// The browse order of events: for each document, its start time if
-    /// it is an event (`i64::MAX` for an event without one), else `None`.
-    pub(crate) fn event_starts(&self) -> Result<Vec<Option<i64>>, SearchError> {
+    /// For each document, when it is an event: its start (the browse
+    /// order of events; `i64::MAX` without one) and the time after which
+    /// it is past (its end, else its start; `None` without either).
+    pub(crate) fn event_times(&self) -> Result<Vec<Option<EventTimes>>, SearchError> {
         self.records
             .iter()
             .map(|record| {
@@ -133,10 +143,22 @@ impl Hits {
                 for _ in 0..5 {
                     fields.raw()?; // name, kana, url, area, summary
                 }
-                Ok(Some(fields.number()?.unwrap_or(i64::MAX)))
+                let starts = fields.number()?;
+                let ends = fields.number()?;
+                Ok(Some(EventTimes {
+                    start: starts.unwrap_or(i64::MAX),
+                    until: ends.or(starts),
+                }))
             })
             .collect()
     }
+}
+
+/// See [`Hits::event_times`].
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct EventTimes {
+    pub start: i64,
+    pub until: Option<i64>,
 }
 
 struct Fields<'a> {
@@ -208,6 +230,9 @@ mod tests {
                 summary: "x".repeat(300),
                 starts: Some(-5),
                 ends: Some(1_750_000_000),
+                phone: Some("082-555-0101".into()),
+                tel: Some("tel:+81825550101".into()),
+                hours: Some(r#"{"tz":"Asia/Tokyo","rules":[]}"#.into()),
             },
             StoredHit {
                 slug: "b".into(),

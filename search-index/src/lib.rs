@@ -35,6 +35,7 @@ use serde::{Deserialize, Serialize};
 
 pub use analysis::{normalize, JaTokenizer, TOKENIZER_NAME};
 pub use search::Index;
+
 #[cfg(feature = "writer")]
 pub use writer::{build_bundle, build_bundles, Bundles};
 
@@ -69,6 +70,23 @@ pub struct SearchDoc {
     pub starts: Option<i64>,
     /// Events: end, unix seconds.
     pub ends: Option<i64>,
+    /// Place names: the area's levels and the address (and, for an event
+    /// held at a place, that place's). Searched as phrases, so a short form
+    /// finds the full name: 東京 finds 東京都, 広島 finds 広島県 and 広島市.
+    pub places: Vec<String>,
+    /// Every other text a family can read on the entry page: access
+    /// directions, venue, hours notes, fees, target audience, how to
+    /// register, accessibility, the operating or organising
+    /// organisation's name.
+    pub details: Vec<String>,
+    /// The first phone number as the page shows it (「082-555-0101」).
+    pub phone: Option<String>,
+    /// Its `tel:` link target (「tel:+81825550101」).
+    pub tel: Option<String>,
+    /// The opening hours as the entry page's `data-hours` attribute holds
+    /// them (JSON for the theme's opening.js), so a hit can say whether
+    /// the place is open now.
+    pub hours: Option<String>,
 }
 
 /// Groups of words that mean the same thing, e.g.
@@ -93,14 +111,35 @@ pub struct Query {
     pub method: Option<String>,
     pub free: Option<bool>,
     pub anonymous: Option<bool>,
-    /// Current time, unix seconds. When given (and `include_past_events`
-    /// is false), events that have ended are left out. The caller passes
-    /// it because a static site has no server clock.
+    /// Current time, unix seconds: what makes an event past (its end, or
+    /// its start without an end, is before `now`). The caller passes it
+    /// because a static site has no server clock. Without it no event is
+    /// past.
     pub now: Option<i64>,
-    pub include_past_events: bool,
+    /// What to do with past events (default: return them, after
+    /// everything else).
+    pub past_events: PastEvents,
     /// Page size; 0 means 20. Capped at 200.
     pub limit: usize,
     pub offset: usize,
+}
+
+/// Past events in a [`Query`]'s results.
+///
+/// A leaflet or a friend may name last year's event: search finds it,
+/// clearly marked ([`Hit::past`]), but never above what a family can still
+/// go to.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PastEvents {
+    /// Returned, ranked after every upcoming or ongoing event and every
+    /// place (by score among themselves). Counts include them.
+    #[default]
+    Last,
+    /// Only past events (`tsunagu search --past`).
+    Only,
+    /// Left out, and not counted.
+    Exclude,
 }
 
 /// The answer to a [`Query`].
@@ -136,6 +175,15 @@ pub struct Hit {
     pub score: f32,
     pub starts: Option<i64>,
     pub ends: Option<i64>,
+    /// An event that is over (see [`Query::now`]): the UI labels it 終了
+    /// with its date.
+    pub past: bool,
+    /// See [`SearchDoc::phone`].
+    pub phone: Option<String>,
+    /// See [`SearchDoc::tel`].
+    pub tel: Option<String>,
+    /// See [`SearchDoc::hours`].
+    pub hours: Option<String>,
 }
 
 /// Number of matching entries per value, for each filter dimension.
@@ -207,4 +255,7 @@ pub(crate) struct StoredHit {
     pub summary: String,
     pub starts: Option<i64>,
     pub ends: Option<i64>,
+    pub phone: Option<String>,
+    pub tel: Option<String>,
+    pub hours: Option<String>,
 }

@@ -25,6 +25,8 @@ pub(crate) const KANA: &str = "kana";
 pub(crate) const SUMMARY: &str = "summary";
 pub(crate) const CATEGORIES: &str = "categories";
 pub(crate) const KEYWORDS: &str = "keywords";
+pub(crate) const PLACES: &str = "places";
+pub(crate) const DETAILS: &str = "details";
 pub(crate) const BODY: &str = "body";
 /// The facet field holding every filter value of a document, one facet
 /// per value under its dimension: `/kind/center`, `/free/true`,
@@ -49,8 +51,9 @@ pub(crate) struct TextField {
 }
 
 /// Tier-1 text fields: the name and its reading matter most, descriptive
-/// metadata next.
-pub(crate) const TEXT_FIELDS: [TextField; 5] = [
+/// metadata and place names next, the other texts of the entry page
+/// (access, venue, fees, …) like the body.
+pub(crate) const TEXT_FIELDS: [TextField; 7] = [
     TextField {
         name: NAME,
         boost: 4.0,
@@ -74,6 +77,18 @@ pub(crate) const TEXT_FIELDS: [TextField; 5] = [
     TextField {
         name: KEYWORDS,
         boost: 2.0,
+        positions: false,
+    },
+    // Positions, so that a place name is a phrase: 安芸区 must not match
+    // 安芸 and 区 in different parts of an address.
+    TextField {
+        name: PLACES,
+        boost: 2.0,
+        positions: true,
+    },
+    TextField {
+        name: DETAILS,
+        boost: 1.0,
         positions: false,
     },
 ];
@@ -146,7 +161,7 @@ pub(crate) fn build_body() -> Schema {
 /// Field handles of an opened index, looked up once by name.
 #[derive(Clone, Copy)]
 pub(crate) struct Fields {
-    pub text: [(Field, TextField); 5],
+    pub text: [(Field, TextField); TEXT_FIELDS.len()],
     pub filters: Field,
     pub until: Field,
 }

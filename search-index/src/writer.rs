@@ -302,6 +302,17 @@ fn to_tantivy(schema: &Schema, doc: &SearchDoc) -> Result<TantivyDocument, Searc
     for keyword in &doc.keywords {
         out.add_text(field(s::KEYWORDS)?, keyword);
     }
+    // The area's levels as words too (広島市/安芸区 → 広島市 安芸区), so
+    // a place name typed in the box finds the entries there.
+    if let Some(area) = &doc.area {
+        out.add_text(field(s::PLACES)?, area_steps(area).join(" "));
+    }
+    for place in &doc.places {
+        out.add_text(field(s::PLACES)?, place);
+    }
+    for detail in &doc.details {
+        out.add_text(field(s::DETAILS)?, detail);
+    }
 
     // The filter values as facets. An area is added once, at its deepest
     // level: tantivy's facet tokenizer indexes its ancestors.
@@ -357,6 +368,9 @@ fn stored_hit(doc: &SearchDoc) -> StoredHit {
         summary: display_summary(doc),
         starts: doc.starts,
         ends: doc.ends,
+        phone: doc.phone.clone().filter(|p| !p.trim().is_empty()),
+        tel: doc.tel.clone().filter(|t| !t.trim().is_empty()),
+        hours: doc.hours.clone().filter(|h| !h.trim().is_empty()),
     }
 }
 

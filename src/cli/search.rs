@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use tsunagu_search::Query;
+use tsunagu_search::{Hit, PastEvents, Query};
 
 #[derive(clap::Args, Debug)]
 pub struct SearchArgs {
@@ -21,13 +21,17 @@ pub struct SearchArgs {
     /// Only this area; a parent (広島市) includes its wards.
     #[arg(long, value_name = "AREA")]
     pub area: Option<String>,
+    /// Only this category (分類), as written in site.toml's vocabulary.
     #[arg(long, value_name = "CATEGORY")]
     pub category: Option<String>,
+    /// Only entries for this audience (対象), e.g. 家族.
     #[arg(long, value_name = "AUDIENCE")]
     pub audience: Option<String>,
+    /// Only entries offering this way of consulting (相談方法), e.g. 電話.
     #[arg(long, value_name = "METHOD")]
     pub method: Option<String>,
-    /// Include past events.
+    /// Only past events (終了したイベント). Without it, past events are
+    /// included after everything else, marked 終了, as on the search page.
     #[arg(long)]
     pub past: bool,
     /// How many results.
@@ -71,7 +75,11 @@ pub fn run(args: SearchArgs) -> ExitCode {
         audience: args.audience,
         method: args.method,
         now: Some(now.as_second()),
-        include_past_events: args.past,
+        past_events: if args.past {
+            PastEvents::Only
+        } else {
+            PastEvents::Last
+        },
         limit: args.limit,
         ..Query::default()
     };
@@ -100,10 +108,12 @@ pub fn run(args: SearchArgs) -> ExitCode {
         results.total, results.total
     ));
     for (i, hit) in results.hits.iter().enumerate() {
-        let area = hit.area.as_deref().unwrap_or("");
+        // The area as the site writes it (広島市 安芸区).
+        let area = hit.area.as_deref().unwrap_or("").replace('/', " ");
         text.push_str(&format!(
-            "{:>2}. {} [{}] {}  /{}  ({:.2})\n",
+            "{:>2}. {}{} [{}] {}  /{}  ({:.2})\n",
             i + 1,
+            past_label(hit),
             hit.name,
             hit.kind,
             area,
@@ -115,4 +125,23 @@ pub fn run(args: SearchArgs) -> ExitCode {
         }
     }
     super::print_stdout(&text)
+}
+
+/// 「[終了 2025年3月1日] 」 before a past event, as the search page labels it
+/// (dates in Japan time, like the page).
+fn past_label(hit: &Hit) -> String {
+    if !hit.past {
+        return String::new();
+    }
+    let date = hit
+        .starts
+        .and_then(|t| jiff::Timestamp::from_second(t).ok())
+        .and_then(|t| {
+            jiff::tz::TimeZone::get("Asia/Tokyo")
+                .ok()
+                .map(|tz| t.to_zoned(tz))
+        })
+        .map(|z| format!(" {}年{}月{}日", z.year(), z.month(), z.day()))
+        .unwrap_or_default();
+    format!("[終了{date}] ")
 }

@@ -44,7 +44,7 @@ function focused(page) {
       href: el.getAttribute('href'),
       text: (el.textContent || el.value || '').trim().slice(0, 30),
       inResults: !!el.closest('#ts-results'),
-      inFilters: !!el.closest('.ts-filters'),
+      inFilters: !!el.closest('.ts-filters, .ts-filters-toggle'),
       style: { outline: `${s.outlineStyle} ${s.outlineWidth} ${s.outlineColor}`, shadow: s.boxShadow, border: s.borderColor + ' ' + s.borderWidth, bg: s.backgroundColor, deco: s.textDecorationLine },
       visible: r.width > 1 && r.height > 1 && r.bottom > 0 && r.right > 0 && r.top < innerHeight + 2000,
     };

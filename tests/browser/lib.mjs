@@ -75,16 +75,16 @@ export function watchForeignRequests(page, origin) {
 }
 
 /**
- * Waits for the final result list: at least `atLeast` results, the body
- * tier loaded (search.js marks `data-body-index="ready"` and searches
- * again), and the list unchanged for a moment, since the first results
- * come from names and summaries and are re-ranked when the body arrives.
+ * Waits for the result list: at least `atLeast` results, the engine
+ * ready (search.js marks `data-engine="ready"` once both index tiers are
+ * open; results are only shown then), and the list unchanged for a
+ * moment (typing may still be debounced).
  */
 export async function waitForResults(page, atLeast = 1) {
   await page.waitForFunction(
     (n) =>
       document.querySelectorAll('#ts-results li').length >= n &&
-      document.querySelector('[data-tsunagu-search]')?.getAttribute('data-body-index') === 'ready',
+      document.querySelector('[data-tsunagu-search]')?.getAttribute('data-engine') === 'ready',
     atLeast,
     { timeout: 20_000 },
   );

@@ -11,11 +11,21 @@
  *   the index      base + 'search-index/index.bin' (tier 1: names,
  *                  readings, summaries, categories, keywords, filters),
  *   the body       base + 'search-index/index-body.bin' (tier 2: the body
- *                  text), fetched once the first results are shown; the
- *                  results are then searched again with it,
- *   the worker     base + 'sw.js' (its scope is then the whole site).
- * `data-wasm` / `data-index` / `data-index-body` on the
- * [data-tsunagu-search] element override the first three.
+ *                  text and what else the entry pages show),
+ *   the worker     base + 'sw.js' (its scope is then the whole site),
+ *   opening hours  base + 'opening.js' (the theme's: fills the hits'
+ *                  data-hours elements with 受付中 / 次の受付) and
+ *                  base + 'data/holidays.json'.
+ * `data-wasm` / `data-index` / `data-index-body` / `data-opening` on the
+ * [data-tsunagu-search] element override the module, index and opening
+ * script URLs.
+ *
+ * Loading starts when the page loads (module streamed and compiled with
+ * instantiateStreaming, both tiers fetched in parallel), not on the first
+ * keypress. Results are shown only once both tiers are open, so a shown
+ * list is complete: it never re-sorts or changes its count unless the
+ * query or the filters change (the CLI searches the same two tiers, so
+ * both give the same results in the same order).
  */
 (function () {
   'use strict';
@@ -40,6 +50,8 @@
   var wasmUrl = setting('data-wasm') || new URL('tsunagu_search.wasm', scriptUrl).href;
   var indexUrl = setting('data-index') || base + 'search-index/index.bin';
   var bodyUrl = setting('data-index-body') || base + 'search-index/index-body.bin';
+  var openingUrl = setting('data-opening') || base + 'opening.js';
+  var holidaysUrl = base + 'data/holidays.json';
   var form = document.querySelector('.ts-search-form');
   var input = form && form.elements.namedItem('q');
   var results = document.getElementById('ts-results');
@@ -50,17 +62,23 @@
   registerServiceWorker();
 
   var enginePromise = null;
-  /** The body tier: null (not asked for), a promise while loading,
-   *  'ready', or 'failed' (the next search typed or chosen retries). */
-  var bodyState = null;
+  /** True once the module and both tiers are open. */
+  var engineReady = false;
+  /** The theme's opening-hours filler, once loaded: a promise of
+   *  {fill, holidays} or of null when it cannot be had. */
+  var openingPromise = null;
   var timer = 0;
   var shown = 0;
   var lastQuery = null;
   var moreButton = null;
 
   restoreFromUrl();
+  updateFilterCount();
   if (hasCriteria(currentState())) {
     search(false);
+  } else {
+    // Start loading now, so the first search does not wait for it.
+    loadEngine().catch(function () {});
   }
 
   form.addEventListener('submit', function (event) {
@@ -79,8 +97,24 @@
   form.addEventListener('change', function (event) {
     if (event.target === input) return;
     clearTimeout(timer);
+    updateFilterCount();
     search(false);
   });
+
+  /** The closed filter disclosure says how many filters are chosen. */
+  function updateFilterCount() {
+    var badge = form.querySelector('.ts-filters-count');
+    if (!badge) return;
+    var state = currentState();
+    var active = SELECTS.filter(function (name) {
+      return state[name] !== '';
+    }).length + FLAGS.filter(function (name) {
+      return state[name];
+    }).length;
+    badge.textContent = active ? '(' + active + '件を指定中)' : '';
+    var details = form.querySelector('.ts-filters-toggle');
+    if (details) details.setAttribute('data-active', String(active));
+  }
 
   /** As-you-type: from the second character, debounced. */
   function scheduleTyped() {
@@ -191,20 +225,25 @@
 
   // ----------------------------------------------------------- engine
 
+  /**
+   * The module and both index tiers, fetched in parallel; resolves once
+   * both are open. A failure (network, damaged file) rejects, and the
+   * next search tries again.
+   */
   function loadEngine() {
     if (!enginePromise) {
       enginePromise = Promise.all([
         instantiate(wasmUrl),
-        fetchBytes(indexUrl)
+        fetchBytes(indexUrl),
+        fetchBytes(bodyUrl)
       ]).then(function (loaded) {
         var engine = makeEngine(loaded[0].instance.exports);
         engine.open(loaded[1]);
-        cacheForOffline(false);
-        // After the searches waiting for the engine have shown their
-        // results (they run first: promise callbacks before timers).
-        setTimeout(function () {
-          loadBody(engine);
-        }, 0);
+        var error = engine.openBody(loaded[2]);
+        if (error) throw new Error(error);
+        engineReady = true;
+        if (container) container.setAttribute('data-engine', 'ready');
+        cacheForOffline();
         return engine;
       });
       enginePromise.catch(function () {
@@ -213,48 +252,6 @@
       });
     }
     return enginePromise;
-  }
-
-  /**
-   * Fetches and adds the body tier, then searches again so the results
-   * include matches in the body text and are ranked with it.
-   */
-  function loadBody(engine) {
-    if (bodyState !== null && bodyState !== 'failed') return;
-    var loading = fetchBytes(bodyUrl).then(function (bytes) {
-      if (engine.dead || bodyState !== loading) return;
-      var error = engine.openBody(bytes);
-      if (error) throw new Error(error);
-      bodyState = 'ready';
-      if (container) container.setAttribute('data-body-index', 'ready');
-    });
-    bodyState = loading;
-    loading
-      .catch(function (error) {
-        if (bodyState === loading) bodyState = 'failed';
-        if (container) container.setAttribute('data-body-index', 'failed');
-        if (window.console) console.warn('tsunagu search: body index:', error && error.message ? error.message : error);
-      })
-      .then(function () {
-        if (bodyState === 'ready') cacheForOffline(true);
-        refresh();
-      });
-  }
-
-  /** Searches the shown query again (the body tier has arrived, or could
-   *  not be loaded), keeping as many results as are shown. Not while
-   *  someone is on one of the results: the list would change under them. */
-  function refresh() {
-    if (!lastQuery) return;
-    var active = document.activeElement;
-    if (active && results.parentNode.contains(active) && !form.contains(active)) return;
-    var query = {};
-    Object.keys(lastQuery).forEach(function (key) {
-      query[key] = lastQuery[key];
-    });
-    query.offset = 0;
-    query.limit = Math.max(PAGE_SIZE, shown);
-    run(query, false, true);
   }
 
   function instantiate(url) {
@@ -338,16 +335,12 @@
       query.offset = shown;
       query.limit = PAGE_SIZE;
     }
-    if (!append && !enginePromise) setStatus('検索の準備をしています…');
-    run(query, append, false);
+    if (!append && !engineReady) setStatus('検索の準備をしています（検索のしくみを読み込み中です）…');
+    run(query, append);
   }
 
-  /**
-   * Runs `query` and shows the results. `refresh`: the shown query again
-   * (the body tier has arrived, or failed), which does not retry a
-   * failed body download.
-   */
-  function run(query, append, refresh) {
+  /** Runs `query` and shows the results (`append`: the next page). */
+  function run(query, append) {
     var pending = query;
     lastQuery = query;
     loadEngine().then(
@@ -361,28 +354,14 @@
           // unusable: start from a fresh one next time.
           engine.dead = true;
           enginePromise = null;
-          bodyState = null;
+          engineReady = false;
           found = { error: String(e && e.message ? e.message : e) };
         }
         if (found.error) {
           showFailure(false, found.error);
           return;
         }
-        var wantBody =
-          !engine.hasBody && !append && (bodyState === null || (bodyState === 'failed' && !refresh));
-        if (!engine.hasBody && !append && found.total === 0) {
-          if (wantBody) loadBody(engine);
-          if (bodyState && typeof bodyState.then === 'function') {
-            // Nothing in names and summaries: wait for the body text
-            // before saying that nothing was found.
-            clear();
-            setStatus('本文を検索しています…');
-            return;
-          }
-        }
         render(found, append);
-        // Only now: the first results do not share the connection.
-        if (wantBody) loadBody(engine);
       },
       function (error) {
         if (pending !== lastQuery) return;
@@ -423,11 +402,12 @@
     }
     updateMore(found.total);
     showCounts(found.facets);
+    fillOpening();
   }
 
   function renderHit(hit) {
     var item = document.createElement('li');
-    item.className = 'ts-hit ts-kind-' + hit.kind;
+    item.className = 'ts-hit ts-kind-' + hit.kind + (hit.past ? ' ts-hit-is-past' : '');
 
     var meta = document.createElement('p');
     meta.className = 'ts-hit-meta';
@@ -438,9 +418,17 @@
     if (hit.area) {
       var area = document.createElement('span');
       area.className = 'ts-hit-area';
-      area.textContent = hit.area;
+      // As the rest of the site writes it: 「広島市 安芸区」.
+      area.textContent = hit.area.split('/').join(' ');
       meta.appendChild(document.createTextNode(' '));
       meta.appendChild(area);
+    }
+    if (hit.past) {
+      var over = document.createElement('span');
+      over.className = 'ts-hit-past';
+      over.textContent = '終了';
+      meta.appendChild(document.createTextNode(' '));
+      meta.appendChild(over);
     }
     if (hit.kind === 'event' && typeof hit.starts === 'number') {
       var when = document.createElement('time');
@@ -468,7 +456,66 @@
       summary.innerHTML = hit.summary_highlighted;
       item.appendChild(summary);
     }
+    if (hit.phone && hit.tel) {
+      var contact = document.createElement('p');
+      contact.className = 'ts-hit-contact';
+      var phone = document.createElement('a');
+      phone.className = 'ts-hit-phone';
+      phone.href = hit.tel;
+      phone.textContent = '電話 ' + hit.phone;
+      contact.appendChild(phone);
+      item.appendChild(contact);
+    }
+    if (hit.hours && !hit.past) {
+      // Filled by the theme's opening.js, as on the entry page.
+      var open = document.createElement('p');
+      open.className = 'ts-hit-open';
+      open.setAttribute('data-hours', hit.hours);
+      item.appendChild(open);
+    }
     return item;
+  }
+
+  /**
+   * Fills the hits' data-hours elements with the theme's opening.js
+   * (loaded on first need; CSP script-src 'self' allows it), using its
+   * exported fill(). Without it the elements stay empty and hidden.
+   */
+  function fillOpening() {
+    if (!results.querySelector('[data-hours]')) return;
+    if (!openingPromise) {
+      openingPromise = Promise.all([loadOpeningScript(), fetch(holidaysUrl).then(function (response) {
+        if (!response.ok) throw new Error(holidaysUrl + ': HTTP ' + response.status);
+        return response.json();
+      })]).then(function (loaded) {
+        return { api: loaded[0], holidays: loaded[1] };
+      }).catch(function (error) {
+        if (window.console) console.warn('tsunagu search: opening hours:', error && error.message ? error.message : error);
+        return null;
+      });
+    }
+    openingPromise.then(function (opening) {
+      if (!opening) return;
+      opening.api.fill(results, opening.holidays, function () {
+        return new Date();
+      });
+    });
+  }
+
+  function loadOpeningScript() {
+    if (window.TsunaguOpening) return Promise.resolve(window.TsunaguOpening);
+    return new Promise(function (resolve, reject) {
+      var script = document.createElement('script');
+      script.src = openingUrl;
+      script.onload = function () {
+        if (window.TsunaguOpening && window.TsunaguOpening.fill) resolve(window.TsunaguOpening);
+        else reject(new Error(openingUrl + ' has no fill()'));
+      };
+      script.onerror = function () {
+        reject(new Error(openingUrl + ': not loaded'));
+      };
+      document.head.appendChild(script);
+    });
   }
 
   function formatDate(seconds) {
@@ -573,18 +620,16 @@
 
   /**
    * Asks the service worker to keep what this page needs offline: the
-   * page itself, its stylesheets, the module and the index once they are
-   * loaded; the body tier (`body`) once it has arrived, so that the
-   * worker's copy is not downloaded alongside the page's.
+   * page itself, its stylesheets, the module, both index tiers and the
+   * opening-hours script and holidays, once they are loaded (so that the
+   * worker's copy is not downloaded alongside the page's).
    */
-  function cacheForOffline(body) {
+  function cacheForOffline() {
     if (!('serviceWorker' in navigator) || !navigator.serviceWorker.ready) return;
-    var urls = body ? [bodyUrl] : [location.pathname, wasmUrl, indexUrl, scriptUrl];
-    if (!body) {
-      Array.prototype.forEach.call(document.querySelectorAll('link[rel~="stylesheet"][href]'), function (link) {
-        urls.push(link.href);
-      });
-    }
+    var urls = [location.pathname, wasmUrl, indexUrl, bodyUrl, scriptUrl, openingUrl, holidaysUrl];
+    Array.prototype.forEach.call(document.querySelectorAll('link[rel~="stylesheet"][href]'), function (link) {
+      urls.push(link.href);
+    });
     navigator.serviceWorker.ready
       .then(function (registration) {
         if (registration.active) {

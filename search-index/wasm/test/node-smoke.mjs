@@ -122,8 +122,17 @@ test('filters, facet counts, events and the partial fallback', () => {
   assert.equal(area.facets.area['広島市'], 6);
   assert.equal(area.facets.area['広島市/中区'], 3);
   assert.ok(area.hits.every((h) => h.area.startsWith('広島市')));
+  // Past events last, marked; or only them, or none, on request.
   const events = search.search({ kind: 'event', now: 1750000000 });
-  assert.deepEqual(events.hits.map((h) => h.slug), ['ongoing-exhibition', 'online-soudankai']);
+  assert.deepEqual(events.hits.map((h) => [h.slug, h.past]), [
+    ['ongoing-exhibition', false],
+    ['online-soudankai', false],
+    ['seminar-2023', true],
+  ]);
+  const past = search.search({ kind: 'event', now: 1750000000, past_events: 'only' });
+  assert.deepEqual(past.hits.map((h) => h.slug), ['seminar-2023']);
+  const upcoming = search.search({ kind: 'event', now: 1750000000, past_events: 'exclude' });
+  assert.deepEqual(upcoming.hits.map((h) => h.slug), ['ongoing-exhibition', 'online-soudankai']);
   const partial = search.search({ text: '食堂 宇宙船' });
   assert.equal(partial.partial, true);
   assert.ok(partial.total > 0);
