@@ -80,7 +80,7 @@ fn unix_seconds(site: &Site, t: Option<EventTime>) -> Option<i64> {
 
 /// One entry as the search index sees it: everything a family can read
 /// on its page is searchable (the body; access, venue, notes, fees,
-/// audience, registration, accessibility and the organisation's name as
+/// audience, registration, accessibility, notes, other names and the organisation's name as
 /// `details`, with the kind's label; area and address as `places`), and a hit carries the phone
 /// and hours the result list shows.
 pub fn search_doc(site: &Site, e: &Entry) -> SearchDoc {
@@ -117,6 +117,7 @@ pub fn search_doc(site: &Site, e: &Entry) -> SearchDoc {
         f.hours_note.clone(),
         f.fee.clone(),
         f.accessibility.clone(),
+        f.notes.clone(),
         registration,
     ]
     .into_iter()
@@ -126,6 +127,8 @@ pub fn search_doc(site: &Site, e: &Entry) -> SearchDoc {
     .chain(f.methods.iter().flatten().cloned())
     .chain(f.languages.iter().flatten().cloned())
     .chain(organisation)
+    // Other names the page shows (別名: 名称_通称 from an imported list).
+    .chain(f.aliases.iter().flatten().cloned())
     .filter(|text| !text.trim().is_empty())
     .collect();
     let phone = f.phone.as_ref().and_then(|p| p.as_slice().first());
@@ -150,6 +153,15 @@ pub fn search_doc(site: &Site, e: &Entry) -> SearchDoc {
         details,
         phone: phone.map(|p| p.display().to_string()),
         tel: phone.map(PhoneNumber::tel_href),
-        hours: crate::opendata::schedule::data_hours(e, &site.config.timezone),
+        // The same attribute the entry page carries (closed days included),
+        // so a hit's 受付中 / 次の受付 agrees with the page.
+        hours: crate::model::hours::wire::data_hours(
+            f.hours.as_deref().unwrap_or(&[]),
+            f.closed.as_deref().unwrap_or(&[]),
+            e.status(),
+            &site.config.timezone,
+            &site.config.closures.spans,
+            site.today,
+        ),
     }
 }

@@ -395,3 +395,25 @@ fn long_lists_are_split_into_pages_with_links_between_them() {
         }
     }
 }
+
+#[test]
+fn other_names_and_notes_are_searchable() {
+    // 名称_通称 from an imported list becomes `aliases`, 備考 `notes`; the
+    // page shows both, so a family typing either finds the place.
+    let tmp = tempfile::tempdir().unwrap();
+    let portal = tmp.path().join("portal");
+    copy_dir(&repo().join("tests/fixtures/portals/small"), &portal);
+    std::fs::write(
+        portal.join("content/cafeterias/yobina.md"),
+        "---\nname: 地域交流食堂\nkana: ちいきこうりゅうしょくどう\nverified: 2026-10-01\naliases: [もぐもぐテラス]\nnotes: 駐輪場はさくら公園の北側です\n---\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("public");
+    assert_ok(&build(&portal, &out, &[]));
+    for query in ["もぐもぐテラス", "さくら公園"] {
+        let o = tsunagu(&["search", "--json", "--root", portal.to_str().unwrap(), "--out", out.to_str().unwrap(), query]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let hits: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(hits.first().map(|h| h["slug"].clone()), Some("yobina".into()), "{query}: {hits:?}");
+    }
+}
