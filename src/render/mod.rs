@@ -31,7 +31,10 @@
 //! - `kinds`: `[{value, label, folder, url}]` for the kinds with list pages (the main navigation)
 //! - `dimensions`: `[{key, label, url}]` for the browse indexes (分野・地域・対象・相談方法)
 //! - `today` (`YYYY-MM-DD`), `today_ja` (「2026年11月21日」)
-//! - `page`: `{title, path, url, canonical, description, template, breadcrumbs: [{name, url}]}`
+//! - `page`: `{title, path, url, canonical, description, template, breadcrumbs: [{name, url}]}`;
+//!   `description` is never empty: an entry's `summary`, what a list or browse page lists
+//!   (「広島市の相談窓口 12件、…」, see `pages/describe.rs`), else `site.toml`'s `description`,
+//!   else the site title
 //! - `fragments`: `{nav, hotline_bar, hotlines, footer}`: HTML (use `| safe`) of the parts
 //!   that do not depend on the page, rendered once per build from `partials/nav.html`
 //!   (once per `current`, the href of the list page the navigation marks), `partials/hotline-bar.html`,
