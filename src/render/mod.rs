@@ -42,7 +42,8 @@
 //!   (an empty string when the theme has no such partial)
 //!
 //! Per template:
-//! - `index.html`: `upcoming_events` (≤5 cards), `recent` (≤6 cards, newest `verified` first),
+//! - `index.html`: `upcoming_events` (≤5 cards), `recent` (≤6 cards of centers, cafeterias and
+//!   organizations, newest `verified` first; events are in `upcoming_events` only),
 //!   `browse: {categories, areas, audience, methods}` (terms; areas are the top level with `children`),
 //!   `pages` (cards of the articles, in `order`)
 //! - `list.html`: `kind`, `items` (cards), `groups` (`[{label, id, items}]` by 五十音 行; empty for pages)
@@ -64,6 +65,7 @@
 //! microseconds, so what is the same on every page is rendered once
 //! (docs/benchmarks.md has what rendering costs per 1,000 entries).
 
+pub mod japanese;
 pub mod jsonld;
 pub mod markdown;
 mod memo;

@@ -10,10 +10,12 @@ pub(super) fn index_job(p: &Prep) -> Job {
         "upcoming_events",
         &p.cards(&p.upcoming[..p.upcoming.len().min(5)]),
     );
+    // Places and groups only: events have their own section above, by
+    // date, and an event there must not show up a second time here.
     let mut recent: Vec<usize> = (0..site.entries.len())
         .filter(|&i| {
             p.listed[i]
-                && site.entries[i].kind != Kind::Page
+                && !matches!(site.entries[i].kind, Kind::Page | Kind::Event)
                 && site.entries[i].fields.verified.is_some()
         })
         .collect();
