@@ -45,7 +45,11 @@ fn every_page_of_the_demo_has_a_description_and_og_description() {
             missing.push(format!("{path}: description {description:?}, og {og:?}"));
         }
     }
-    assert!(missing.is_empty(), "pages without a description:\n{}", missing.join("\n"));
+    assert!(
+        missing.is_empty(),
+        "pages without a description:\n{}",
+        missing.join("\n")
+    );
 }
 
 #[test]
@@ -69,17 +73,30 @@ fn list_and_browse_pages_say_what_they_list() {
             continue;
         }
         let description = meta(doc, r#"meta[name="description"]"#).unwrap();
-        assert_ne!(description, site_description, "{path} falls back to the site's description");
+        assert_ne!(
+            description, site_description,
+            "{path} falls back to the site's description"
+        );
         // The count of each kind named in the description is the number of
         // cards of that kind on the page.
-        for (kind, label) in [("center", "相談窓口"), ("cafeteria", "食堂・居場所"), ("organization", "団体")] {
+        for (kind, label) in [
+            ("center", "相談窓口"),
+            ("cafeteria", "食堂・居場所"),
+            ("organization", "団体"),
+        ] {
             let cards = doc.select(&sel(&format!("main li.card-{kind}"))).count();
             let said = format!("{label} {cards}件");
             if cards > 0 {
-                assert!(description.contains(&said), "{path}: {description:?} lacks {said:?}");
+                assert!(
+                    description.contains(&said),
+                    "{path}: {description:?} lacks {said:?}"
+                );
                 checked += 1;
             } else {
-                assert!(!description.contains(&format!("{label} ")), "{path}: {description:?} names {label} with no card");
+                assert!(
+                    !description.contains(&format!("{label} ")),
+                    "{path}: {description:?} names {label} with no card"
+                );
             }
         }
     }

@@ -40,9 +40,11 @@ fn script(c: char) -> Script {
         '\u{3041}'..='\u{3096}' | 'ゝ' | 'ゞ' => Script::Hiragana,
         // ー and the wave dash lengthen the kana before them.
         '\u{30A1}'..='\u{30FA}' | 'ー' | 'ヽ' | 'ヾ' | '〜' | '～' => Script::Katakana,
-        '々' | '〆' | '\u{4E00}'..='\u{9FFF}' | '\u{3400}'..='\u{4DBF}' | '\u{F900}'..='\u{FAFF}' => {
-            Script::Kanji
-        }
+        '々'
+        | '〆'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{3400}'..='\u{4DBF}'
+        | '\u{F900}'..='\u{FAFF}' => Script::Kanji,
         'a'..='z' | 'A'..='Z' | '0'..='9' | '&' | '\'' | '.' | '-' => Script::Latin,
         'ａ'..='ｚ' | 'Ａ'..='Ｚ' | '０'..='９' => Script::Latin,
         _ => Script::Other,
@@ -52,11 +54,30 @@ fn script(c: char) -> Script {
 /// Single hiragana that join the kanji around them into one word
 /// (問い合わせ, 申し込み, 取り組み) unless they are a particle: a
 /// particle ends a phrase (市の|相談).
-const PARTICLES: &[char] = &['の', 'を', 'に', 'は', 'が', 'へ', 'と', 'も', 'で', 'や', 'か'];
+const PARTICLES: &[char] = &[
+    'の', 'を', 'に', 'は', 'が', 'へ', 'と', 'も', 'で', 'や', 'か',
+];
 
 /// Characters that never start a line and a break after which is natural.
 fn closes(c: char) -> bool {
-    matches!(c, '、' | '。' | '，' | '．' | '」' | '』' | '）' | ')' | '】' | '・' | '!' | '！' | '?' | '？' | ':' | '：')
+    matches!(
+        c,
+        '、' | '。'
+            | '，'
+            | '．'
+            | '」'
+            | '』'
+            | '）'
+            | ')'
+            | '】'
+            | '・'
+            | '!'
+            | '！'
+            | '?'
+            | '？'
+            | ':'
+            | '：'
+    )
 }
 
 fn opens(c: char) -> bool {
@@ -99,8 +120,7 @@ pub fn phrases(text: &str) -> Vec<&str> {
                         && !PARTICLES.contains(&chars[from].1);
                     // 桔梗が丘, ごはん会: one kanji closing a name is its suffix.
                     let next = chars.get(k + 1).map(|(_, x)| script(*x));
-                    let suffix = s == Script::Kanji
-                        && next.is_none_or(|n| n == Script::Other);
+                    let suffix = s == Script::Kanji && next.is_none_or(|n| n == Script::Other);
                     !prefix && !okurigana && !suffix
                 });
             let at_punctuation = (closes(prev) && !closes(c) && !c.is_whitespace())
@@ -345,7 +365,10 @@ mod tests {
         );
         assert_eq!(
             ruby("ぷらっとホーム世田谷", "ぷらっとほーむせたがや"),
-            Some(vec![part("ぷらっとホーム", None), part("世田谷", Some("せたがや"))])
+            Some(vec![
+                part("ぷらっとホーム", None),
+                part("世田谷", Some("せたがや"))
+            ])
         );
     }
 
@@ -354,7 +377,10 @@ mod tests {
         // Latin beside kanji: where 「in」's reading ends is a guess.
         assert_eq!(ruby("フォーラム in 広島", "ふぉーらむいんひろしま"), None);
         // The reading leaves out the quoted part.
-        assert_eq!(ruby("ひきこもり地域家族会「はなみずきの会」", "はなみずきのかい"), None);
+        assert_eq!(
+            ruby("ひきこもり地域家族会「はなみずきの会」", "はなみずきのかい"),
+            None
+        );
         // Nothing to read: no kanji.
         assert_eq!(ruby("メルクマールせたがや", "めるくまーるせたがや"), None);
         // A reading that does not fit the kana of the name.
@@ -364,7 +390,10 @@ mod tests {
     #[test]
     fn spaces_are_neither_read_nor_under_furigana() {
         assert_eq!(
-            ruby("桔梗が丘 みんなのごはん会", "ききょうがおかみんなのごはんかい"),
+            ruby(
+                "桔梗が丘 みんなのごはん会",
+                "ききょうがおかみんなのごはんかい"
+            ),
             Some(vec![
                 part("桔梗", Some("ききょう")),
                 part("が", None),
@@ -375,7 +404,10 @@ mod tests {
         );
         // Two kanji runs with only a space between: where one reading
         // ends is a guess without a dictionary.
-        assert_eq!(ruby("まちの保健室 桔梗が丘", "まちのほけんしつききょうがおか"), None);
+        assert_eq!(
+            ruby("まちの保健室 桔梗が丘", "まちのほけんしつききょうがおか"),
+            None
+        );
     }
 
     #[test]
@@ -392,8 +424,14 @@ mod tests {
 
     #[test]
     fn phrases_break_after_the_hiragana_that_end_them() {
-        assert_eq!(phrases("誰でも利用できます"), vec!["誰でも", "利用できます"]);
-        assert_eq!(phrases("ひきこもり地域支援センター"), vec!["ひきこもり", "地域支援センター"]);
+        assert_eq!(
+            phrases("誰でも利用できます"),
+            vec!["誰でも", "利用できます"]
+        );
+        assert_eq!(
+            phrases("ひきこもり地域支援センター"),
+            vec!["ひきこもり", "地域支援センター"]
+        );
         assert_eq!(phrases("広島市の相談窓口"), vec!["広島市の", "相談窓口"]);
         assert_eq!(phrases("24時間"), vec!["24時間"]);
         assert_eq!(phrases("徒歩約3分"), vec!["徒歩約3分"]);
@@ -407,7 +445,10 @@ mod tests {
         assert_eq!(phrases("申し込み方法"), vec!["申し込み", "方法"]);
         assert_eq!(phrases("ご家族の方へ"), vec!["ご家族の", "方へ"]);
         // One kanji closing a name stays with it.
-        assert_eq!(phrases("まちの保健室 桔梗が丘"), vec!["まちの", "保健室 ", "桔梗が丘"]);
+        assert_eq!(
+            phrases("まちの保健室 桔梗が丘"),
+            vec!["まちの", "保健室 ", "桔梗が丘"]
+        );
         assert_eq!(phrases("みんなのごはん会"), vec!["みんなのごはん会"]);
     }
 

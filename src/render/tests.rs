@@ -488,7 +488,10 @@ fn top_page() {
     assert!(a < b, "verified desc");
     assert!(!recent.contains("higashi-closed"));
     // Events are listed once, in their own section.
-    assert!(!recent.contains("/events/"), "an event repeated in 最近確認した情報");
+    assert!(
+        !recent.contains("/events/"),
+        "an event repeated in 最近確認した情報"
+    );
 }
 
 #[test]
@@ -938,7 +941,12 @@ fn event_pages_use_event_labels_and_the_organizers_phone() {
     let files = render();
     let html = page(&files, "events/forum-2026/index.html");
     let main = &html[html.find("<article").unwrap()..html.find("</article>").unwrap()];
-    for label in ["参加方法", "<dt>申込</dt>", "<dt>費用</dt><dd>無料</dd>", "問い合わせ"] {
+    for label in [
+        "参加方法",
+        "<dt>申込</dt>",
+        "<dt>費用</dt><dd>無料</dd>",
+        "問い合わせ",
+    ] {
         assert!(main.contains(label), "{label} missing:\n{main}");
     }
     // Labels of a consultation center have no place on an event.
@@ -947,7 +955,10 @@ fn event_pages_use_event_labels_and_the_organizers_phone() {
     }
     // The event has no phone: its organizer's, named as who answers.
     assert!(main.contains("href=\"tel:0825550821\""), "{main}");
-    assert!(main.contains("主催の <a href=\"/organizations/foot-and-work/\">"), "{main}");
+    assert!(
+        main.contains("主催の <a href=\"/organizations/foot-and-work/\">"),
+        "{main}"
+    );
     // A center keeps its own phone and heading.
     let center = page(&files, "centers/chubu-center/index.html");
     assert!(center.contains(">連絡先</h2>") && !center.contains("主催の "));

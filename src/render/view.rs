@@ -411,7 +411,9 @@ pub fn entry_view(
     let (contact_phones, contact_from) = match phones_of(entry) {
         own if !own.is_empty() || entry.kind != Kind::Event => (own, None),
         _ => match f.organizer.as_ref().and_then(|s| site.get(s)) {
-            Some(org) if !phones_of(org).is_empty() => (phones_of(org), f.organizer.as_ref().and_then(link_to)),
+            Some(org) if !phones_of(org).is_empty() => {
+                (phones_of(org), f.organizer.as_ref().and_then(link_to))
+            }
             _ => (Vec::new(), None),
         },
     };

@@ -28,7 +28,9 @@ pub(super) fn events(upcoming: usize, past: usize) -> String {
     match (upcoming, past) {
         (0, 0) => "イベントの一覧です。いまは掲載がありません。".to_string(),
         (u, 0) => format!("これからのイベント {u}件の一覧です。"),
-        (0, p) => format!("これからのイベントはいまはありません。終わったイベント {p}件ものせています。"),
+        (0, p) => {
+            format!("これからのイベントはいまはありません。終わったイベント {p}件ものせています。")
+        }
         (u, p) => format!("これからのイベント {u}件と、終わったイベント {p}件の一覧です。"),
     }
 }
@@ -77,8 +79,15 @@ mod tests {
 
     #[test]
     fn a_browse_page_counts_what_it_lists_and_leaves_out_empty_sections() {
-        let d = term("広島市の", &[("相談窓口", 12), ("団体", 0), ("食堂・居場所", 3)], 2);
-        assert_eq!(d, "広島市の相談窓口 12件、食堂・居場所 3件、これからのイベント 2件。");
+        let d = term(
+            "広島市の",
+            &[("相談窓口", 12), ("団体", 0), ("食堂・居場所", 3)],
+            2,
+        );
+        assert_eq!(
+            d,
+            "広島市の相談窓口 12件、食堂・居場所 3件、これからのイベント 2件。"
+        );
         let empty = term("安芸区の", &[("相談窓口", 0)], 0);
         assert!(empty.contains("掲載がありません"), "{empty}");
     }
@@ -92,7 +101,9 @@ mod tests {
             count,
             children: vec![],
         };
-        let many: Vec<TermView> = (0..TERMS_NAMED + 2).map(|i| t(&format!("区{i}"), i)).collect();
+        let many: Vec<TermView> = (0..TERMS_NAMED + 2)
+            .map(|i| t(&format!("区{i}"), i))
+            .collect();
         let d = terms("地域からさがす", &many);
         assert!(d.starts_with("地域からさがす: 区0 0件、区1 1件"), "{d}");
         assert!(d.ends_with("ほか2項目。"), "{d}");
@@ -101,7 +112,10 @@ mod tests {
 
     #[test]
     fn lists_say_how_many_and_an_empty_list_says_so() {
-        assert_eq!(list(Kind::Center, 24), "相談窓口 24件の一覧(五十音順)です。");
+        assert_eq!(
+            list(Kind::Center, 24),
+            "相談窓口 24件の一覧(五十音順)です。"
+        );
         assert!(list(Kind::Cafeteria, 0).contains("掲載がありません"));
         assert!(events(3, 0).contains("3件"));
         assert!(events(2, 5).contains("終わったイベント 5件"));

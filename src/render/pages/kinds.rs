@@ -88,7 +88,8 @@ pub(super) fn list_job(p: &Prep, kind: Kind, n: usize) -> Job {
             ctx.insert("upcoming_count", &p.upcoming.len());
             ctx.insert("past_count", &p.past.len());
             ctx.insert("pagination", &p.pagination(&dir, n, len));
-            let description = Prep::page_title(&describe::events(p.upcoming.len(), p.past.len()), n);
+            let description =
+                Prep::page_title(&describe::events(p.upcoming.len(), p.past.len()), n);
             let mut job = p.job(
                 &page_dir(&dir, n),
                 "events.html",

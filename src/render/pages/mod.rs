@@ -22,11 +22,11 @@ mod plan;
 mod sitemap;
 
 pub use affected::{render_affected, render_entry_page, Affected};
-pub use plan::{render, render_each};
 #[cfg(test)]
 pub use plan::bench_prepare;
 #[cfg(test)]
 pub(crate) use plan::cost_by_template;
+pub use plan::{render, render_each};
 
 use context::*;
 use kinds::*;
