@@ -31,7 +31,10 @@
 //! - `kinds`: `[{value, label, folder, url}]` for the kinds with list pages (the main navigation)
 //! - `dimensions`: `[{key, label, url}]` for the browse indexes (分野・地域・対象・相談方法)
 //! - `today` (`YYYY-MM-DD`), `today_ja` (「2026年11月21日」)
-//! - `page`: `{title, path, url, canonical, description, template, breadcrumbs: [{name, url}]}`
+//! - `page`: `{title, path, url, canonical, description, template, breadcrumbs: [{name, url}]}`;
+//!   `description` is never empty: an entry's `summary`, what a list or browse page lists
+//!   (「広島市の相談窓口 12件、…」, see `pages/describe.rs`), else `site.toml`'s `description`,
+//!   else the site title
 //! - `fragments`: `{nav, hotline_bar, hotlines, footer}`: HTML (use `| safe`) of the parts
 //!   that do not depend on the page, rendered once per build from `partials/nav.html`
 //!   (once per `current`, the href of the list page the navigation marks), `partials/hotline-bar.html`,
@@ -39,7 +42,8 @@
 //!   (an empty string when the theme has no such partial)
 //!
 //! Per template:
-//! - `index.html`: `upcoming_events` (≤5 cards), `recent` (≤6 cards, newest `verified` first),
+//! - `index.html`: `upcoming_events` (≤5 cards), `recent` (≤6 cards of centers, cafeterias and
+//!   organizations, newest `verified` first; events are in `upcoming_events` only),
 //!   `browse: {categories, areas, audience, methods}` (terms; areas are the top level with `children`),
 //!   `pages` (cards of the articles, in `order`)
 //! - `list.html`: `kind`, `items` (cards), `groups` (`[{label, id, items}]` by 五十音 行; empty for pages)
@@ -61,6 +65,7 @@
 //! microseconds, so what is the same on every page is rendered once
 //! (docs/benchmarks.md has what rendering costs per 1,000 entries).
 
+pub mod japanese;
 pub mod jsonld;
 pub mod markdown;
 mod memo;

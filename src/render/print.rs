@@ -72,6 +72,8 @@ pub struct PrintPage {
     /// Raw UTF-8 site-relative directory (`areas/広島市/print/`).
     pub dir: String,
     pub title: String,
+    /// `page.description`: what the list holds, for search results and shared links.
+    pub description: String,
     pub crumbs: Vec<(String, Option<String>)>,
     pub ctx: tera::Context,
     /// Items listed, so the biggest pages render first.
@@ -177,6 +179,9 @@ pub fn page(inputs: &Inputs, node: &str) -> Option<PrintPage> {
     let area_label = view::area_label(node);
     let area_url = format!("{}{}", inputs.base, encode_path(area_dir));
     let title = format!("{area_label}の相談先・居場所 印刷用一覧");
+    let description = format!(
+        "{area_label}の相談先・居場所 {count}件の連絡先と受付時間を、印刷して渡せる一覧にしたものです。"
+    );
 
     let mut crumbs = vec![
         ("ホーム".to_string(), Some(inputs.base.to_string())),
@@ -213,6 +218,7 @@ pub fn page(inputs: &Inputs, node: &str) -> Option<PrintPage> {
     Some(PrintPage {
         dir: super::urls::print_dir(area_dir),
         title,
+        description,
         crumbs,
         ctx,
         weight: count,

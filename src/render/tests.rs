@@ -236,9 +236,10 @@ fn entry_page_has_contact_hours_notices_and_map() {
         ),
         "OSM link"
     );
-    // Furigana: the ruby is hidden from screen readers, which read the plain name once.
+    // Furigana over each kanji run only, hidden from screen readers, which
+    // read the plain name once.
     assert!(html.contains(
-        "<h1><ruby class=\"entry-ruby\" aria-hidden=\"true\">広島ひきこもり相談支援センター(中部)<rp>(</rp><rt>ひろしまひきこもりそうだんしえんせんたーちゅうぶ</rt><rp>)</rp></ruby><span class=\"visually-hidden\">広島ひきこもり相談支援センター(中部)</span></h1>"
+        "<h1><span class=\"entry-ruby\" aria-hidden=\"true\"><span class=\"ruby-phrase\"><ruby>広島<rp>(</rp><rt>ひろしま</rt><rp>)</rp></ruby>ひきこもり</span><wbr><span class=\"ruby-phrase\"><ruby>相談支援<rp>(</rp><rt>そうだんしえん</rt><rp>)</rp></ruby>センター</span><wbr><span class=\"ruby-phrase\">(<ruby>中部<rp>(</rp><rt>ちゅうぶ</rt><rp>)</rp></ruby>)</span></span><span class=\"visually-hidden\">広島ひきこもり相談支援センター(中部)</span></h1>"
     ), "{html}");
     assert_eq!(html.matches("<h1").count(), 1, "one h1");
     assert!(
@@ -295,7 +296,9 @@ fn event_page_in_plain_japanese() {
     assert!(old.contains("このイベントは終了しました"));
     assert!(old.contains("電話で前日まで"));
     let list = page(&files, "events/index.html");
-    let (upcoming, past) = list.split_once("終わったイベント").unwrap();
+    // The page's body: the head's description names both parts too.
+    let body = &list[list.find("<main").unwrap()..];
+    let (upcoming, past) = body.split_once("終わったイベント").unwrap();
     assert!(upcoming.contains("forum-2026") && !upcoming.contains("old-seminar"));
     assert!(past.contains("old-seminar"));
 }
@@ -479,10 +482,16 @@ fn top_page() {
         "upcoming only"
     );
     let recent = html.split("最近確認した情報").nth(1).unwrap();
-    let a = recent.find("/events/forum-2026/").unwrap();
-    let b = recent.find("/cafeterias/hatsukaichi-ibasho/").unwrap();
+    let recent = recent.split("</section>").next().unwrap();
+    let a = recent.find("/cafeterias/hatsukaichi-ibasho/").unwrap();
+    let b = recent.find("/organizations/foot-and-work/").unwrap();
     assert!(a < b, "verified desc");
     assert!(!recent.contains("higashi-closed"));
+    // Events are listed once, in their own section.
+    assert!(
+        !recent.contains("/events/"),
+        "an event repeated in 最近確認した情報"
+    );
 }
 
 #[test]
@@ -697,11 +706,11 @@ fn event_page_calendar_attendance_and_apply() {
         "<p class=\"attendance attendance-both\">会場でもオンラインでも参加できます</p>"
     ));
     assert!(html.contains("<dt>オンライン</dt><dd><a href=\"https://live.example.jp/forum\""));
-    assert!(html.contains("<dt>申し込み</dt><dd><a href=\"https://example.jp/forum/\""));
+    assert!(html.contains("<dt>申込</dt><dd><a href=\"https://example.jp/forum/\""));
     // A past event: how it was applied for stays, but no calendar link.
     let old = page(&files, "events/old-seminar/index.html");
     assert!(
-        old.contains("<dt>申し込み</dt><dd>電話で前日まで</dd>"),
+        old.contains("<dt>申込</dt><dd>電話で前日まで</dd>"),
         "{old}"
     );
     assert!(old.contains("attendance-in_person\">会場で参加"));
@@ -986,4 +995,32 @@ fn unhashed(files: &[OutputFile], html: &str) -> String {
         }
     }
     text
+}
+
+#[test]
+fn event_pages_use_event_labels_and_the_organizers_phone() {
+    let files = render();
+    let html = page(&files, "events/forum-2026/index.html");
+    let main = &html[html.find("<article").unwrap()..html.find("</article>").unwrap()];
+    for label in [
+        "参加方法",
+        "<dt>申込</dt>",
+        "<dt>費用</dt><dd>無料</dd>",
+        "問い合わせ",
+    ] {
+        assert!(main.contains(label), "{label} missing:\n{main}");
+    }
+    // Labels of a consultation center have no place on an event.
+    for label in ["相談の方法", "匿名", "連絡先"] {
+        assert!(!main.contains(label), "{label} on an event page:\n{main}");
+    }
+    // The event has no phone: its organizer's, named as who answers.
+    assert!(main.contains("href=\"tel:0825550821\""), "{main}");
+    assert!(
+        main.contains("主催の <a href=\"/organizations/foot-and-work/\">"),
+        "{main}"
+    );
+    // A center keeps its own phone and heading.
+    let center = page(&files, "centers/chubu-center/index.html");
+    assert!(center.contains(">連絡先</h2>") && !center.contains("主催の "));
 }

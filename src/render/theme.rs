@@ -490,6 +490,7 @@ fn build_tera(theme: &str, files: &BTreeMap<String, ThemeFile>) -> Result<tera::
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
     tera.set_escape_fn(escape_html);
     tera.register_filter("urlencode", urlencode_filter);
+    tera.register_filter("phrases", super::japanese::phrases_filter);
     if let Err(e) = tera.add_raw_templates(sources.iter().map(|(n, t)| (n.as_str(), t.as_str()))) {
         // A syntax error: parse each template alone to name its file.
         for (name, text) in &sources {

@@ -344,6 +344,19 @@ pub struct EntryView {
     // -- pages
     pub title: Option<String>,
     pub order: Option<i32>,
+    // -- Japanese text
+    /// The name with furigana over each kanji run only; missing when the
+    /// name has no kanji or the reading cannot be split over them, and the
+    /// theme shows `kana` on its own line (see
+    /// [`super::japanese::ruby_parts`]).
+    /// As HTML (use `| safe`): each phrase of the name in a
+    /// `<span class="ruby-phrase">`, `<ruby>` over its kanji runs.
+    pub ruby_html: Option<String>,
+    // -- events: whom to ask
+    /// The phones to ask about an event: its own, else its organizer's
+    /// (`contact_from` then names the organizer).
+    pub contact_phones: Vec<Phone>,
+    pub contact_from: Option<Link>,
 }
 
 pub fn osm_url(lat: f64, lon: f64) -> String {
@@ -401,6 +414,23 @@ pub fn entry_view(
             name: e.name().to_string(),
             url: format!("{base}{}", e.url_path()),
         })
+    };
+    let phones_of = |e: &Entry| -> Vec<Phone> {
+        e.fields
+            .phone
+            .as_ref()
+            .map(|p| p.as_slice().iter().map(Phone::from).collect())
+            .unwrap_or_default()
+    };
+    // An event without a phone of its own: the organizer answers for it.
+    let (contact_phones, contact_from) = match phones_of(entry) {
+        own if !own.is_empty() || entry.kind != Kind::Event => (own, None),
+        _ => match f.organizer.as_ref().and_then(|s| site.get(s)) {
+            Some(org) if !phones_of(org).is_empty() => {
+                (phones_of(org), f.organizer.as_ref().and_then(link_to))
+            }
+            _ => (Vec::new(), None),
+        },
     };
     let area_links = f
         .area
@@ -570,6 +600,13 @@ pub fn entry_view(
         jsonld: super::jsonld::entry_jsonld(site, entry, times, &permalink),
         title: f.title.clone(),
         order: f.order,
+        ruby_html: f
+            .kana
+            .as_deref()
+            .and_then(|k| super::japanese::ruby_parts(entry.name(), k))
+            .map(|parts| super::japanese::ruby_html(entry.name(), &parts)),
+        contact_phones,
+        contact_from,
         card,
     }
 }

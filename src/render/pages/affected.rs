@@ -185,7 +185,12 @@ pub(super) fn affected_keys(
 /// body, hours or an address is such an edit: at 10,000 entries it
 /// re-renders a handful of pages instead of every long list that shows
 /// the entry.
-pub(super) fn same_in_lists(p: &Prep, theme: &Theme, old: &Entry, new: &Entry) -> Result<bool, RenderError> {
+pub(super) fn same_in_lists(
+    p: &Prep,
+    theme: &Theme,
+    old: &Entry,
+    new: &Entry,
+) -> Result<bool, RenderError> {
     let (a, b) = (&old.fields, &new.fields);
     let same_fields = old.kind == new.kind
         && old.slug == new.slug

@@ -452,6 +452,9 @@ impl<'s> Prep<'s> {
     }
 
     /// A job for the page at site-relative directory `dir` (raw UTF-8, `""` for the top).
+    /// `page.description` is never empty: `description`, else `site.toml`'s
+    /// `description`, else the site's title (`tsunagu check` warns when
+    /// `site.toml` has none), so every page has a meta description.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn job(
         &self,
@@ -473,7 +476,12 @@ impl<'s> Prep<'s> {
                 url,
                 canonical: Some(format!("{}{}", self.site.config.base_url(), path)),
                 path,
-                description: description.or(self.site.config.description.as_deref()),
+                description: Some(
+                    description
+                        .filter(|d| !d.trim().is_empty())
+                        .or(self.site.config.description.as_deref())
+                        .unwrap_or(&self.site.config.title),
+                ),
                 template,
                 breadcrumbs,
             },

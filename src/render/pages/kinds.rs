@@ -10,10 +10,12 @@ pub(super) fn index_job(p: &Prep) -> Job {
         "upcoming_events",
         &p.cards(&p.upcoming[..p.upcoming.len().min(5)]),
     );
+    // Places and groups only: events have their own section above, by
+    // date, and an event there must not show up a second time here.
     let mut recent: Vec<usize> = (0..site.entries.len())
         .filter(|&i| {
             p.listed[i]
-                && site.entries[i].kind != Kind::Page
+                && !matches!(site.entries[i].kind, Kind::Page | Kind::Event)
                 && site.entries[i].fields.verified.is_some()
         })
         .collect();
@@ -86,7 +88,16 @@ pub(super) fn list_job(p: &Prep, kind: Kind, n: usize) -> Job {
             ctx.insert("upcoming_count", &p.upcoming.len());
             ctx.insert("past_count", &p.past.len());
             ctx.insert("pagination", &p.pagination(&dir, n, len));
-            let mut job = p.job(&page_dir(&dir, n), "events.html", &title, None, crumbs, ctx);
+            let description =
+                Prep::page_title(&describe::events(p.upcoming.len(), p.past.len()), n);
+            let mut job = p.job(
+                &page_dir(&dir, n),
+                "events.html",
+                &title,
+                Some(&description),
+                crumbs,
+                ctx,
+            );
             job.weight = range.len();
             job
         }
@@ -97,7 +108,15 @@ pub(super) fn list_job(p: &Prep, kind: Kind, n: usize) -> Job {
             ctx.insert("groups", &Vec::<Group>::new());
             ctx.insert("kana_index", &Vec::<KanaLink>::new());
             ctx.insert("pagination", &p.pagination(&dir, n, all.len()));
-            let mut job = p.job(&page_dir(&dir, n), "list.html", &title, None, crumbs, ctx);
+            let description = Prep::page_title(&describe::list(kind, all.len()), n);
+            let mut job = p.job(
+                &page_dir(&dir, n),
+                "list.html",
+                &title,
+                Some(&description),
+                crumbs,
+                ctx,
+            );
             job.weight = range.len();
             job
         }
@@ -134,7 +153,15 @@ pub(super) fn list_job(p: &Prep, kind: Kind, n: usize) -> Job {
             ctx.insert("groups", &groups);
             ctx.insert("kana_index", &kana_index);
             ctx.insert("pagination", &p.pagination(&dir, n, all.len()));
-            let mut job = p.job(&page_dir(&dir, n), "list.html", &title, None, crumbs, ctx);
+            let description = Prep::page_title(&describe::list(kind, all.len()), n);
+            let mut job = p.job(
+                &page_dir(&dir, n),
+                "list.html",
+                &title,
+                Some(&description),
+                crumbs,
+                ctx,
+            );
             job.weight = range.len();
             job
         }
@@ -158,7 +185,9 @@ pub(super) fn terms_job(p: &Prep, dim: Dim) -> Job {
     let title = dim_title(dim);
     let mut ctx = tera::Context::new();
     ctx.insert("dimension", &dim_view(p, dim));
-    ctx.insert("terms", &p.term_views(dim));
+    let terms = p.term_views(dim);
+    let description = describe::terms(&title, &terms);
+    ctx.insert("terms", &terms);
     let crumbs = vec![
         p.home_crumb(),
         Crumb {
@@ -170,7 +199,7 @@ pub(super) fn terms_job(p: &Prep, dim: Dim) -> Job {
         &format!("{}/", dim.key()),
         "terms.html",
         &title,
-        None,
+        Some(&description),
         crumbs,
         ctx,
     )
@@ -262,6 +291,18 @@ pub(super) fn term_job(p: &Prep, dim: Dim, value: &str, n: usize) -> Option<Job>
         },
         n,
     );
+    let subject = match dim {
+        Dim::Areas => format!("{}の", view::area_label(value)),
+        Dim::Categories => format!("{value}の"),
+        Dim::Audience => format!("{value}向けの"),
+        Dim::Methods => format!("{value}で相談できる"),
+    };
+    let counts: Vec<(&str, usize)> = SECTION_KINDS
+        .iter()
+        .zip(&by_kind)
+        .map(|(k, idx)| (k.label(), idx.len()))
+        .collect();
+    let description = Prep::page_title(&describe::term(&subject, &counts, events.len()), n);
     let mut ctx = tera::Context::new();
     ctx.insert("dimension", &dim_view);
     ctx.insert("term", &term);
@@ -273,7 +314,7 @@ pub(super) fn term_job(p: &Prep, dim: Dim, value: &str, n: usize) -> Option<Job>
         &page_dir(dir, n),
         "term.html",
         &page_title,
-        None,
+        Some(&description),
         crumbs,
         ctx,
     );
@@ -429,7 +470,7 @@ pub(super) fn print_job(p: &Prep, area: &str) -> Option<Job> {
         &pp.dir,
         crate::render::print::TEMPLATE,
         &pp.title,
-        None,
+        Some(&pp.description),
         crumbs,
         pp.ctx,
     );

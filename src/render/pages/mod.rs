@@ -4,6 +4,7 @@
 //! - [`context`]: view contexts (the serialized parts of a page's context,
 //!   fragments and cards rendered once, and [`prepare`], the one pass);
 //! - [`kinds`]: page kinds (the job of each kind of page);
+//! - [`describe`]: the descriptions of the pages that list things;
 //! - [`pagination`]: which slice of a long list a page shows;
 //! - [`sitemap`]: `sitemap.xml` and `robots.txt`;
 //! - [`plan`]: the list of every page and the full render;
@@ -14,17 +15,18 @@
 
 mod affected;
 mod context;
+mod describe;
 mod kinds;
 mod pagination;
 mod plan;
 mod sitemap;
 
 pub use affected::{render_affected, render_entry_page, Affected};
-pub use plan::{render, render_each};
 #[cfg(test)]
 pub use plan::bench_prepare;
 #[cfg(test)]
 pub(crate) use plan::cost_by_template;
+pub use plan::{render, render_each};
 
 use context::*;
 use kinds::*;

@@ -86,5 +86,4 @@ impl Prep<'_> {
             links,
         }
     }
-
 }

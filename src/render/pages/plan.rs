@@ -106,7 +106,11 @@ impl<'s> Prep<'s> {
     }
 
     /// Every page of the browse page of a value.
-    pub(super) fn term_pages<'v>(&self, dim: Dim, value: &'v str) -> impl Iterator<Item = PageKey> + 'v {
+    pub(super) fn term_pages<'v>(
+        &self,
+        dim: Dim,
+        value: &'v str,
+    ) -> impl Iterator<Item = PageKey> + 'v {
         (0..self.page_count(self.term_len(dim, value)))
             .map(move |n| PageKey::Term(dim, value.to_string(), n))
     }
@@ -131,18 +135,25 @@ impl<'s> Prep<'s> {
         })
     }
 
-    pub(super) fn render_key(&self, theme: &Theme, key: &PageKey) -> Result<Option<OutputFile>, RenderError> {
+    pub(super) fn render_key(
+        &self,
+        theme: &Theme,
+        key: &PageKey,
+    ) -> Result<Option<OutputFile>, RenderError> {
         match self.job_of(key) {
             Some(job) => render_job(theme, &job).map(Some),
             None => Ok(None),
         }
     }
-
 }
 
 /// Refuses a plan in which two outputs want the same file, before anything
 /// is rendered.
-pub(super) fn check_collisions(p: &Prep, theme: &Theme, keys: &[PageKey]) -> Result<(), RenderError> {
+pub(super) fn check_collisions(
+    p: &Prep,
+    theme: &Theme,
+    keys: &[PageKey],
+) -> Result<(), RenderError> {
     let mut generated: Vec<String> = keys.iter().filter_map(|k| p.file_of(k)).collect();
     generated.push("sitemap.xml".into());
     if robots_file(p.site, theme).is_some() {
