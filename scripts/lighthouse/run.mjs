@@ -6,7 +6,7 @@
 // no-cache for HTML and sw.js, an hour for everything else.
 //
 //   (cd scripts/lighthouse && npm ci) && node scripts/lighthouse/run.mjs \
-//       [--bin target/release/tsunagu] [--markdown]
+//       [--bin target/release/tsunagu] [--markdown] [--save DIR]
 //
 // Prints one line per page with the four category scores, and with
 // --markdown a table for docs/quality.md. Exits 1 when any score is below
@@ -104,6 +104,8 @@ const chrome = await chromeLauncher.launch({
   chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu'],
 });
 const version = JSON.parse(fs.readFileSync(path.join(repo, 'scripts/lighthouse/node_modules/lighthouse/package.json'))).version;
+// --save DIR keeps each page's full Lighthouse report (JSON) for reading.
+const saveDir = opt('--save', null);
 const rows = [];
 let below = false;
 try {
@@ -115,6 +117,10 @@ try {
       onlyCategories: ['performance', 'accessibility', 'best-practices', 'seo'],
     });
     const lhr = result.lhr;
+    if (saveDir) {
+      fs.mkdirSync(saveDir, { recursive: true });
+      fs.writeFileSync(path.join(saveDir, `${label.replace(/\W+/g, '-')}.json`), JSON.stringify(lhr, null, 1));
+    }
     const score = (k) => Math.round((lhr.categories[k]?.score ?? 0) * 100);
     const scores = ['performance', 'accessibility', 'best-practices', 'seo'].map(score);
     const failing = Object.values(lhr.audits)

@@ -17,6 +17,17 @@ fn render(base: &str) -> String {
     let mut tera = Tera::default();
     tera.add_raw_template("search.html", &dist("search.html"))
         .expect("template parses");
+    // As the theme registers it: the content-hashed name of a static file.
+    tera.register_function(
+        "asset",
+        |args: &std::collections::HashMap<String, tera::Value>| {
+            let path = args
+                .get("path")
+                .and_then(|v| v.as_str())
+                .ok_or_else(|| tera::Error::msg("asset() needs path"))?;
+            Ok(tera::Value::String(path.replacen(".js", ".0123456789.js", 1)))
+        },
+    );
     let mut context = Context::new();
     context.insert("base", base);
     context.insert(
@@ -51,6 +62,7 @@ fn template_renders_form_results_status_and_noscript() {
         r#"<input type="checkbox" name="free" value="1">"#,
         r#"<input type="checkbox" name="anonymous" value="1">"#,
         r#"<ol id="ts-results""#,
+        r#"data-opening="/sub/path/opening.0123456789.js""#,
         r#"<p id="ts-status" class="ts-status" role="status" aria-live="polite">"#,
         "<noscript>",
         r#"<a href="/sub/path/centers/">"#,

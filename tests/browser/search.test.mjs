@@ -257,6 +257,30 @@ for (const [width, height] of [[360, 740], [1280, 900]]) {
   });
 }
 
+for (const [width, height] of [[360, 740], [412, 823]]) {
+  test(`at ${width}×${height} a search from the top page lands without moving anything on the screen`, async () => {
+    // The top page's box submits to search/?q=…: the results arrive while
+    // the family is already reading the page, so nothing already shown may
+    // jump (the ways to browse, the footer, a hit when its hours fill in).
+    const page = await newPage({ viewport: { width, height } });
+    await page.addInitScript(() => {
+      window.__shifts = [];
+      new PerformanceObserver((list) => {
+        for (const e of list.getEntries()) {
+          if (!e.hadRecentInput) window.__shifts.push({ value: e.value, what: (e.sources || []).map((s) => s.node?.className || s.node?.nodeName).join(' ') });
+        }
+      }).observe({ type: 'layout-shift', buffered: true });
+    });
+    await page.goto(`${server.url}search/?q=${encodeURIComponent('相談')}`);
+    await waitForResults(page, 3);
+    await page.waitForFunction(() => document.querySelector('#ts-results [data-hours][data-open]'), null, { timeout: 10_000 });
+    await page.waitForTimeout(500);
+    const shifts = await page.evaluate(() => window.__shifts);
+    const total = shifts.reduce((sum, s) => sum + s.value, 0);
+    assert.ok(total < 0.01, `layout shift ${total.toFixed(3)}: ${JSON.stringify(shifts)}`);
+  });
+}
+
 test('a hit shows its phone to tap, whether it is open now, and its area as the site writes it', async () => {
   const page = await newPage({ viewport: { width: 360, height: 740 } });
   await page.goto(`${server.url}search/?q=${encodeURIComponent('安芸ひだまり家族会')}`);
