@@ -25,7 +25,11 @@ fn render(base: &str) -> String {
                 .get("path")
                 .and_then(|v| v.as_str())
                 .ok_or_else(|| tera::Error::msg("asset() needs path"))?;
-            Ok(tera::Value::String(path.replacen(".js", ".0123456789.js", 1)))
+            Ok(tera::Value::String(path.replacen(
+                ".js",
+                ".0123456789.js",
+                1,
+            )))
         },
     );
     let mut context = Context::new();
