@@ -288,6 +288,15 @@ impl SourceMap {
     pub fn get(&self, path: &Path) -> Option<&str> {
         self.files.get(path).map(String::as_str)
     }
+
+    /// Drops the texts no diagnostic of `diagnostics` points into: what
+    /// is printed stays the same, and a build with a few warnings does not
+    /// hold a copy of the whole content folder until it ends.
+    pub fn keep_referenced(&mut self, diagnostics: &Diagnostics) {
+        let referenced: std::collections::BTreeSet<&Path> =
+            diagnostics.iter().filter_map(|d| d.file.as_deref()).collect();
+        self.files.retain(|path, _| referenced.contains(path.as_path()));
+    }
 }
 
 /// How diagnostics are printed: `--format human|json|github`.

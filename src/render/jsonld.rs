@@ -73,19 +73,37 @@ pub fn entry_jsonld(
 pub fn script_safe(value: &Value) -> String {
     // serde_json never fails on a `Value` (all keys are strings).
     let s = value.to_string();
+    let bytes = s.as_bytes();
     let mut out = String::with_capacity(s.len() + 16);
-    for c in s.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
+    // Byte by byte, copying the runs between escapes (it went char by
+    // char, 1.4% of a build's instructions): the five characters are
+    // ASCII or the UTF-8 sequences E2 80 A8 / E2 80 A9, and E2 only ever
+    // starts a character, so every cut is on a char boundary.
+    let (mut start, mut i) = (0, 0);
+    while i < bytes.len() {
+        let (escaped, len) = match bytes[i] {
+            b'<' => ("\\u003c", 1),
+            b'>' => ("\\u003e", 1),
+            b'&' => ("\\u0026", 1),
             // Line separators are valid in JSON but were not in older
             // JavaScript string literals; escaping them costs nothing.
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
-        }
+            0xE2 if bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) == Some(&0xA8) => {
+                ("\\u2028", 3)
+            }
+            0xE2 if bytes.get(i + 1) == Some(&0x80) && bytes.get(i + 2) == Some(&0xA9) => {
+                ("\\u2029", 3)
+            }
+            _ => {
+                i += 1;
+                continue;
+            }
+        };
+        out.push_str(&s[start..i]);
+        out.push_str(escaped);
+        i += len;
+        start = i;
     }
+    out.push_str(&s[start..]);
     out
 }
 
@@ -678,6 +696,25 @@ mod tests {
         );
         let back: Value = serde_json::from_str(&s).unwrap();
         assert_eq!(back, v);
+        assert!(!s.contains('\u{2028}') && s.contains("\\u2028"), "{s}");
+    }
+
+    #[test]
+    fn script_safe_escapes_exactly_what_it_did_char_by_char() {
+        let v = json!({"a": "相談<b>&\u{2028}x\u{2029}\u{2027}\u{202A}ー", "b": ["<", "&&", "\u{2028}"]});
+        let by_char: String = v
+            .to_string()
+            .chars()
+            .map(|c| match c {
+                '<' => "\\u003c".to_string(),
+                '>' => "\\u003e".to_string(),
+                '&' => "\\u0026".to_string(),
+                '\u{2028}' => "\\u2028".to_string(),
+                '\u{2029}' => "\\u2029".to_string(),
+                c => c.to_string(),
+            })
+            .collect();
+        assert_eq!(script_safe(&v), by_char);
     }
 
     #[test]

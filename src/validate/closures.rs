@@ -185,7 +185,7 @@ pub fn check(
     body: Option<&str>,
     spans: &NamedSpans,
     path: &Path,
-    note_pos: Option<(usize, usize)>,
+    note_pos: impl Fn() -> Option<(usize, usize)>,
     body_line: impl Fn(&str) -> Option<usize>,
 ) -> Vec<Diagnostic> {
     if fields.hours.as_ref().is_none_or(|h| h.is_empty()) {
@@ -207,7 +207,7 @@ pub fn check(
                 }
                 seen.push(m.clone());
                 let pos = if field == "hours_note" {
-                    note_pos
+                    note_pos()
                 } else {
                     body_line(sentence.trim()).map(|l| (l, 1))
                 };
@@ -242,7 +242,7 @@ mod tests {
             None,
             &NamedSpans::default(),
             Path::new("x.md"),
-            None,
+            || None,
             |_| None,
         )
         .into_iter()

@@ -87,8 +87,10 @@ pub fn check_references(
     let split = load::split(file).ok();
     for (field, target, kinds) in refs {
         let Some(target) = target else { continue };
+        // Located only for an error: finding a position re-reads the YAML
+        // (yaml-rust2), which every entry with a reference paid before.
         let pos =
-            split.and_then(|s| Locator::new(s.yaml, s.line_offset).value(&[Step::Key(field)]));
+            || split.and_then(|s| Locator::new(s.yaml, s.line_offset).value(&[Step::Key(field)]));
         let wanted = kinds
             .iter()
             .map(|k| format!("content/{}/", k.folder()))
@@ -109,7 +111,7 @@ pub fn check_references(
                     ),
                 )
                 .in_file(&file.path)
-                .at_opt(pos)
+                .at_opt(pos())
                 .field(field)
                 .help(format!("`{field}` must name an entry in {wanted}")),
             ),
@@ -138,7 +140,7 @@ pub fn check_references(
                 out.push(
                     Diagnostic::error(Code::DanglingReference, message)
                         .in_file(&file.path)
-                        .at_opt(pos)
+                        .at_opt(pos())
                         .field(field)
                         .help(help),
                 );

@@ -97,17 +97,21 @@ pub fn validate(loaded: &Loaded, options: &ValidateOptions) -> Validated {
     }
 
     check_duplicates(loaded, &mut diagnostics);
-    let built: Vec<&Parsed> = parsed
-        .iter()
-        .filter(|p| options.drafts || p.entry.fields.draft != Some(true) || p.partial)
-        .collect();
+    let is_built = |p: &Parsed| options.drafts || p.entry.fields.draft != Some(true) || p.partial;
+    let built: Vec<&Parsed> = parsed.iter().filter(|p| is_built(p)).collect();
     check_references(&built, &parsed, &mut diagnostics);
     check_same_entry(&parsed, &mut diagnostics);
+    drop(built);
 
     let site = if diagnostics.has_errors() || failed_files > 0 {
         None
     } else {
-        let entries = built.into_iter().map(|p| p.entry.clone()).collect();
+        // Moved, not cloned: the parsed entries are not needed any more.
+        let entries = parsed
+            .into_iter()
+            .filter(|p| is_built(p))
+            .map(|p| p.entry)
+            .collect();
         Some(Site::new(config, timezone, entries, options.now))
     };
     Validated {

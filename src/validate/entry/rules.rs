@@ -145,7 +145,9 @@ pub fn check_fields(
         split.body,
         &config.closures.spans,
         path,
-        loc.value(&[Step::Key("hours_note")]),
+        // Located only for a warning: finding a position re-reads the
+        // YAML (yaml-rust2), which every entry with hours paid before.
+        || loc.value(&[Step::Key("hours_note")]),
         |sentence| {
             // The body's line: after the front matter, where the sentence is.
             let start = split
