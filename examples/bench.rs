@@ -235,8 +235,12 @@ fn run(opts: &Options) -> Res<()> {
     std::fs::copy(&built_bin, &bin).map_err(io(format!("copying {}", built_bin.display())))?;
     let tsunagu_version = capture(&bin, &["--version"]).unwrap_or_else(|| "?".into());
     let build_help = capture(&bin, &["build", "--help"]);
-    let timings_flag = build_help.as_deref().is_some_and(|h| h.contains("--timings"));
-    let precompress_flag = build_help.as_deref().is_some_and(|h| h.contains("--no-precompress"));
+    let timings_flag = build_help
+        .as_deref()
+        .is_some_and(|h| h.contains("--timings"));
+    let precompress_flag = build_help
+        .as_deref()
+        .is_some_and(|h| h.contains("--no-precompress"));
 
     if opts.install_competitors {
         install_competitors(&opts.work);
@@ -428,9 +432,14 @@ fn run(opts: &Options) -> Res<()> {
                             let mut args = os_args(&["build", "--quiet", "--root"], &[&portal]);
                             args.push("--out".into());
                             args.push(out.clone().into());
-                            let first = runner.run(&bin, &args, &env, None).map_err(io("tsunagu build"))?;
+                            let first = runner
+                                .run(&bin, &args, &env, None)
+                                .map_err(io("tsunagu build"))?;
                             if !first.success {
-                                return Err(format!("`tsunagu build` failed:\n{}", tail(&first.stderr, 60)));
+                                return Err(format!(
+                                    "`tsunagu build` failed:\n{}",
+                                    tail(&first.stderr, 60)
+                                ));
                             }
                         }
                         sync();
@@ -438,9 +447,15 @@ fn run(opts: &Options) -> Res<()> {
                         args.push("--out".into());
                         args.push(out.clone().into());
                         args.extend(extra.iter().map(OsString::from));
-                        let s = runner.run(&bin, &args, &env, None).map_err(io("tsunagu build"))?;
+                        let s = runner
+                            .run(&bin, &args, &env, None)
+                            .map_err(io("tsunagu build"))?;
                         if !s.success {
-                            return Err(format!("`tsunagu build {}` failed:\n{}", extra.join(" "), tail(&s.stderr, 60)));
+                            return Err(format!(
+                                "`tsunagu build {}` failed:\n{}",
+                                extra.join(" "),
+                                tail(&s.stderr, 60)
+                            ));
                         }
                         samples.push(s);
                         if !into_previous && !opts.keep_output && !t.fresh_dirs {

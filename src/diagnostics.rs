@@ -293,9 +293,12 @@ impl SourceMap {
     /// is printed stays the same, and a build with a few warnings does not
     /// hold a copy of the whole content folder until it ends.
     pub fn keep_referenced(&mut self, diagnostics: &Diagnostics) {
-        let referenced: std::collections::BTreeSet<&Path> =
-            diagnostics.iter().filter_map(|d| d.file.as_deref()).collect();
-        self.files.retain(|path, _| referenced.contains(path.as_path()));
+        let referenced: std::collections::BTreeSet<&Path> = diagnostics
+            .iter()
+            .filter_map(|d| d.file.as_deref())
+            .collect();
+        self.files
+            .retain(|path, _| referenced.contains(path.as_path()));
     }
 }
 

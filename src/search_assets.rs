@@ -16,8 +16,10 @@ pub const SEARCH_WASM: &[u8] = include_bytes!("../search-index/wasm/dist/tsunagu
 /// (`cargo run --example compress-search-module` after
 /// `scripts/build-wasm.sh`; the test `prepared_copies_are_of_this_module`
 /// fails when they are stale).
-pub const SEARCH_WASM_BR: &[u8] = include_bytes!("../search-index/wasm/dist/tsunagu_search.wasm.br");
-pub const SEARCH_WASM_GZ: &[u8] = include_bytes!("../search-index/wasm/dist/tsunagu_search.wasm.gz");
+pub const SEARCH_WASM_BR: &[u8] =
+    include_bytes!("../search-index/wasm/dist/tsunagu_search.wasm.br");
+pub const SEARCH_WASM_GZ: &[u8] =
+    include_bytes!("../search-index/wasm/dist/tsunagu_search.wasm.gz");
 /// Offline support; `__TSUNAGU_BUILD_ID__` is replaced per build.
 pub const SERVICE_WORKER: &str = include_str!("../search-index/wasm/dist/sw.js");
 
@@ -154,7 +156,13 @@ mod tests {
             assert!(min.len() < text.len(), "{path}");
         }
         let worker = super::files("0123456789abcdef", true);
-        let sw = worker.iter().find(|f| f.path == super::SERVICE_WORKER_PATH).unwrap();
-        assert!(String::from_utf8_lossy(&sw.bytes).contains("'0123456789abcdef'"), "the build id survives minifying");
+        let sw = worker
+            .iter()
+            .find(|f| f.path == super::SERVICE_WORKER_PATH)
+            .unwrap();
+        assert!(
+            String::from_utf8_lossy(&sw.bytes).contains("'0123456789abcdef'"),
+            "the build id survives minifying"
+        );
     }
 }

@@ -411,9 +411,21 @@ fn other_names_and_notes_are_searchable() {
     let out = tmp.path().join("public");
     assert_ok(&build(&portal, &out, &[]));
     for query in ["もぐもぐテラス", "さくら公園"] {
-        let o = tsunagu(&["search", "--json", "--root", portal.to_str().unwrap(), "--out", out.to_str().unwrap(), query]);
+        let o = tsunagu(&[
+            "search",
+            "--json",
+            "--root",
+            portal.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            query,
+        ]);
         assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
         let hits: Vec<serde_json::Value> = serde_json::from_slice(&o.stdout).unwrap();
-        assert_eq!(hits.first().map(|h| h["slug"].clone()), Some("yobina".into()), "{query}: {hits:?}");
+        assert_eq!(
+            hits.first().map(|h| h["slug"].clone()),
+            Some("yobina".into()),
+            "{query}: {hits:?}"
+        );
     }
 }

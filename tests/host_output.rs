@@ -119,8 +119,14 @@ fn css_and_js_are_minified_unless_asked_not_to() {
     let min = tree(&out);
     assert_eq!(min["extra.css"], b"body{color:#222;}");
     let theme_js = std::fs::read(repo().join("themes/hiroshima/static/site.js")).unwrap();
-    assert!(min["site.js"].len() < theme_js.len() * 3 / 4, "site.js is minified");
-    assert!(!String::from_utf8_lossy(&min["style.css"]).contains("/*"), "no comments left");
+    assert!(
+        min["site.js"].len() < theme_js.len() * 3 / 4,
+        "site.js is minified"
+    );
+    assert!(
+        !String::from_utf8_lossy(&min["style.css"]).contains("/*"),
+        "no comments left"
+    );
 
     let out = tmp.path().join("plain");
     assert_ok(&build_with(&root, &out, &["--no-minify"]));
@@ -133,5 +139,8 @@ fn css_and_js_are_minified_unless_asked_not_to() {
     };
     assert_ne!(hashed(&min, "style.css"), hashed(&plain, "style.css"));
     let top = String::from_utf8_lossy(&plain["index.html"]).to_string();
-    assert!(top.contains(&hashed(&plain, "style.css")), "the page names the unminified copy");
+    assert!(
+        top.contains(&hashed(&plain, "style.css")),
+        "the page names the unminified copy"
+    );
 }

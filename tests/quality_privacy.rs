@@ -464,10 +464,14 @@ fn js_files_contact_no_other_host() {
         if tsunagu::output::fingerprint::is_hashed_name(path) {
             // A content-hashed copy: checked as the plain-named file, and
             // it must be exactly that file.
-            let plain = files
-                .keys()
-                .find(|p| tsunagu::output::fingerprint::hashed_path(p, &files[*p]).as_deref() == Some(path.as_str()));
-            assert!(plain.is_some(), "{path}: a hashed name with no plain file of the same bytes");
+            let plain = files.keys().find(|p| {
+                tsunagu::output::fingerprint::hashed_path(p, &files[*p]).as_deref()
+                    == Some(path.as_str())
+            });
+            assert!(
+                plain.is_some(),
+                "{path}: a hashed name with no plain file of the same bytes"
+            );
             continue;
         }
         seen.push(path.clone());

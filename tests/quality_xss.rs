@@ -572,7 +572,9 @@ fn own_scripts() -> &'static BTreeSet<String> {
                     // Pages load it by its content-hashed name.
                     // (minified, as the build writes it, or as written).
                     let bytes = std::fs::read(f.path()).unwrap();
-                    let min = tsunagu::output::minify::minify(&rel, &bytes).unwrap().unwrap();
+                    let min = tsunagu::output::minify::minify(&rel, &bytes)
+                        .unwrap()
+                        .unwrap();
                     for b in [&bytes, &min] {
                         own.insert(tsunagu::output::fingerprint::hashed_path(&rel, b).unwrap());
                     }

@@ -410,17 +410,24 @@ pub fn render_markdown(ctx: &ReportContext, results: &[SizeResult]) -> String {
 
     // ---- precompressed copies
     if results.iter().any(|r| r.precompress.is_some()) {
-        let _ = writeln!(s, "### What the precompressed copies cost
-");
+        let _ = writeln!(
+            s,
+            "### What the precompressed copies cost
+"
+        );
         s.push_str("The default build writes `.br` and `.gz` copies of the assets, the search module and the index (`[build] precompress`); `--no-precompress` writes none. A build into the previous output reuses each copy whose file did not change (the usual CI or editor rebuild). Output on the first target above; medians.
 
 ");
         s.push_str("| entries | default build | `--no-precompress` | cost of the copies | into the previous output (copies reused) |
 ");
-        s.push_str("|---:|---:|---:|---:|---:|
-");
+        s.push_str(
+            "|---:|---:|---:|---:|---:|
+",
+        );
         for r in results {
-            let (Some(p), Some(t)) = (&r.precompress, r.tsunagu.first()) else { continue };
+            let (Some(p), Some(t)) = (&r.precompress, r.tsunagu.first()) else {
+                continue;
+            };
             let _ = writeln!(
                 s,
                 "| {} | {} | {} | {} | {} |",

@@ -1,7 +1,7 @@
 //! `tsunagu import csv FILE --kind KIND`: a spreadsheet → entry files.
 
-use crate::model::Kind;
 use crate::import::{self, Action, Level, Options};
+use crate::model::Kind;
 use crate::pipeline::BuildContext;
 use std::path::PathBuf;
 use std::process::ExitCode;

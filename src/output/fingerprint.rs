@@ -71,7 +71,11 @@ pub fn is_hashed_name(path: &str) -> bool {
     let (Some(_ext), Some(hash), Some(stem)) = (parts.next(), parts.next(), parts.next()) else {
         return false;
     };
-    !stem.is_empty() && hash.len() == 10 && hash.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+    !stem.is_empty()
+        && hash.len() == 10
+        && hash
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
 }
 
 #[cfg(test)]
@@ -91,7 +95,13 @@ mod tests {
 
     #[test]
     fn files_that_keep_their_name() {
-        for path in ["robots.txt", "_headers", "docs/manual.pdf", ".css", "README"] {
+        for path in [
+            "robots.txt",
+            "_headers",
+            "docs/manual.pdf",
+            ".css",
+            "README",
+        ] {
             assert_eq!(hashed_path(path, b"x"), None, "{path}");
         }
         assert!(hashed_path("favicon.SVG", b"x").is_some());

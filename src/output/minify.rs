@@ -42,11 +42,16 @@ mod tests {
 
     #[test]
     fn css_and_js_lose_comments_and_spaces_and_keep_their_meaning() {
-        let css = minify("a/style.css", b"/* note */\nbody {\n  color : #000 ;\n}\n").unwrap().unwrap();
-        assert_eq!(String::from_utf8(css).unwrap(), "body{color:#000;}");
-        let js = minify("site.js", b"// note\nvar a = 1 ;\nfunction f ( x ) {\n  return x + a ;\n}\n")
+        let css = minify("a/style.css", b"/* note */\nbody {\n  color : #000 ;\n}\n")
             .unwrap()
             .unwrap();
+        assert_eq!(String::from_utf8(css).unwrap(), "body{color:#000;}");
+        let js = minify(
+            "site.js",
+            b"// note\nvar a = 1 ;\nfunction f ( x ) {\n  return x + a ;\n}\n",
+        )
+        .unwrap()
+        .unwrap();
         let js = String::from_utf8(js).unwrap();
         assert!(!js.contains("note") && js.contains("return x+a"), "{js}");
     }

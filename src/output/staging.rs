@@ -133,7 +133,9 @@ impl Staging {
             old_copy.push(encoding.suffix());
             let reused = unchanged && std::fs::copy(PathBuf::from(old_copy), &target).is_ok();
             if !reused {
-                let bytes = self.copy_of(&file.bytes, encoding).map_err(io_err(&target))?;
+                let bytes = self
+                    .copy_of(&file.bytes, encoding)
+                    .map_err(io_err(&target))?;
                 std::fs::write(&target, &*bytes).map_err(io_err(&target))?;
             }
             Ok(())
@@ -156,7 +158,10 @@ impl Staging {
         let key = (encoding, Fnv1a::default().part(bytes).finish(), bytes.len());
         let memo = |m: &Mutex<_>| -> Option<Arc<Vec<u8>>> {
             let m: &Mutex<HashMap<_, Arc<Vec<u8>>>> = m;
-            m.lock().unwrap_or_else(|e| e.into_inner()).get(&key).cloned()
+            m.lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get(&key)
+                .cloned()
         };
         if let Some(made) = memo(&self.made) {
             return Ok(made);

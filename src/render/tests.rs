@@ -376,9 +376,15 @@ fn markdown_body_is_sanitized() {
         );
     }
     assert_eq!(html.matches("application/ld+json").count(), 1);
-    assert!(html.contains(&format!("<script src=\"/{}\" defer></script>", hashed(&files, "site.js"))));
+    assert!(html.contains(&format!(
+        "<script src=\"/{}\" defer></script>",
+        hashed(&files, "site.js")
+    )));
     // 「受付中」 by opening.js, from the hours.
-    assert!(html.contains(&format!("<script src=\"/{}\" defer></script>", hashed(&files, "opening.js"))));
+    assert!(html.contains(&format!(
+        "<script src=\"/{}\" defer></script>",
+        hashed(&files, "opening.js")
+    )));
     assert!(html.contains("<p class=\"open-now\" data-hours=\"{&quot;rules&quot;:[{&quot;close&quot;:&quot;17:00&quot;"), "{html}");
     assert!(!html.contains("style=\""), "no inline styles");
     let pg = page(&files, "pages/how-to-consult/index.html");
@@ -411,7 +417,10 @@ fn base_path_prefixes_links() {
         }
     }
     let search = page(&files, "search/index.html");
-    assert!(search.contains(&format!("<script src=\"/sub/{}\" defer></script>", crate::search_assets::search_js_hashed_path(false))));
+    assert!(search.contains(&format!(
+        "<script src=\"/sub/{}\" defer></script>",
+        crate::search_assets::search_js_hashed_path(false)
+    )));
     let sitemap = page(&files, "sitemap.xml");
     assert!(sitemap.contains("<loc>https://city.example.jp/sub/</loc>"));
     assert!(sitemap.contains(
@@ -498,7 +507,10 @@ fn top_page() {
 fn search_404_sitemap_static() {
     let files = render();
     let search = page(&files, "search/index.html");
-    assert!(search.contains(&format!("<script src=\"/{}\" defer></script>", crate::search_assets::search_js_hashed_path(false))));
+    assert!(search.contains(&format!(
+        "<script src=\"/{}\" defer></script>",
+        crate::search_assets::search_js_hashed_path(false)
+    )));
     assert!(search.contains("name=\"q\""), "search-app.html included");
     let nf = page(&files, "404.html");
     assert!(
@@ -557,7 +569,10 @@ fn a_changed_stylesheet_gets_a_new_name_on_every_page_and_the_rest_keep_theirs()
     let (old_css, new_css) = (hashed(&before, "style.css"), hashed(&after, "style.css"));
     assert_ne!(old_css, new_css);
     assert_eq!(hashed(&before, "site.js"), hashed(&after, "site.js"));
-    assert!(!after.iter().any(|f| f.path == old_css), "the old name is not written");
+    assert!(
+        !after.iter().any(|f| f.path == old_css),
+        "the old name is not written"
+    );
     let pages: Vec<&OutputFile> = after.iter().filter(|f| f.path.ends_with(".html")).collect();
     assert!(pages.len() > 5);
     for f in pages {
@@ -574,8 +589,14 @@ fn a_changed_stylesheet_gets_a_new_name_on_every_page_and_the_rest_keep_theirs()
 fn asset_names_an_unknown_file_with_its_path() {
     let root = temp_portal("asset-unknown");
     std::fs::create_dir_all(root.join("templates")).unwrap();
-    std::fs::write(root.join("templates/404.html"), "<link href=\"{{ base }}{{ asset(path='nosuch.css') }}\">").unwrap();
-    let err = render_site(&site(), &Theme::resolve(&root, "hiroshima").unwrap()).unwrap_err().to_string();
+    std::fs::write(
+        root.join("templates/404.html"),
+        "<link href=\"{{ base }}{{ asset(path='nosuch.css') }}\">",
+    )
+    .unwrap();
+    let err = render_site(&site(), &Theme::resolve(&root, "hiroshima").unwrap())
+        .unwrap_err()
+        .to_string();
     assert!(
         err.contains("asset(path=\"nosuch.css\"): there is no static/nosuch.css in the theme or the portal's static/ folder"),
         "{err}"
@@ -778,7 +799,10 @@ fn large_text_toggle_and_feed_link_on_every_page() {
         // textsize.js in the head, not deferred, before the first paint.
         let head = text.split("</head>").next().unwrap();
         assert!(
-            head.contains(&format!("<script src=\"/{}\"></script>", hashed(&files, "textsize.js"))),
+            head.contains(&format!(
+                "<script src=\"/{}\"></script>",
+                hashed(&files, "textsize.js")
+            )),
             "{}",
             f.path
         );
@@ -793,7 +817,10 @@ fn large_text_toggle_and_feed_link_on_every_page() {
     assert!(js.contains("localStorage") && js.contains("aria-pressed"));
     let sub = render_site(&site_with("https://city.example.jp/sub/"), &builtin()).unwrap();
     let top = page(&sub, "index.html");
-    assert!(top.contains("href=\"/sub/feed.xml\"") && top.contains(&format!("src=\"/sub/{}\"", hashed(&sub, "textsize.js"))));
+    assert!(
+        top.contains("href=\"/sub/feed.xml\"")
+            && top.contains(&format!("src=\"/sub/{}\"", hashed(&sub, "textsize.js")))
+    );
 }
 
 #[test]
@@ -979,7 +1006,12 @@ fn hashed(files: &[OutputFile], path: &str) -> String {
         .find(|f| f.path == path)
         .unwrap_or_else(|| panic!("{path} not in the output"));
     let name = crate::output::fingerprint::hashed_path(path, &plain.bytes).expect("a hashed kind");
-    assert!(files.iter().any(|f| f.path == name && f.bytes == plain.bytes), "{name} written beside {path}");
+    assert!(
+        files
+            .iter()
+            .any(|f| f.path == name && f.bytes == plain.bytes),
+        "{name} written beside {path}"
+    );
     name
 }
 
@@ -989,8 +1021,15 @@ fn hashed(files: &[OutputFile], path: &str) -> String {
 /// `a_changed_stylesheet_gets_a_new_name_on_every_page_and_the_rest_keep_theirs`).
 fn unhashed(files: &[OutputFile], html: &str) -> String {
     let mut text = html.to_string();
-    for f in files.iter().filter(|f| crate::output::fingerprint::is_hashed_name(&f.path)) {
-        if let Some((stem, rest)) = f.path.rsplit_once('.').and_then(|(a, ext)| a.rsplit_once('.').map(|(s, _)| (s, ext))) {
+    for f in files
+        .iter()
+        .filter(|f| crate::output::fingerprint::is_hashed_name(&f.path))
+    {
+        if let Some((stem, rest)) = f
+            .path
+            .rsplit_once('.')
+            .and_then(|(a, ext)| a.rsplit_once('.').map(|(s, _)| (s, ext)))
+        {
             text = text.replace(&f.path, &format!("{stem}.HASH.{rest}"));
         }
     }

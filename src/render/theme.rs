@@ -1,9 +1,9 @@
 //! Themes: built-in ones embedded at compile time, layered with the
 //! portal's own files, compiled once into one [`tera::Tera`].
 
-use crate::output::{fingerprint, minify};
 use super::RenderError;
 use crate::load::inputs::PortalFolder;
+use crate::output::{fingerprint, minify};
 use include_dir::{include_dir, Dir};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -264,8 +264,14 @@ impl Theme {
             })
             .collect();
         let mut names = AssetNames::default();
-        for (path, _) in files.iter().filter_map(|(k, f)| k.strip_prefix("static/").map(|p| (p, f))) {
-            let url = hashed.get(path).cloned().unwrap_or_else(|| path.to_string());
+        for (path, _) in files
+            .iter()
+            .filter_map(|(k, f)| k.strip_prefix("static/").map(|p| (p, f)))
+        {
+            let url = hashed
+                .get(path)
+                .cloned()
+                .unwrap_or_else(|| path.to_string());
             names.0.insert(path.to_string(), url);
         }
         names.0.insert(

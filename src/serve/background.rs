@@ -165,7 +165,9 @@ fn background_loop(
             }
         }
         if let (true, Some(s)) = (build, &site) {
-            if let Some(notice) = background_job(s, wanted, (&out, minify), &generation, &write_lock) {
+            if let Some(notice) =
+                background_job(s, wanted, (&out, minify), &generation, &write_lock)
+            {
                 send(&notices, notice);
             }
         }

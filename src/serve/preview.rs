@@ -24,8 +24,8 @@
 //! Changes to `site.toml`, templates, static files or the theme (and folder
 //! renames) rebuild everything, as `tsunagu build` does.
 
-use super::background::{copy_site, send, Background, Job};
 use super::affected::{render_changes, scan_entry_files, View, MAX_AFFECTED_RENDERS};
+use super::background::{copy_site, send, Background, Job};
 use super::changes::PathClass;
 use super::report::{describe, page_url};
 use super::report::{Report, Written};
@@ -53,7 +53,6 @@ pub struct EntryChange {
     pub old: Option<Entry>,
     pub new: Option<Entry>,
 }
-
 
 /// An unfixed problem with one entry file: its diagnostics and the text
 /// of the files they point into.
@@ -685,9 +684,6 @@ fn warm_up(site: Arc<Site>, theme: Arc<Theme>, notices: Sender<Notice>) {
     }
 }
 
-
 fn slash(p: &Path) -> String {
     p.to_string_lossy().replace('\\', "/")
 }
-
-
